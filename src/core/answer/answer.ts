@@ -1,0 +1,49 @@
+// Answer types shared by every door. The JSON shape is a stable interface (see README, CLI `ask --json`).
+
+export interface Citation {
+  /** The number shown in the answer text as `[n]`, starting at 1. */
+  n: number;
+  title: string;
+  /** Source file relative to the corpus root. */
+  source: string;
+  section: string;
+  /** A short verbatim extract of the passage (≤ 300 characters). */
+  quote: string;
+  url?: string;
+  /** Retrieval relevance of the cited passage, in [0, 1]. */
+  score: number;
+}
+
+export interface Answer {
+  /** Brief answer; every claim ends with `[n]` markers. For ungrounded answers, a plain statement. */
+  answer: string;
+  /** True when the answer rests on retrieved passages; false when the corpus does not cover the question. */
+  grounded: boolean;
+  citations: Citation[];
+}
+
+/** What the answer service reports besides the public Answer JSON. */
+export interface AnswerDetails extends Answer {
+  /** Which path produced the text. */
+  mode: 'extractive' | 'llm' | 'not_covered';
+  /** Short note for the user, e.g. that the LLM was unavailable and an extract is shown. */
+  note?: string;
+  /** Id of this answer, used for feedback. */
+  answerId: string;
+  /** Milliseconds spent retrieving and answering. */
+  timings: { retrievalMs: number; totalMs: number };
+}
+
+export interface AskRequest {
+  question: string;
+  /** Earlier turns of the same conversation (oldest first), to inform retrieval of follow-ups. */
+  history?: Array<{ role: 'user' | 'assistant'; text: string }>;
+  filter?: import('../../ports/passage.js').PassageFilter;
+  /** Aborts the work (e.g. the client went away). */
+  signal?: AbortSignal;
+}
+
+/** The one brain behind every "ask" door. */
+export interface AnswerService {
+  ask(request: AskRequest): Promise<AnswerDetails>;
+}

@@ -1,0 +1,62 @@
+// The intake service interface: submit, classify, read, decide, export. Implemented once in core and
+// called by every door (web, Slack, Teams, CLI).
+import type { Actor } from '../actor.js';
+import type { Classification } from '../intake/classification.js';
+import type { IntakeInput } from '../intake/intake-schema.js';
+import type { Decision, IntakeRecord, IntakeStatus } from './review-types.js';
+
+export interface SubmitRequest {
+  /** Unvalidated intake fields; validated here (ShishinError input_invalid with field errors). */
+  input: unknown;
+  submittedBy: Actor;
+  /** Client-supplied key; a retried submit with the same key returns the same intake. */
+  idempotencyKey: string;
+  /** For a resubmission after `changes_requested`: the id of the earlier version. */
+  previousId?: string;
+}
+
+export interface DecideRequest {
+  intakeId: string;
+  actor: Actor;
+  decision: Decision;
+  /** Required for approve_with_conditions, request_changes and reject. */
+  comment?: string;
+}
+
+export interface RegisterRow {
+  id: string;
+  title: string;
+  businessUnit: string;
+  owner: string;
+  tier: string;
+  status: IntakeStatus;
+  decidedBy: string;
+  decidedAt: string;
+  obligations: string[];
+  version: number;
+  submittedAt: string;
+}
+
+/** Told about workflow events so chat doors can post and update review messages. Must not throw. */
+export interface ReviewNotifier {
+  readonly name: string;
+  intakeSubmitted(record: IntakeRecord): Promise<void>;
+  intakeDecided(record: IntakeRecord): Promise<void>;
+}
+
+export interface IntakeService {
+  /** Classifies without storing (preview). */
+  classify(input: IntakeInput): Promise<Classification>;
+  submit(request: SubmitRequest): Promise<{ record: IntakeRecord; created: boolean }>;
+  /** ShishinError not_found when missing. */
+  get(id: string): Promise<IntakeRecord>;
+  list(query?: { status?: IntakeStatus[]; submittedBy?: Actor; limit?: number }): Promise<IntakeRecord[]>;
+  /** Pending review queue (flagged, undecided). */
+  queue(): Promise<IntakeRecord[]>;
+  /** Only governance members may decide; others get not_authorised and the attempt is audited. */
+  decide(request: DecideRequest): Promise<IntakeRecord>;
+  isGovernanceMember(actor: Actor): boolean;
+  register(): Promise<RegisterRow[]>;
+  /** Adds a notifier (chat doors register themselves at start-up). */
+  addNotifier(notifier: ReviewNotifier): void;
+}

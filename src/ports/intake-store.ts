@@ -1,0 +1,99 @@
+// The durable store port. SQLite (default) and PostgreSQL implement it and pass one contract suite.
+// Every write is transactional: a submission either lands whole (intake + audit entries) or not at all.
+import type { Actor } from '../core/actor.js';
+import type { Decision, IntakeRecord, IntakeStatus, ReviewMessageRef } from '../core/review/review-types.js';
+
+export interface AuditEntryInput {
+  /** What happened: `intake.submitted`, `intake.classified`, `intake.decided`, `decision.refused`, … */
+  action: string;
+  actor: Actor | { channel: 'system'; id: string };
+  /** Intake concerned, if any. */
+  intakeId?: string;
+  /** Details (no secrets). Stored as canonical JSON and covered by the hash. */
+  details: Record<string, unknown>;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  /** 1, 2, 3 … without gaps. */
+  sequence: number;
+  at: string;
+  /** SHA-256 of the previous entry (`0` × 64 for the first). */
+  previousHash: string;
+  /** SHA-256 over sequence, at, action, actor, intakeId, details and previousHash. */
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  /** The first entry whose hash or link does not match, when not ok. */
+  firstBrokenSequence?: number;
+  reason?: string;
+}
+
+export interface NewIntake {
+  record: Omit<IntakeRecord, 'updatedAt'>;
+  /** Audit entries written in the same transaction. */
+  audit: AuditEntryInput[];
+}
+
+export interface DecisionUpdate {
+  intakeId: string;
+  /** The status the caller saw; the update fails with `conflict` if it changed meanwhile. */
+  expectedStatus: IntakeStatus;
+  status: IntakeStatus;
+  decision: Decision;
+  decidedBy: Actor;
+  decidedAt: string;
+  comment?: string;
+  audit: AuditEntryInput[];
+}
+
+export interface IntakeListQuery {
+  status?: IntakeStatus[];
+  submittedBy?: Actor;
+  limit?: number;
+}
+
+export interface Feedback {
+  answerId: string;
+  actor: Actor;
+  rating: 'up' | 'down';
+  comment?: string;
+  at: string;
+}
+
+export interface IntakeStore {
+  /** Which implementation, for start-up lines and readiness (`sqlite:/path`, `postgres`). */
+  readonly description: string;
+  /** Creates tables / runs migrations. Idempotent; safe when several replicas start at once. */
+  migrate(): Promise<void>;
+  /**
+   * Inserts an intake unless one with the same idempotency key exists; returns the stored record and
+   * whether it was created now. Atomic across processes sharing the database.
+   */
+  createIntake(intake: NewIntake): Promise<{ record: IntakeRecord; created: boolean }>;
+  getIntake(id: string): Promise<IntakeRecord | undefined>;
+  findByIdempotencyKey(key: string): Promise<IntakeRecord | undefined>;
+  listIntakes(query?: IntakeListQuery): Promise<IntakeRecord[]>;
+  /** Applies a decision atomically (compare-and-set on status) with its audit entries. */
+  recordDecision(update: DecisionUpdate): Promise<IntakeRecord>;
+  /** Remembers where a review message was posted (for in-place updates). */
+  addReviewMessage(intakeId: string, reference: ReviewMessageRef): Promise<void>;
+  /** Appends audit entries on their own (e.g. refused attempts). */
+  appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]>;
+  listAudit(options?: { intakeId?: string; afterSequence?: number; limit?: number }): Promise<AuditEntry[]>;
+  verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Records a chat event id; returns true the first time it is seen, false for a repeat.
+   * Holds across replicas. Old keys may be pruned after `ttlSeconds`.
+   */
+  claimEvent(channel: string, eventId: string, ttlSeconds?: number): Promise<boolean>;
+  saveFeedback(feedback: Feedback): Promise<void>;
+  /** Small key-value settings, e.g. a captured Teams conversation reference. */
+  getSetting(key: string): Promise<unknown>;
+  setSetting(key: string, value: unknown): Promise<void>;
+  /** Cheap round trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
