@@ -30,6 +30,6 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const module = (await import(`./commands/${name}.ts`)) as { run(args: string[]): Promise<number> };
+  const module = (await import(`./commands/${name}.js`)) as { run(args: string[]): Promise<number> };
   process.exitCode = await module.run(rest);
 }
