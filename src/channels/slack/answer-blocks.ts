@@ -1,0 +1,86 @@
+// Renders an answer as a Slack message: the answer text with [n] markers, the numbered sources with
+// short quotes, the AI note, feedback buttons and "Ask the governance team". All answer and
+// document text is escaped; links are built only from validated http(s) URLs.
+import type { AnswerDetails } from '../../core/answer/answer.js';
+import { answerNotes, citationLabel, shortQuote } from '../../core/presentation/answer-presentation.js';
+import { clampBlocks, mrkdwnText, plainText, slackLimits, type Button, type KnownBlock, type SlackMessage } from './block-kit.js';
+import { blockQuote, escapeMrkdwn, safeLink, splitText, truncate } from './mrkdwn.js';
+
+export const answerActionIds = {
+  feedbackUp: 'shishin_feedback_up',
+  feedbackDown: 'shishin_feedback_down',
+  escalate: 'shishin_escalate',
+  share: 'shishin_share',
+} as const;
+
+/** Sections the answer text may span before it is cut. */
+const maxAnswerSections = 4;
+/** Citations listed in full; the rest are counted. */
+const maxCitations = 10;
+
+export interface AnswerRenderOptions {
+  /** The question, carried by the "Ask the governance team" and "Share" buttons. */
+  question: string;
+  /** Adds a "Share in channel" button (for ephemeral answers). */
+  shareable?: boolean;
+}
+
+/** Fits a question into a button value. */
+export function questionButtonValue(question: string): string {
+  return truncate(question, slackLimits.buttonValue - 50);
+}
+
+export function renderAnswer(answer: AnswerDetails, options: AnswerRenderOptions): SlackMessage {
+  const blocks: KnownBlock[] = [];
+  const escapedAnswer = escapeMrkdwn(answer.answer.trim());
+  const chunks = splitText(escapedAnswer, slackLimits.sectionText);
+  const shown = chunks.slice(0, maxAnswerSections);
+  if (chunks.length > maxAnswerSections) {
+    const last = shown.length - 1;
+    shown[last] = `${truncate(shown[last] ?? '', slackLimits.sectionText - 40)}\n_(answer shortened)_`;
+  }
+  for (const chunk of shown) blocks.push({ type: 'section', text: mrkdwnText(chunk) });
+
+  const citations = answer.citations.slice(0, maxCitations);
+  if (citations.length > 0) {
+    blocks.push({ type: 'context', elements: [mrkdwnText('*Sources*')] });
+    for (const citation of citations) {
+      const link = safeLink(citation.url, citationLabel(citation));
+      const source = citation.url === undefined ? ` _(${escapeMrkdwn(citation.source)})_` : '';
+      const quote = shortQuote(citation.quote, 200);
+      const lines = [`[${citation.n}] ${link}${source}`];
+      if (quote !== '') lines.push(blockQuote(escapeMrkdwn(quote)));
+      blocks.push({ type: 'context', elements: [mrkdwnText(truncate(lines.join('\n'), slackLimits.contextText))] });
+    }
+    const more = answer.citations.length - citations.length;
+    if (more > 0) blocks.push({ type: 'context', elements: [mrkdwnText(`_…and ${more} more source(s)._`)] });
+  }
+
+  const notes = answerNotes(answer).map((note) => escapeMrkdwn(note));
+  blocks.push({ type: 'context', elements: [mrkdwnText(`:robot_face: ${truncate(notes.join(' '), slackLimits.contextText - 20)}`)] });
+
+  const questionValue = questionButtonValue(options.question);
+  const buttons: Button[] = [
+    { type: 'button', action_id: answerActionIds.feedbackUp, text: plainText('👍 Helpful'), value: answer.answerId },
+    { type: 'button', action_id: answerActionIds.feedbackDown, text: plainText('👎 Not helpful'), value: answer.answerId },
+    { type: 'button', action_id: answerActionIds.escalate, text: plainText('Ask the governance team'), value: questionValue },
+  ];
+  if (options.shareable === true) {
+    buttons.unshift({ type: 'button', action_id: answerActionIds.share, text: plainText('Share in channel'), style: 'primary', value: questionValue });
+  }
+  blocks.push({ type: 'actions', block_id: `answer:${answer.answerId}`.slice(0, 255), elements: buttons });
+
+  return { text: answerFallbackText(answer), blocks: clampBlocks(blocks, slackLimits.messageBlocks, 2) };
+}
+
+/** Notification/fallback text: the escaped answer and the source titles, cut to a safe size. */
+export function answerFallbackText(answer: AnswerDetails): string {
+  const sources = answer.citations.map((citation) => `[${citation.n}] ${citationLabel(citation)}`).join('; ');
+  const text = sources === '' ? answer.answer.trim() : `${answer.answer.trim()}\nSources: ${sources}`;
+  return truncate(escapeMrkdwn(text), slackLimits.fallbackText);
+}
+
+/** One friendly line for a failure, never a stack trace. */
+export function renderFailure(line: string): SlackMessage {
+  return { text: line, blocks: [{ type: 'section', text: mrkdwnText(`:warning: ${escapeMrkdwn(line)}`) }] };
+}

@@ -1,0 +1,45 @@
+// Channel-neutral wording for answers: citation labels, short quotes, the AI note and a plain-text
+// rendering. Chat doors (Slack blocks, Teams cards) format these pieces in their own markup.
+import type { Answer, AnswerDetails, Citation } from '../answer/answer.js';
+
+/** The note shown under every generated answer. */
+export const aiGeneratedNote =
+  'AI-generated from the governance corpus. Check the cited sources before relying on it.';
+
+/** The note for answers the corpus does not cover. */
+export const notCoveredNote = 'The governance corpus does not cover this question; ask the governance team.';
+
+/** "Title — Section" (section omitted when empty or equal to the title). */
+export function citationLabel(citation: Pick<Citation, 'title' | 'section'>): string {
+  const section = citation.section.trim();
+  return section === '' || section === citation.title ? citation.title : `${citation.title} — ${section}`;
+}
+
+/** A quote cut to `limit` characters at a word boundary, whitespace collapsed. */
+export function shortQuote(quote: string, limit = 200): string {
+  const flat = quote.replace(/\s+/g, ' ').trim();
+  if (flat.length <= limit) return flat;
+  const cut = flat.slice(0, limit - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > limit - 40 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** The note to show under an answer: the service's own note (e.g. LLM unavailable) comes first. */
+export function answerNotes(answer: Answer & Partial<Pick<AnswerDetails, 'note' | 'mode'>>): string[] {
+  const notes: string[] = [];
+  if (answer.note !== undefined && answer.note.trim() !== '') notes.push(answer.note.trim());
+  notes.push(answer.grounded ? aiGeneratedNote : notCoveredNote);
+  return notes;
+}
+
+/** The answer as plain text with a numbered source list, for notifications and fallbacks. */
+export function answerToPlainText(answer: Answer): string {
+  const lines = [answer.answer.trim()];
+  if (answer.citations.length > 0) {
+    lines.push('', 'Sources:');
+    for (const citation of answer.citations) {
+      lines.push(`[${citation.n}] ${citationLabel(citation)}${citation.url === undefined ? '' : ` (${citation.url})`}`);
+    }
+  }
+  return lines.join('\n');
+}
