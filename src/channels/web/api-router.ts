@@ -1,0 +1,225 @@
+// The JSON API: ask, feedback, intakes, review decisions, queue, register and "who am I". Every body
+// is validated with zod here; the core services do the work; errors become `{"error": …}` responses.
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { actorKey } from '../../core/actor.js';
+import { decisions, intakeStatuses, type IntakeStatus } from '../../core/review/review-types.js';
+import { ShishinError } from '../../errors.js';
+import type { Authenticator } from './authentication.js';
+import { intakeHistory, intakeJson, readableIntake } from './intake-access.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { locals } from './request-context.js';
+import { parseInput } from './validation.js';
+import { formatRegister } from './register-output.js';
+
+const rateLimitedMessage = "You're asking faster than Shishin can keep up — please wait a few seconds.";
+
+const filterList = z.array(z.string().trim().min(1).max(100), { error: () => 'must be a list of strings' }).max(20).optional();
+
+export const passageFilterSchema = z
+  .object({ jurisdiction: filterList, framework: filterList, kind: filterList, source: filterList })
+  .strict()
+  .optional();
+
+const feedbackSchema = z.object({
+  answerId: z.string({ error: () => 'answerId is required.' }).trim().min(1, 'answerId is required.').max(200),
+  rating: z.enum(['up', 'down'], { error: () => 'rating must be "up" or "down".' }),
+  comment: z.string().trim().max(2000, 'comment must be at most 2000 characters.').optional(),
+});
+
+const decisionSchema = z.object({
+  decision: z.enum(decisions, { error: () => `decision must be one of ${decisions.join(', ')}.` }),
+  comment: z.string().trim().max(4000, 'comment must be at most 4000 characters.').optional(),
+});
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+
+/** Shared by the API and the console: identify the caller (401 when impossible). */
+export function authenticate(authenticator: Authenticator) {
+  return function authenticateMiddleware(request: Request, response: Response, next: NextFunction): void {
+    locals(response).identity = authenticator.identify(request);
+    next();
+  };
+}
+
+/** 429 with Retry-After when the caller exceeds their per-minute budget. */
+export function rateLimit(limiter: RateLimiter) {
+  return function rateLimitMiddleware(_request: Request, response: Response, next: NextFunction): void {
+    const identity = locals(response).identity;
+    const decision = limiter.take(identity === undefined ? 'anonymous' : actorKey(identity.actor));
+    if (!decision.allowed) {
+      response.setHeader('Retry-After', String(decision.retryAfterSeconds));
+      throw new ShishinError('rate_limited', rateLimitedMessage);
+    }
+    next();
+  };
+}
+
+export function parseStatusList(value: unknown): IntakeStatus[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const items = (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(','));
+  const statuses: IntakeStatus[] = [];
+  for (const item of items.map((entry) => entry.trim()).filter((entry) => entry !== '')) {
+    if (!(intakeStatuses as readonly string[]).includes(item)) {
+      throw new ShishinError('input_invalid', `Unknown status "${item}".`, {
+        fields: [{ field: 'status', message: `Use one of ${intakeStatuses.join(', ')}.` }],
+      });
+    }
+    statuses.push(item as IntakeStatus);
+  }
+  return statuses;
+}
+
+/** Aborts when the client disconnects before the response is written. */
+export function abortOnDisconnect(response: Response): AbortSignal {
+  const controller = new AbortController();
+  response.on('close', () => {
+    if (!response.writableEnded) controller.abort();
+  });
+  return controller.signal;
+}
+
+export function createApiRouter(app: AppContext, options: { authenticator: Authenticator; limiter: RateLimiter }): express.Router {
+  const router = express.Router();
+  const identify = authenticate(options.authenticator);
+  const limited = rateLimit(options.limiter);
+  const actorOf = (response: Response) => {
+    const identity = locals(response).identity;
+    if (identity === undefined) throw new ShishinError('not_authenticated', 'Sign-in required.');
+    return identity.actor;
+  };
+  const askSchema = z.object({
+    question: z
+      .string({ error: () => 'question is required.' })
+      .trim()
+      .min(1, 'question is required.')
+      .max(app.config.maxQuestionChars, `question must be at most ${app.config.maxQuestionChars} characters.`),
+    filter: passageFilterSchema,
+  });
+
+  router.get('/api/me', identify, (_request, response) => {
+    const identity = locals(response).identity;
+    if (identity === undefined) throw new ShishinError('not_authenticated', 'Sign-in required.');
+    response.json({
+      user: actorKey(identity.actor),
+      channel: identity.actor.channel,
+      id: identity.actor.id,
+      governanceMember: app.intakes.isGovernanceMember(identity.actor),
+      authenticatedBy: identity.method,
+      mode: app.config.environment,
+    });
+  });
+
+  router.post('/api/ask', identify, limited, async (request, response) => {
+    const body = parseInput(askSchema, request.body, 'The question');
+    const answer = await app.answers.ask({
+      question: body.question,
+      ...(body.filter === undefined ? {} : { filter: body.filter }),
+      signal: abortOnDisconnect(response),
+    });
+    locals(response).log.info(
+      { answerId: answer.answerId, mode: answer.mode, grounded: answer.grounded, citations: answer.citations.length, questionChars: body.question.length },
+      'answered',
+    );
+    response.json({
+      answer: answer.answer,
+      grounded: answer.grounded,
+      citations: answer.citations,
+      answerId: answer.answerId,
+      mode: answer.mode,
+      note: answer.note ?? null,
+    });
+  });
+
+  router.post('/api/feedback', identify, async (request, response) => {
+    const body = parseInput(feedbackSchema, request.body, 'The feedback');
+    await app.store.saveFeedback({
+      answerId: body.answerId,
+      rating: body.rating,
+      actor: actorOf(response),
+      at: app.clock.now().toISOString(),
+      ...(body.comment === undefined || body.comment === '' ? {} : { comment: body.comment }),
+    });
+    response.status(201).json({ saved: true });
+  });
+
+  router.post('/api/intakes', identify, limited, async (request, response) => {
+    const header = request.get('idempotency-key');
+    if (header !== undefined && !idempotencyKeyPattern.test(header)) {
+      throw new ShishinError('input_invalid', 'The Idempotency-Key header must be 1–200 visible ASCII characters.', {
+        fields: [{ field: 'Idempotency-Key', message: 'Use 1–200 visible ASCII characters.' }],
+      });
+    }
+    if (request.body === undefined) {
+      throw new ShishinError('input_invalid', 'The intake must be a JSON object (send Content-Type: application/json).');
+    }
+    const replaces = typeof request.query.replaces === 'string' && request.query.replaces !== '' ? request.query.replaces : undefined;
+    const actor = actorOf(response);
+    const { record, created } = await app.intakes.submit({
+      input: request.body,
+      submittedBy: actor,
+      // Keys are scoped to the submitter so two users can never collide on the same key.
+      idempotencyKey: `${actorKey(actor)}:${header ?? randomUUID()}`,
+      ...(replaces === undefined ? {} : { previousId: replaces }),
+    });
+    locals(response).log.info({ intakeId: record.id, tier: record.classification.tier, status: record.status, created }, 'intake submitted');
+    response
+      .status(created ? 201 : 200)
+      .location(`/api/intakes/${encodeURIComponent(record.id)}`)
+      .json(intakeJson(record));
+  });
+
+  router.get('/api/intakes', identify, async (request, response) => {
+    const actor = actorOf(response);
+    const scope = request.query.scope === 'all' ? 'all' : 'mine';
+    if (scope === 'all' && !app.intakes.isGovernanceMember(actor)) {
+      throw new ShishinError('not_authorised', 'Only governance members can list every intake.');
+    }
+    const status = parseStatusList(request.query.status);
+    const records = await app.intakes.list({
+      ...(status === undefined ? {} : { status }),
+      ...(scope === 'mine' ? { submittedBy: actor } : {}),
+    });
+    response.json({ intakes: records.map(intakeJson) });
+  });
+
+  router.get('/api/intakes/:id', identify, async (request, response) => {
+    const id = String(request.params.id);
+    const record = await readableIntake(app, actorOf(response), id);
+    response.json({ ...intakeJson(record), history: await intakeHistory(app, id) });
+  });
+
+  router.post('/api/intakes/:id/decision', identify, async (request, response) => {
+    const body = parseInput(decisionSchema, request.body, 'The decision');
+    const record = await app.intakes.decide({
+      intakeId: String(request.params.id),
+      actor: actorOf(response),
+      decision: body.decision,
+      ...(body.comment === undefined || body.comment === '' ? {} : { comment: body.comment }),
+    });
+    locals(response).log.info({ intakeId: record.id, decision: body.decision, status: record.status }, 'intake decided');
+    response.json(intakeJson(record));
+  });
+
+  router.get('/api/queue', identify, async (_request, response) => {
+    if (!app.intakes.isGovernanceMember(actorOf(response))) {
+      throw new ShishinError('not_authorised', 'Only governance members can see the review queue.');
+    }
+    response.json({ intakes: (await app.intakes.queue()).map(intakeJson) });
+  });
+
+  router.get('/api/register', identify, async (request, response) => {
+    const format = request.query.format === undefined ? 'json' : String(request.query.format);
+    if (format !== 'json' && format !== 'csv') {
+      throw new ShishinError('input_invalid', 'format must be csv or json.', { fields: [{ field: 'format', message: 'Use csv or json.' }] });
+    }
+    const output = formatRegister(await app.intakes.register(), format);
+    response.type(output.contentType);
+    if (format === 'csv') response.attachment('ai-register.csv');
+    response.send(output.body);
+  });
+
+  return router;
+}

@@ -1,0 +1,33 @@
+// Progressive enhancement for the Shishin console; every page works without it.
+(function () {
+  'use strict';
+  // Feedback buttons: send in the background and say thanks in place.
+  document.querySelectorAll('form[data-enhance="feedback"]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      var submitter = event.submitter;
+      if (!window.fetch || !submitter) return;
+      event.preventDefault();
+      var data = new URLSearchParams(new FormData(form));
+      data.set('rating', submitter.value);
+      fetch(form.action, { method: 'POST', body: data, headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (response) {
+          var message = document.createElement('p');
+          message.setAttribute('role', 'status');
+          message.textContent = response.ok ? 'Thank you for the feedback.' : 'The feedback could not be saved.';
+          form.replaceWith(message);
+        })
+        .catch(function () { form.submit(); });
+    });
+  });
+  // After a failed submit, move focus to the error summary so keyboard and screen-reader users land on it.
+  var summary = document.getElementById('error-summary');
+  if (summary) summary.focus();
+  // Say that an answer is being prepared (retrieval and generation can take a few seconds).
+  var askForm = document.querySelector('.ask-form');
+  if (askForm) {
+    askForm.addEventListener('submit', function () {
+      var button = askForm.querySelector('button');
+      if (button) { button.disabled = true; button.textContent = 'Asking…'; }
+    });
+  }
+})();

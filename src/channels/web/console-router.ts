@@ -1,0 +1,311 @@
+// The web console: server-rendered pages (Ask, New intake, intake detail, My intakes, Review queue,
+// Register) whose forms post to /console/… routes calling the same core services as the JSON API.
+// Posts follow POST/redirect/GET; failed submissions re-render the form with inline errors.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Request, type Response } from 'express';
+import type { AppContext } from '../../app-context.js';
+import { actorKey, type Actor } from '../../core/actor.js';
+import type { AnswerDetails } from '../../core/answer/answer.js';
+import { decisions, type Decision } from '../../core/review/review-types.js';
+import { isShishinError, ShishinError, httpStatusByCode } from '../../errors.js';
+import { developmentIdentityCookie, parseWebIdentity, type Authenticator } from './authentication.js';
+import { writeCookie } from './cookies.js';
+import { csrfProtection } from './csrf.js';
+import type { SafeHtml } from './html.js';
+import { intakeHistory, readableIntake } from './intake-access.js';
+import { askPage } from './pages/ask-page.js';
+import { formValuesToIntake, intakeFormPage, intakeToFormValues, readIntakeForm } from './pages/intake-form-page.js';
+import {
+  errorPage,
+  intakeDetailPage,
+  myIntakesPage,
+  registerPage,
+  reviewQueuePage,
+  type DecisionFormOptions,
+  type QueueItem,
+} from './pages/intake-pages.js';
+import { renderPage, type PageContext } from './pages/layout.js';
+import { abortOnDisconnect, authenticate } from './api-router.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { locals } from './request-context.js';
+
+const assetsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+const idempotencyKeyPattern = /^[A-Za-z0-9-]{8,80}$/;
+
+/** Builds the page context for the current request (also used by the error handler). */
+export function pageContext(app: AppContext, request: Request, response: Response, authenticator: Authenticator): PageContext {
+  const identity = locals(response).identity;
+  return {
+    user: identity === undefined ? 'not signed in' : actorKey(identity.actor),
+    governanceMember: identity === undefined ? false : app.intakes.isGovernanceMember(identity.actor),
+    developmentMode: authenticator.developmentMode,
+    csrfToken: locals(response).csrfToken ?? '',
+    currentPath: request.path,
+  };
+}
+
+/** Only same-site console paths are accepted as redirect targets. */
+function safeReturnPath(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^\/console(\/[A-Za-z0-9/_-]*)?$/.test(value) ? value : fallback;
+}
+
+function bodyOf(request: Request): Record<string, unknown> {
+  return typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+}
+
+function text(value: unknown): string | undefined {
+  if (Array.isArray(value)) return text(value[0]);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function createConsoleRouter(app: AppContext, options: { authenticator: Authenticator; limiter: RateLimiter }): express.Router {
+  const router = express.Router();
+  const { authenticator, limiter } = options;
+  const identify = authenticate(authenticator);
+  const csrf = csrfProtection({ publicUrl: app.config.publicUrl });
+  const assets = new Map<string, Promise<string>>();
+  const asset = (name: string) => {
+    let content = assets.get(name);
+    if (content === undefined) {
+      content = readFile(path.join(assetsDirectory, name), 'utf8');
+      assets.set(name, content);
+    }
+    return content;
+  };
+
+  const actorOf = (response: Response): Actor => {
+    const identity = locals(response).identity;
+    if (identity === undefined) throw new ShishinError('not_authenticated', 'Sign-in required.');
+    return identity.actor;
+  };
+  const send = (request: Request, response: Response, status: number, title: string, body: SafeHtml, notice?: string) => {
+    response.setHeader('Cache-Control', 'no-store');
+    response
+      .status(status)
+      .type('html')
+      .send(renderPage({ title, body, context: pageContext(app, request, response, authenticator), ...(notice === undefined ? {} : { notice }) }));
+  };
+
+  router.get('/', (_request, response) => response.redirect(302, '/console/ask'));
+  router.get('/console', (_request, response) => response.redirect(302, '/console/ask'));
+  router.get('/console/assets/:name', async (request, response) => {
+    const name = String(request.params.name);
+    if (name !== 'console.css' && name !== 'console.js') throw new ShishinError('not_found', 'No such asset.');
+    response.type(name.endsWith('.css') ? 'text/css' : 'text/javascript');
+    response.setHeader('Cache-Control', 'public, max-age=300');
+    response.send(await asset(name));
+  });
+
+  router.use('/console', csrf, identify);
+
+  router.get('/console/ask', async (request, response) => {
+    const question = (text(request.query.q) ?? '').trim();
+    const notice = request.query.feedback === 'thanks' ? 'Thank you for the feedback.' : undefined;
+    const render = (status: number, extra: { answer?: AnswerDetails; error?: string }) =>
+      send(request, response, status, 'Ask', askPage({ question, maxQuestionChars: app.config.maxQuestionChars, csrfToken: locals(response).csrfToken ?? '', ...extra }), notice);
+    if (question === '') return render(200, {});
+    if (question.length > app.config.maxQuestionChars) {
+      return render(400, { error: `Please keep the question under ${app.config.maxQuestionChars} characters.` });
+    }
+    const decision = limiter.take(actorKey(actorOf(response)));
+    if (!decision.allowed) {
+      response.setHeader('Retry-After', String(decision.retryAfterSeconds));
+      return render(429, { error: "You're asking faster than Shishin can keep up — please wait a few seconds." });
+    }
+    try {
+      const answer = await app.answers.ask({ question, signal: abortOnDisconnect(response) });
+      locals(response).log.info({ answerId: answer.answerId, mode: answer.mode, grounded: answer.grounded, questionChars: question.length }, 'answered');
+      return render(200, { answer });
+    } catch (error) {
+      if (!isShishinError(error)) throw error;
+      locals(response).log.warn({ err: error }, 'answer failed');
+      return render(httpStatusByCode[error.code], { error: error.message });
+    }
+  });
+
+  router.post('/console/feedback', async (request, response) => {
+    const body = bodyOf(request);
+    const answerId = text(body.answerId)?.trim() ?? '';
+    const rating = text(body.rating);
+    if (answerId === '' || answerId.length > 200 || (rating !== 'up' && rating !== 'down')) {
+      throw new ShishinError('input_invalid', 'The feedback was incomplete.');
+    }
+    await app.store.saveFeedback({ answerId, rating, actor: actorOf(response), at: app.clock.now().toISOString() });
+    if (request.accepts(['html', 'json']) === 'json') {
+      response.status(201).json({ saved: true });
+      return;
+    }
+    response.redirect(303, '/console/ask?feedback=thanks');
+  });
+
+  router.post('/console/dev-identity', (request, response) => {
+    if (!authenticator.developmentMode) throw new ShishinError('not_found', 'No such page.');
+    const body = bodyOf(request);
+    const actor = parseWebIdentity(text(body.user) ?? '');
+    if (actor === undefined) throw new ShishinError('input_invalid', 'Use a user name of letters, digits and . _ @ + - (for example web:alice).');
+    writeCookie(response, developmentIdentityCookie, actorKey(actor));
+    response.redirect(303, safeReturnPath(body.returnTo, '/console/ask'));
+  });
+
+  router.get('/console/intakes/new', async (request, response) => {
+    const from = text(request.query.from);
+    const previous = from === undefined || from === '' ? undefined : await readableIntake(app, actorOf(response), from);
+    send(
+      request,
+      response,
+      200,
+      'New intake',
+      intakeFormPage({
+        values: previous === undefined ? {} : intakeToFormValues(previous.input as unknown as Record<string, unknown>),
+        errors: [],
+        csrfToken: locals(response).csrfToken ?? '',
+        idempotencyKey: randomUUID(),
+        ...(previous === undefined ? {} : { previousId: previous.id }),
+      }),
+    );
+  });
+
+  router.post('/console/intakes', async (request, response) => {
+    const body = bodyOf(request);
+    const values = readIntakeForm(body);
+    const sentKey = text(body.idempotencyKey);
+    const idempotencyKey = sentKey !== undefined && idempotencyKeyPattern.test(sentKey) ? sentKey : randomUUID();
+    const previousId = text(body.previousId)?.trim() || undefined;
+    const actor = actorOf(response);
+    const rerender = (status: number, errors: Array<{ field: string; message: string }>, message?: string) =>
+      send(
+        request,
+        response,
+        status,
+        'New intake',
+        intakeFormPage({
+          values,
+          errors,
+          csrfToken: locals(response).csrfToken ?? '',
+          idempotencyKey,
+          ...(previousId === undefined ? {} : { previousId }),
+          ...(message === undefined ? {} : { message }),
+        }),
+      );
+    const decision = limiter.take(actorKey(actor));
+    if (!decision.allowed) {
+      response.setHeader('Retry-After', String(decision.retryAfterSeconds));
+      return rerender(429, [{ field: '_', message: "You're submitting faster than Shishin can keep up — please wait a few seconds." }], 'Please wait a moment.');
+    }
+    try {
+      const { record, created } = await app.intakes.submit({
+        input: formValuesToIntake(values),
+        submittedBy: actor,
+        idempotencyKey: `${actorKey(actor)}:${idempotencyKey}`,
+        ...(previousId === undefined ? {} : { previousId }),
+      });
+      locals(response).log.info({ intakeId: record.id, tier: record.classification.tier, status: record.status, created }, 'intake submitted');
+      response.redirect(303, `/console/intakes/${encodeURIComponent(record.id)}?submitted=1`);
+      return undefined;
+    } catch (error) {
+      if (isShishinError(error, 'input_invalid')) {
+        return rerender(400, error.fields ?? [{ field: '_', message: error.message }]);
+      }
+      if (isShishinError(error, 'conflict') || isShishinError(error, 'not_found') || isShishinError(error, 'not_authorised')) {
+        return rerender(httpStatusByCode[error.code], [{ field: '_', message: error.message }], 'The intake could not be submitted.');
+      }
+      throw error;
+    }
+  });
+
+  router.get('/console/intakes', async (request, response) => {
+    const records = await app.intakes.list({ submittedBy: actorOf(response) });
+    send(request, response, 200, 'My intakes', myIntakesPage(records));
+  });
+
+  const renderDetail = async (request: Request, response: Response, id: string, status: number, notice?: string, decision?: DecisionFormOptions) => {
+    const actor = actorOf(response);
+    const record = await readableIntake(app, actor, id);
+    const member = app.intakes.isGovernanceMember(actor);
+    send(
+      request,
+      response,
+      status,
+      `Intake ${record.id}`,
+      intakeDetailPage({
+        record,
+        history: await intakeHistory(app, record.id),
+        canDecide: member && record.status === 'pending_review',
+        isOwner: actorKey(record.submittedBy) === actorKey(actor),
+        csrfToken: locals(response).csrfToken ?? '',
+        ...(decision === undefined ? {} : { decision }),
+      }),
+      notice,
+    );
+  };
+
+  router.get('/console/intakes/:id', async (request, response) => {
+    const notices: Record<string, string> = { submitted: 'Intake submitted.', decided: 'Decision recorded.' };
+    const flag = ['submitted', 'decided'].find((key) => request.query[key] === '1');
+    await renderDetail(request, response, String(request.params.id), 200, flag === undefined ? undefined : notices[flag]);
+  });
+
+  const renderQueue = async (request: Request, response: Response, status: number, notice?: string, failed?: { intakeId: string; form: DecisionFormOptions }) => {
+    if (!app.intakes.isGovernanceMember(actorOf(response))) {
+      throw new ShishinError('not_authorised', 'Only governance members can see the review queue.');
+    }
+    const records = await app.intakes.queue();
+    const items: QueueItem[] = records.map((record) =>
+      failed !== undefined && failed.intakeId === record.id ? { record, decision: failed.form } : { record },
+    );
+    send(request, response, status, 'Review queue', reviewQueuePage(items, locals(response).csrfToken ?? ''), notice);
+  };
+
+  router.get('/console/queue', async (request, response) => {
+    await renderQueue(request, response, 200, request.query.decided === '1' ? 'Decision recorded.' : undefined);
+  });
+
+  router.post('/console/intakes/:id/decision', async (request, response) => {
+    const id = String(request.params.id);
+    const body = bodyOf(request);
+    const returnTo = safeReturnPath(body.returnTo, `/console/intakes/${id}`);
+    const decisionValue = text(body.decision);
+    const comment = text(body.comment)?.trim() ?? '';
+    try {
+      if (decisionValue === undefined || !(decisions as readonly string[]).includes(decisionValue)) {
+        throw new ShishinError('input_invalid', 'Choose a decision.', { fields: [{ field: 'decision', message: 'Choose a decision.' }] });
+      }
+      await app.intakes.decide({
+        intakeId: id,
+        actor: actorOf(response),
+        decision: decisionValue as Decision,
+        ...(comment === '' ? {} : { comment }),
+      });
+      response.redirect(303, `${returnTo}?decided=1`);
+    } catch (error) {
+      if (!isShishinError(error) || !['input_invalid', 'conflict'].includes(error.code)) throw error;
+      const field = error.fields?.find((entry) => entry.field === 'comment' || entry.field === 'decision');
+      const form: DecisionFormOptions = {
+        intakeId: id,
+        csrfToken: locals(response).csrfToken ?? '',
+        returnTo,
+        comment,
+        error: field?.message ?? error.message,
+        errorField: (field?.field as 'comment' | 'decision' | undefined) ?? '_',
+        ...(decisionValue === undefined ? {} : { decision: decisionValue }),
+      };
+      const status = httpStatusByCode[error.code];
+      if (returnTo === '/console/queue') await renderQueue(request, response, status, undefined, { intakeId: id, form });
+      else await renderDetail(request, response, id, status, undefined, form);
+    }
+  });
+
+  router.get('/console/register', async (request, response) => {
+    send(request, response, 200, 'Register', registerPage(await app.intakes.register()));
+  });
+
+  return router;
+}
+
+/** Renders an error as a console page (used by the web error handler for /console paths). */
+export function consoleErrorPage(context: PageContext, status: number, message: string): string {
+  return renderPage({ title: 'Error', context, body: errorPage(status, message) });
+}

@@ -1,0 +1,72 @@
+// The Ask page: a question box and, once asked, the answer with numbered markers linking to the
+// cited passages, the "not covered" pointer, and thumbs up/down feedback.
+import type { AnswerDetails, Citation } from '../../../core/answer/answer.js';
+import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
+
+export interface AskPageOptions {
+  question?: string;
+  answer?: AnswerDetails;
+  error?: string;
+  maxQuestionChars: number;
+  csrfToken: string;
+}
+
+/** Escapes the answer text and turns each `[n]` with a matching citation into a link to it. */
+export function linkCitationMarkers(text: string, citations: Citation[]): SafeHtml {
+  const known = new Set(citations.map((citation) => citation.n));
+  const escaped = escapeHtml(text).replace(/\[(\d{1,3})\]/g, (marker, digits: string) =>
+    known.has(Number(digits)) ? `<a class="marker" href="#source-${digits}" aria-label="source ${digits}">[${digits}]</a>` : marker,
+  );
+  const paragraphs = escaped.split(/\n{2,}/).map((paragraph) => `<p>${paragraph.replace(/\n/g, '<br>')}</p>`);
+  return trusted(paragraphs.join('\n'));
+}
+
+function citationItem(citation: Citation): SafeHtml {
+  return html`<li id="source-${citation.n}" value="${citation.n}">
+    <p class="citation-title"><strong>${citation.title}</strong>${citation.section === '' ? '' : html` — ${citation.section}`}</p>
+    <blockquote>${citation.quote}</blockquote>
+    ${citation.url === undefined ? '' : html`<p><a href="${citation.url}" rel="noopener noreferrer" target="_blank">Read the original<span class="visually-hidden"> of ${citation.title}</span></a></p>`}
+  </li>`;
+}
+
+function feedbackForm(answerId: string, csrfToken: string): SafeHtml {
+  return html`<form method="post" action="/console/feedback" class="feedback" data-enhance="feedback">
+    <input type="hidden" name="_csrf" value="${csrfToken}">
+    <input type="hidden" name="answerId" value="${answerId}">
+    <fieldset>
+      <legend>Was this answer useful?</legend>
+      <button type="submit" name="rating" value="up"><span aria-hidden="true">👍</span> Yes</button>
+      <button type="submit" name="rating" value="down"><span aria-hidden="true">👎</span> No</button>
+    </fieldset>
+  </form>`;
+}
+
+function answerSection(answer: AnswerDetails, csrfToken: string): SafeHtml {
+  const notCovered = !answer.grounded || answer.mode === 'not_covered';
+  return html`<section class="answer" aria-labelledby="answer-heading" data-mode="${answer.mode}">
+    <h2 id="answer-heading">Answer</h2>
+    ${answer.note === undefined ? '' : html`<p class="note" role="note">${answer.note}</p>`}
+    <div class="answer-text">${linkCitationMarkers(answer.answer, answer.citations)}</div>
+    ${notCovered
+      ? html`<div class="not-covered" role="note"><p><strong>The governance corpus does not cover this question.</strong>
+          Please ask the governance team directly — or, if you are planning an AI use case, <a href="/console/intakes/new">submit an intake</a> so they can review it.</p></div>`
+      : ''}
+    ${answer.citations.length === 0
+      ? ''
+      : html`<h3 id="sources-heading">Sources</h3><ol class="citations" aria-labelledby="sources-heading">${answer.citations.map(citationItem)}</ol>`}
+    ${feedbackForm(answer.answerId, csrfToken)}
+  </section>`;
+}
+
+export function askPage(options: AskPageOptions): SafeHtml {
+  return html`<h1>Ask about AI governance</h1>
+  <p class="lead">Ask a question about the EU AI Act, Japan's AI guidelines, ISO/IEC 42001, NIST AI RMF or internal policy. Every answer cites the passages it rests on.</p>
+  <form method="get" action="/console/ask" class="ask-form" role="search">
+    <label for="question">Your question</label>
+    <textarea id="question" name="q" rows="3" maxlength="${options.maxQuestionChars}" required
+      ${options.error === undefined ? '' : html`aria-invalid="true" aria-describedby="question-error"`}>${options.question ?? ''}</textarea>
+    ${options.error === undefined ? '' : html`<p id="question-error" class="field-error">${options.error}</p>`}
+    <button type="submit">Ask</button>
+  </form>
+  ${options.answer === undefined ? '' : answerSection(options.answer, options.csrfToken)}`;
+}

@@ -1,0 +1,244 @@
+// Intake pages: the detail/result page (tier, reasons with citations, obligations, signals, status,
+// history), the "My intakes" list, the review queue with decision forms, and the register.
+import { actorKey } from '../../../core/actor.js';
+import type { RuleCitation } from '../../../core/intake/classification.js';
+import { valueLabels } from '../../../core/intake/intake-schema.js';
+import type { RegisterRow } from '../../../core/review/intake-service.js';
+import { decisions, type Decision, type IntakeRecord, type IntakeStatus } from '../../../core/review/review-types.js';
+import { html, type SafeHtml } from '../html.js';
+import type { HistoryEntry } from '../intake-access.js';
+
+const statusLabels: Record<IntakeStatus, string> = {
+  submitted: 'Submitted',
+  pending_review: 'Pending review',
+  auto_cleared: 'Cleared (no review needed)',
+  approved: 'Approved',
+  approved_with_conditions: 'Approved with conditions',
+  changes_requested: 'Changes requested',
+  rejected: 'Rejected',
+};
+
+const decisionLabels: Record<Decision, string> = {
+  approve: 'Approve',
+  approve_with_conditions: 'Approve with conditions',
+  request_changes: 'Request changes',
+  reject: 'Reject',
+};
+
+export function statusBadge(status: IntakeStatus): SafeHtml {
+  return html`<span class="status status-${status}" data-status="${status}">${statusLabels[status] ?? status}</span>`;
+}
+
+export function tierBadge(tier: string): SafeHtml {
+  return html`<span class="tier tier-${tier}" data-tier="${tier}">${tier}</span>`;
+}
+
+function citationList(citations: RuleCitation[]): SafeHtml {
+  if (citations.length === 0) return html``;
+  return html`<ul class="rule-citations">${citations.map(
+    (citation) => html`<li><p class="citation-title">${citation.title ?? citation.source}${citation.section === '' ? '' : html` — ${citation.section}`}</p>
+      <blockquote>${citation.quote}</blockquote>
+      ${citation.url === undefined ? '' : html`<p><a href="${citation.url}" rel="noopener noreferrer" target="_blank">Read the original</a></p>`}</li>`,
+  )}</ul>`;
+}
+
+export interface DecisionFormOptions {
+  intakeId: string;
+  csrfToken: string;
+  returnTo: string;
+  /** Values and error to show after a refused attempt. */
+  decision?: string;
+  comment?: string;
+  error?: string;
+  errorField?: 'decision' | 'comment' | '_';
+}
+
+export function decisionForm(options: DecisionFormOptions): SafeHtml {
+  const prefix = `decide-${options.intakeId}`;
+  const commentError = options.error !== undefined && options.errorField === 'comment' ? options.error : undefined;
+  const decisionError = options.error !== undefined && options.errorField === 'decision' ? options.error : undefined;
+  const generalError = options.error !== undefined && (options.errorField === '_' || options.errorField === undefined) ? options.error : undefined;
+  return html`<form method="post" action="/console/intakes/${options.intakeId}/decision" class="decision-form" aria-label="Decision on ${options.intakeId}">
+    <input type="hidden" name="_csrf" value="${options.csrfToken}">
+    <input type="hidden" name="returnTo" value="${options.returnTo}">
+    ${generalError === undefined ? '' : html`<p class="field-error" role="alert">${generalError}</p>`}
+    <fieldset${decisionError === undefined ? '' : html` aria-invalid="true" aria-describedby="${prefix}-decision-error"`}>
+      <legend>Decision</legend>
+      ${decisionError === undefined ? '' : html`<p id="${prefix}-decision-error" class="field-error">${decisionError}</p>`}
+      ${decisions.map(
+        (decision, index) => html`<div class="choice"><input type="radio" id="${prefix}-${decision}" name="decision" value="${decision}"${
+          (options.decision ?? 'approve') === decision || (options.decision === undefined && index === 0) ? html` checked` : ''
+        }><label for="${prefix}-${decision}">${decisionLabels[decision]}</label></div>`,
+      )}
+    </fieldset>
+    <div class="field${commentError === undefined ? '' : ' has-error'}">
+      <label for="${prefix}-comment">Comment</label>
+      <p id="${prefix}-comment-help" class="help">Required for conditions, change requests and rejections; the submitter sees it.</p>
+      ${commentError === undefined ? '' : html`<p id="${prefix}-comment-error" class="field-error">${commentError}</p>`}
+      <textarea id="${prefix}-comment" name="comment" rows="3" maxlength="4000" aria-describedby="${prefix}-comment-help${commentError === undefined ? '' : ` ${prefix}-comment-error`}"${commentError === undefined ? '' : html` aria-invalid="true"`}>${options.comment ?? ''}</textarea>
+    </div>
+    <button type="submit" class="primary">Record decision</button>
+  </form>`;
+}
+
+function describeAction(entry: HistoryEntry): string {
+  const decision = typeof entry.details.decision === 'string' ? entry.details.decision : undefined;
+  switch (entry.action) {
+    case 'intake.submitted':
+      return 'Submitted';
+    case 'intake.classified':
+      return typeof entry.details.tier === 'string' ? `Classified as ${entry.details.tier}` : 'Classified';
+    case 'intake.decided':
+      return decision === undefined ? 'Decided' : `Decision: ${decisionLabels[decision as Decision] ?? decision}`;
+    case 'decision.refused':
+      return 'Decision attempt refused';
+    default:
+      return entry.action;
+  }
+}
+
+function list(values: readonly string[]): string {
+  return values.length === 0 ? '—' : values.map((value) => valueLabels[value] ?? value).join(', ');
+}
+
+export interface IntakeDetailOptions {
+  record: IntakeRecord;
+  history: HistoryEntry[];
+  canDecide: boolean;
+  isOwner: boolean;
+  decision?: Omit<DecisionFormOptions, 'intakeId' | 'csrfToken' | 'returnTo'>;
+  csrfToken: string;
+}
+
+export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
+  const { record } = options;
+  const classification = record.classification;
+  const input = record.input;
+  return html`<h1>${record.input.title} <span class="intake-id">${record.id}${record.version > 1 ? ` (version ${record.version})` : ''}</span></h1>
+  <dl class="summary">
+    <div><dt>Risk tier</dt><dd>${tierBadge(classification.tier)}</dd></div>
+    <div><dt>Status</dt><dd>${statusBadge(record.status)}</dd></div>
+    <div><dt>Needs review</dt><dd>${classification.flagged ? 'Yes — flagged for the governance team' : 'No'}</dd></div>
+    <div><dt>Submitted</dt><dd>${record.submittedAt} by ${actorKey(record.submittedBy)}</dd></div>
+    ${record.decision === undefined ? '' : html`<div><dt>Decision</dt><dd>${decisionLabels[record.decision]} by ${record.decidedBy === undefined ? '' : actorKey(record.decidedBy)} at ${record.decidedAt ?? ''}${record.decisionComment === undefined ? '' : html`<blockquote>${record.decisionComment}</blockquote>`}</dd></div>`}
+  </dl>
+  ${classification.flagged && classification.flagReasons.length > 0
+    ? html`<section aria-labelledby="flag-heading"><h2 id="flag-heading">Why it is flagged</h2><ul>${classification.flagReasons.map((reason) => html`<li>${reason}</li>`)}</ul></section>`
+    : ''}
+  ${options.isOwner && record.status === 'changes_requested'
+    ? html`<p><a class="button" href="/console/intakes/new?from=${record.id}">Revise and resubmit</a></p>`
+    : ''}
+  <section aria-labelledby="reasons-heading"><h2 id="reasons-heading">Reasons</h2>
+    ${classification.reasons.length === 0
+      ? html`<p>No risk rule applies.</p>`
+      : html`<ol class="reasons">${classification.reasons.map(
+          (reason) => html`<li><p>${tierBadge(reason.tier)} ${reason.summary} <span class="rule-id">(${reason.ruleId})</span></p>${citationList(reason.citations)}</li>`,
+        )}</ol>`}
+  </section>
+  <section aria-labelledby="obligations-heading"><h2 id="obligations-heading">Obligations</h2>
+    ${classification.obligations.length === 0
+      ? html`<p>No specific obligations beyond internal policy.</p>`
+      : html`<ul class="checklist">${classification.obligations.map(
+          (obligation) => html`<li><p><span aria-hidden="true">☐</span> ${obligation.text} <span class="framework">${obligation.framework}</span></p>${citationList(obligation.citations)}</li>`,
+        )}</ul>`}
+  </section>
+  ${classification.signals.length === 0
+    ? ''
+    : html`<section aria-labelledby="signals-heading"><h2 id="signals-heading">Signals to check</h2><ul>${classification.signals.map(
+        (signal) => html`<li>${signal.message}${signal.evidence === '' ? '' : html` <q>${signal.evidence}</q>`}</li>`,
+      )}</ul></section>`}
+  <section aria-labelledby="input-heading"><h2 id="input-heading">What was submitted</h2>
+    <dl class="answers">
+      <div><dt>Description</dt><dd>${input.description}</dd></div>
+      <div><dt>Business unit</dt><dd>${input.businessUnit}</dd></div>
+      <div><dt>Lifecycle stage</dt><dd>${list([input.lifecycleStage])}</dd></div>
+      <div><dt>Our role</dt><dd>${list([input.role])}</dd></div>
+      <div><dt>Model source</dt><dd>${list([input.modelSource])}</dd></div>
+      <div><dt>Domains</dt><dd>${list(input.domains)}</dd></div>
+      <div><dt>Affected persons</dt><dd>${list(input.affectedPersons)}</dd></div>
+      <div><dt>Regions</dt><dd>${list(input.regions)}</dd></div>
+      <div><dt>Personal data</dt><dd>${list([input.personalData])}</dd></div>
+      <div><dt>Decision impact</dt><dd>${list([input.decisionImpact])}</dd></div>
+      <div><dt>Profiles people</dt><dd>${input.profilesPeople ? 'Yes' : 'No'}</dd></div>
+      <div><dt>Interacts with people</dt><dd>${input.interactsWithPeople ? 'Yes' : 'No'}</dd></div>
+      <div><dt>Generates content</dt><dd>${input.generatesContent ? 'Yes' : 'No'}</dd></div>
+      <div><dt>Practices</dt><dd>${list(input.practices)}</dd></div>
+      <div><dt>Art. 6(3) exception</dt><dd>${list([input.exception])}</dd></div>
+    </dl>
+  </section>
+  ${options.canDecide
+    ? html`<section aria-labelledby="decide-heading"><h2 id="decide-heading">Review</h2>${decisionForm({
+        intakeId: record.id,
+        csrfToken: options.csrfToken,
+        returnTo: `/console/intakes/${record.id}`,
+        ...options.decision,
+      })}</section>`
+    : ''}
+  <section aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
+    ${options.history.length === 0
+      ? html`<p>No history recorded.</p>`
+      : html`<ol class="history">${options.history.map(
+          (entry) => html`<li><time datetime="${entry.at}">${entry.at}</time> — ${describeAction(entry)} by ${entry.actor}${
+            typeof entry.details.comment === 'string' && entry.details.comment !== '' ? html`: <q>${entry.details.comment}</q>` : ''
+          }</li>`,
+        )}</ol>`}
+  </section>`;
+}
+
+export function intakeTable(records: IntakeRecord[], caption: string): SafeHtml {
+  if (records.length === 0) return html`<p>No intakes yet. <a href="/console/intakes/new">Submit one</a>.</p>`;
+  return html`<table class="intakes"><caption>${caption}</caption>
+    <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Submitted</th></tr></thead>
+    <tbody>${records.map(
+      (record) => html`<tr><td><a href="/console/intakes/${record.id}">${record.id}</a></td><td>${record.input.title}</td><td>${tierBadge(record.classification.tier)}</td><td>${statusBadge(record.status)}</td><td>${record.submittedAt}</td></tr>`,
+    )}</tbody></table>`;
+}
+
+export function myIntakesPage(records: IntakeRecord[]): SafeHtml {
+  return html`<h1>My intakes</h1>${intakeTable(records, 'Intakes you submitted, newest first')}`;
+}
+
+export interface QueueItem {
+  record: IntakeRecord;
+  decision?: Omit<DecisionFormOptions, 'intakeId' | 'csrfToken' | 'returnTo'>;
+}
+
+export function reviewQueuePage(items: QueueItem[], csrfToken: string): SafeHtml {
+  return html`<h1>Review queue</h1>
+  ${items.length === 0
+    ? html`<p>Nothing is waiting for review.</p>`
+    : html`<ul class="queue">${items.map(
+        ({ record, decision }) => html`<li class="queue-item"><article aria-labelledby="queue-${record.id}">
+          <h2 id="queue-${record.id}"><a href="/console/intakes/${record.id}">${record.input.title}</a> <span class="intake-id">${record.id}</span></h2>
+          <p>${tierBadge(record.classification.tier)} ${statusBadge(record.status)} · ${record.input.businessUnit} · submitted ${record.submittedAt} by ${actorKey(record.submittedBy)}</p>
+          ${record.classification.flagReasons.length === 0 ? '' : html`<ul>${record.classification.flagReasons.map((reason) => html`<li>${reason}</li>`)}</ul>`}
+          ${decisionForm({ intakeId: record.id, csrfToken, returnTo: '/console/queue', ...decision })}
+        </article></li>`,
+      )}</ul>`}`;
+}
+
+export function registerPage(rows: RegisterRow[]): SafeHtml {
+  return html`<h1>AI use-case register</h1>
+  <p>Download: <a href="/api/register?format=csv" download>CSV</a> · <a href="/api/register?format=json">JSON</a></p>
+  ${rows.length === 0
+    ? html`<p>The register is empty.</p>`
+    : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Register table"><table class="register"><caption>Every AI use case submitted, with its tier and decision</caption>
+      <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Business unit</th><th scope="col">Owner</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Decided at</th><th scope="col">Obligations</th></tr></thead>
+      <tbody>${rows.map(
+        (row) => html`<tr><td><a href="/console/intakes/${row.id}">${row.id}</a></td><td>${row.title}</td><td>${row.businessUnit}</td><td>${row.owner}</td><td>${tierBadge(row.tier)}</td><td>${statusBadge(row.status)}</td><td>${row.decidedBy}</td><td>${row.decidedAt}</td><td>${row.obligations.length}</td></tr>`,
+      )}</tbody></table></div>`}`;
+}
+
+export function errorPage(status: number, message: string): SafeHtml {
+  const headings: Record<number, string> = {
+    400: 'That request could not be handled',
+    401: 'Sign-in required',
+    403: 'Not allowed',
+    404: 'Not found',
+    409: 'Already changed',
+    413: 'Too large',
+    429: 'Slow down',
+    503: 'Temporarily unavailable',
+  };
+  return html`<h1>${headings[status] ?? 'Something went wrong'}</h1><p>${message}</p><p><a href="/console/ask">Back to the console</a></p>`;
+}
