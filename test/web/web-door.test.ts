@@ -1,0 +1,135 @@
+// The web door's HTTP behaviour on an in-memory AppContext: escaping, rate limiting, authentication
+// modes, error mapping, CSRF and the console's form round trip.
+import { afterEach, describe, expect, it } from 'vitest';
+import { html, escapeHtml } from '../../src/channels/web/html.js';
+import { createRateLimiter } from '../../src/channels/web/rate-limiter.js';
+import { startWebServer, type RunningWebServer } from '../../src/channels/web/web-server.js';
+import { createFakeAppContext } from './fake-app-context.js';
+import type { Environment } from '../../src/config.js';
+
+const servers: RunningWebServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close(1000)));
+});
+
+async function serve(environment: Environment = {}) {
+  const app = createFakeAppContext(environment);
+  const server = await startWebServer(app, { port: 0, host: '127.0.0.1' });
+  servers.push(server);
+  return { app, url: server.url };
+}
+
+describe('html template', () => {
+  it('escapes interpolations but keeps nested fragments', () => {
+    const inner = html`<em>${'a&b'}</em>`;
+    expect(html`<p title="${'"x"'}">${'<script>'}${inner}${['<i>', inner]}</p>`.value).toBe(
+      '<p title="&quot;x&quot;">&lt;script&gt;<em>a&amp;b</em>&lt;i&gt;<em>a&amp;b</em></p>',
+    );
+    expect(escapeHtml("'`")).toBe('&#39;&#96;');
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows the budget per minute, then reports when to retry', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ perMinute: 2, clock: { now: () => new Date(now) } });
+    expect(limiter.take('a').allowed).toBe(true);
+    expect(limiter.take('a').allowed).toBe(true);
+    const refused = limiter.take('a');
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    expect(limiter.take('b').allowed).toBe(true);
+    now = 30_000;
+    expect(limiter.take('a').allowed).toBe(true);
+  });
+});
+
+describe('web door over HTTP', () => {
+  it('answers the JSON API and labels metrics by route pattern', async () => {
+    const { url } = await serve();
+    const response = await fetch(`${url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-1' }, body: JSON.stringify({ question: 'employment?' }) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('req-1');
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ grounded: true, answerId: 'ans-1', mode: 'extractive', note: null });
+    await fetch(`${url}/api/intakes/AI-NOPE1`);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('shishin_http_requests_total{method="POST",route="/api/ask",status="200"} 1');
+    expect(metrics).toContain('route="/api/intakes/:id",status="404"');
+  });
+
+  it('maps bad input to 400/413 with the error shape', async () => {
+    const { url } = await serve();
+    const post = (body: string) => fetch(`${url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const malformed = await post('{"question":');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: { code: 'input_invalid', message: 'The request body is not valid JSON.' } });
+    const missing = await post('{}');
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { fields: unknown } }).error.fields).toEqual([{ field: 'question', message: 'question is required.' }]);
+    const large = await post(JSON.stringify({ question: 'x'.repeat(70_000) }));
+    expect(large.status).toBe(413);
+    expect(((await large.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    const unknown = await fetch(`${url}/api/nothing`);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('requires credentials in production and accepts tokens and the trusted proxy header', async () => {
+    const { url } = await serve({ NODE_ENV: 'production', API_TOKENS: 'secret-token=web:alice', TRUSTED_PROXY_USER_HEADER: 'X-Forwarded-User' });
+    const anonymous = await fetch(`${url}/api/me`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    const wrong = await fetch(`${url}/api/me`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const token = await fetch(`${url}/api/me`, { headers: { authorization: 'Bearer secret-token' } });
+    expect(await token.json()).toMatchObject({ user: 'web:alice', authenticatedBy: 'token' });
+    const proxied = await fetch(`${url}/api/me`, { headers: { 'x-forwarded-user': 'bob' } });
+    expect(await proxied.json()).toMatchObject({ user: 'web:bob', authenticatedBy: 'proxy' });
+  });
+
+  it('renders answers escaped with linked markers and refuses posts without the CSRF token', async () => {
+    const { url } = await serve();
+    const page = await (await fetch(`${url}/console/ask?q=employment`)).text();
+    expect(page).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(page).toContain('<a class="marker" href="#source-1"');
+    expect(page).toContain('id="source-1"');
+    expect(page).toContain('Development identity: <strong>web:dev</strong>');
+    const refused = await fetch(`${url}/console/feedback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'answerId=a&rating=up', redirect: 'manual' });
+    expect(refused.status).toBe(403);
+  });
+
+  it('keeps entered values and shows inline errors, then redirects after a valid submit', async () => {
+    const { url, app } = await serve();
+    const first = await fetch(`${url}/console/intakes/new`);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const token = /name="_csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? '';
+    const form = new URLSearchParams({ _csrf: token, idempotencyKey: 'key-12345678', title: 'CV <screening>', description: 'short' });
+    const invalid = await fetch(`${url}/console/intakes`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    expect(invalid.status).toBe(400);
+    const page = await invalid.text();
+    expect(page).toContain('value="CV &lt;screening&gt;"');
+    expect(page).toContain('id="description-error"');
+    for (const [name, value] of Object.entries({
+      description: 'Ranks job applicants from their CVs for recruiters.',
+      businessUnit: 'HR',
+      lifecycleStage: 'pilot',
+      role: 'business_user',
+      modelSource: 'vendor_product',
+      personalData: 'personal',
+      decisionImpact: 'significant',
+      profilesPeople: 'yes',
+      interactsWithPeople: 'no',
+      generatesContent: 'no',
+      regions: 'EU',
+    })) form.set(name, value);
+    form.append('domains', 'employment');
+    form.append('affectedPersons', 'job_applicants');
+    const created = await fetch(`${url}/console/intakes`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/console/intakes/AI-TEST1?submitted=1');
+    const again = await fetch(`${url}/console/intakes`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    expect(again.headers.get('location')).toBe('/console/intakes/AI-TEST1?submitted=1');
+    expect((await app.intakes.list()).length).toBe(1);
+    const detail = await (await fetch(`${url}${created.headers.get('location')}`, { headers: { cookie } })).text();
+    expect(detail).toContain('data-tier="high"');
+  });
+});
