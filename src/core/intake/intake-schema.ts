@@ -149,20 +149,33 @@ export const fieldLabels = {
 
 export type IntakeField = keyof typeof fieldLabels;
 
-const choice = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
-  z.enum(values, { error: () => `Choose ${what}.` });
+const describeInput = (input: unknown): string =>
+  typeof input === 'string' ? `"${input.length > 40 ? `${input.slice(0, 40)}…` : input}"` : 'That value';
 
-const choices = <T extends readonly [string, ...string[]]>(values: T, what: string, minimum: number) =>
+const choice = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, {
+    error: (issue) => (issue.input === undefined || issue.input === null || issue.input === '' ? `Choose ${what}.` : `${describeInput(issue.input)} is not one of the options. Choose ${what}.`),
+  });
+
+const choices = <T extends readonly [string, ...string[]]>(values: T, noun: string, plural: string, minimum: number) =>
   z
-    .array(choice(values, what), { error: () => `Choose ${minimum > 0 ? 'at least one' : 'any'} ${what}.` })
-    .min(minimum, { error: () => `Choose at least one ${what}.` })
+    .array(
+      z.enum(values, { error: (issue) => `${describeInput(issue.input)} is not a listed ${noun}. Choose ${plural} from the list.` }),
+      { error: () => (minimum > 0 ? `Choose at least one ${noun}.` : `Choose any ${plural} that apply, or none.`) },
+    )
+    .min(minimum, { error: () => `Choose at least one ${noun}.` })
     .transform((items) => [...new Set(items)]);
 
 const text = (label: string, minimum: number, maximum: number) =>
   z
     .string({ error: () => `${label} is required.` })
     .trim()
-    .min(minimum, { error: () => `${label} must be at least ${minimum} characters.` })
+    .min(minimum, {
+      error: (issue) =>
+        typeof issue.input === 'string' && issue.input.length === 0
+          ? `${label} is required.`
+          : `${label} must be at least ${minimum} characters.`,
+    })
     .max(maximum, { error: () => `${label} must be at most ${maximum} characters.` });
 
 const yesNo = (label: string) => z.boolean({ error: () => `${label}: answer yes or no.` });
@@ -175,16 +188,16 @@ export const intakeInputSchema = z
     lifecycleStage: choice(lifecycleStages, 'a lifecycle stage'),
     role: choice(roles, 'your role'),
     modelSource: choice(modelSources, 'a model source'),
-    domains: choices(domains, 'domain', 1),
-    affectedPersons: choices(affectedPersonGroups, 'affected person group', 0),
+    domains: choices(domains, 'domain', 'domains', 1),
+    affectedPersons: choices(affectedPersonGroups, 'affected person group', 'affected person groups', 0),
     personalData: choice(personalDataLevels, 'the kind of personal data'),
     decisionImpact: choice(decisionImpacts, 'the decision impact'),
     profilesPeople: yesNo('Profiles people'),
     interactsWithPeople: yesNo('Interacts with people'),
     generatesContent: yesNo('Generates content'),
-    regions: choices(regions, 'region', 1),
-    practices: choices(practices, 'practice', 0),
-    exception: choice(exceptions, 'an exception or "none"').default('none'),
+    regions: choices(regions, 'region', 'regions', 1),
+    practices: choices(practices, 'practice', 'practices', 0),
+    exception: choice(exceptions, 'an Art. 6(3) exception, or "none"').default('none'),
   })
   .strict();
 
