@@ -47,6 +47,10 @@ const environmentSchema = z.object({
   HOST: z.string().optional().default('127.0.0.1'),
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
   DATA_DIR: z.string().optional().default('./data'),
+  INDEX_DIR: optionalText.refine(
+    (value) => value === undefined || path.basename(path.resolve(value)) === 'index',
+    'must be a folder named "index", e.g. /app/index-data/index',
+  ),
   CORPUS_DIR: z.string().optional().default('./corpus'),
   RULES_FILE: z.string().optional().default('./rules/risk-rules.yaml'),
   PROMPTS_DIR: z.string().optional().default('./prompts'),
@@ -91,6 +95,8 @@ export interface Config {
   /** Base URL users reach the console at; defaults to http://HOST:PORT. */
   publicUrl: string;
   dataDir: string;
+  /** Folder of the search index (default `<dataDir>/index`); may be read-only once built. */
+  indexDir: string;
   corpusDir: string;
   rulesFile: string;
   promptsDir: string;
@@ -194,6 +200,7 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
     host: values.HOST,
     publicUrl: values.PUBLIC_URL ?? `http://${values.HOST.includes(':') ? `[${values.HOST}]` : values.HOST}:${values.PORT}`,
     dataDir: resolve(values.DATA_DIR),
+    indexDir: values.INDEX_DIR === undefined ? path.join(resolve(values.DATA_DIR), 'index') : resolve(values.INDEX_DIR),
     corpusDir: resolve(values.CORPUS_DIR),
     rulesFile: resolve(values.RULES_FILE),
     promptsDir: resolve(values.PROMPTS_DIR),
