@@ -41,6 +41,8 @@ export interface AskRequest {
   filter?: import('../../ports/passage.js').PassageFilter;
   /** Aborts the work (e.g. the client went away). */
   signal?: AbortSignal;
+  /** Door that asked (`slack`, `teams`, `web`, `api`, `cli`), used as a metrics label only. */
+  channel?: string;
 }
 
 /** The one brain behind every "ask" door. */
