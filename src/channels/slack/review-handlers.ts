@@ -1,0 +1,130 @@
+// Review decisions in Slack: a decision button on a review message opens the comment modal (members
+// only; anyone else gets an ephemeral refusal and core audits the attempt); the modal's submission
+// calls core's decide(), whose notifiers update the review message and tell the submitter.
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { decisionNeedsComment, statusLabels } from '../../core/presentation/classification-presentation.js';
+import { decisions, type Decision } from '../../core/review/review-types.js';
+import { isShishinError } from '../../errors.js';
+import { renderFailure } from './answer-blocks.js';
+import { buildDecisionModal, decisionModalCallbackId, reviewActionIds, type DecisionModalMetadata } from './intake-blocks.js';
+import { friendlyFailure, lookupDisplayName, sendDirectMessage, slackActor, type SlackContext } from './slack-context.js';
+
+export const notMemberMessage = 'Only the governance team can decide on intakes.';
+
+const buttonBodySchema = z.object({
+  trigger_id: z.string(),
+  user: z.object({ id: z.string() }),
+  channel: z.object({ id: z.string() }).optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string() })).min(1),
+});
+
+const decisionMetadataSchema = z.object({
+  intakeId: z.string().min(1),
+  decision: z.enum(decisions),
+  channel: z.string().optional(),
+});
+
+const decisionViewSchema = z.object({
+  user: z.object({ id: z.string(), name: z.string().optional() }),
+  view: z.object({
+    id: z.string(),
+    hash: z.string().optional(),
+    private_metadata: z.string(),
+    state: z.object({
+      values: z.object({ comment: z.object({ comment: z.object({ value: z.string().nullish() }) }).optional() }).passthrough(),
+    }),
+  }),
+});
+
+export function registerReviewHandlers(bolt: App, context: SlackContext): void {
+  const logger = context.logger.child({ part: 'review' });
+  const { core } = context;
+
+  async function tellReviewer(userId: string, channel: string | undefined, text: string): Promise<void> {
+    if (channel !== undefined) {
+      try {
+        await context.client.chat.postEphemeral({ channel, user: userId, text });
+        return;
+      } catch (error) {
+        logger.debug({ err: error }, 'ephemeral failed; sending a direct message');
+      }
+    }
+    await sendDirectMessage(context, userId, renderFailure(text));
+  }
+
+  for (const decision of decisions) {
+    bolt.action(reviewActionIds[decision], async ({ ack, body }) => {
+      await ack();
+      const parsed = buttonBodySchema.safeParse(body);
+      if (!parsed.success) return;
+      const { user, channel, trigger_id: triggerId } = parsed.data;
+      const intakeId = parsed.data.actions[0]?.value ?? '';
+      const actor = slackActor(user.id);
+      try {
+        if (!core.intakes.isGovernanceMember(actor)) {
+          // Core refuses and audits the attempt; the clicker is told privately.
+          await core.intakes.decide({ intakeId, actor, decision }).catch((error: unknown) => {
+            if (!isShishinError(error, 'not_authorised')) logger.warn({ err: error, intakeId }, 'unexpected error for a refused decision');
+          });
+          core.metrics.chatEvents.inc({ channel: 'slack', type: 'review_click', outcome: 'refused' });
+          await tellReviewer(user.id, channel?.id, notMemberMessage);
+          return;
+        }
+        const record = await core.intakes.get(intakeId);
+        if (record.status !== 'pending_review') {
+          await tellReviewer(user.id, channel?.id, `${record.id} is already decided: ${statusLabels[record.status]}.`);
+          return;
+        }
+        const metadata: DecisionModalMetadata = { intakeId, decision, ...(channel === undefined ? {} : { channel: channel.id }) };
+        await context.client.views.open({ trigger_id: triggerId, view: buildDecisionModal(record, metadata) });
+      } catch (error) {
+        logger.error({ err: error, intakeId }, 'review button failed');
+        await tellReviewer(user.id, channel?.id, friendlyFailure(error)).catch(() => undefined);
+      }
+    });
+  }
+
+  bolt.view(decisionModalCallbackId, async ({ ack, body }) => {
+    const parsed = decisionViewSchema.safeParse(body);
+    let metadata: DecisionModalMetadata | undefined;
+    if (parsed.success) {
+      try {
+        const candidate = decisionMetadataSchema.safeParse(JSON.parse(parsed.data.view.private_metadata));
+        if (candidate.success) metadata = candidate.data as DecisionModalMetadata;
+      } catch {
+        metadata = undefined;
+      }
+    }
+    if (!parsed.success || metadata === undefined) {
+      await ack({ response_action: 'errors', errors: { comment: 'This form could not be read; please close it and try again.' } });
+      return;
+    }
+    const comment = parsed.data.view.state.values.comment?.comment.value?.trim() ?? '';
+    const decision: Decision = metadata.decision;
+    if (decisionNeedsComment(decision) && comment === '') {
+      await ack({ response_action: 'errors', errors: { comment: decision === 'approve_with_conditions' ? 'Please state the conditions.' : 'Please give a reason.' } });
+      return;
+    }
+    const claimed = await core.store.claimEvent('slack', `view:${parsed.data.view.id}:${parsed.data.view.hash ?? ''}`);
+    await ack();
+    if (!claimed) return;
+    const userId = parsed.data.user.id;
+    try {
+      const displayName = (await lookupDisplayName(context, userId)) ?? parsed.data.user.name;
+      const record = await core.intakes.decide({
+        intakeId: metadata.intakeId,
+        actor: slackActor(userId, displayName),
+        decision,
+        ...(comment === '' ? {} : { comment }),
+      });
+      core.metrics.chatEvents.inc({ channel: 'slack', type: 'decision', outcome: 'ok' });
+      logger.info({ intakeId: record.id, decision }, 'decision recorded from Slack');
+    } catch (error) {
+      core.metrics.chatEvents.inc({ channel: 'slack', type: 'decision', outcome: 'failed' });
+      logger.warn({ err: error, intakeId: metadata.intakeId }, 'decision failed');
+      const line = isShishinError(error, 'not_authorised') ? notMemberMessage : friendlyFailure(error);
+      await tellReviewer(userId, metadata.channel, line).catch(() => undefined);
+    }
+  });
+}
