@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { isShishinError } from '../../errors.js';
+import { intake } from '../../../test/intake/fixtures.js';
+import { parseIntake } from './intake-schema.js';
+
+function fieldErrors(value: unknown): Record<string, string> {
+  try {
+    parseIntake(value);
+  } catch (error) {
+    if (!isShishinError(error, 'input_invalid')) throw error;
+    return Object.fromEntries((error.fields ?? []).map((field) => [field.field, field.message]));
+  }
+  throw new Error('expected the intake to be rejected');
+}
+
+describe('intake schema', () => {
+  it('accepts a complete intake, trims text, de-duplicates choices and defaults the exception', () => {
+    const { exception: _omitted, ...rest } = intake({ title: '  Notes  ', regions: ['EU', 'EU', 'JP'] });
+    const parsed = parseIntake(rest);
+    expect(parsed.title).toBe('Notes');
+    expect(parsed.regions).toEqual(['EU', 'JP']);
+    expect(parsed.exception).toBe('none');
+  });
+
+  it('reports every invalid field at once, in words a form can show next to the field', () => {
+    const errors = fieldErrors({
+      title: '',
+      description: 'too short',
+      lifecycleStage: 'someday',
+      domains: ['astrology'],
+      regions: [],
+      profilesPeople: 'yes',
+      unexpected: 1,
+    });
+    expect(errors).toMatchObject({
+      title: 'Title is required.',
+      description: 'Description must be at least 20 characters.',
+      businessUnit: 'Business unit is required.',
+      lifecycleStage: '"someday" is not one of the options. Choose a lifecycle stage.',
+      role: 'Choose your role.',
+      modelSource: 'Choose a model source.',
+      domains: '"astrology" is not a listed domain. Choose domains from the list.',
+      regions: 'Choose at least one region.',
+      personalData: 'Choose the kind of personal data.',
+      decisionImpact: 'Choose the decision impact.',
+      profilesPeople: 'Profiles people: answer yes or no.',
+      interactsWithPeople: 'Interacts with people: answer yes or no.',
+      generatesContent: 'Generates content: answer yes or no.',
+      _: 'Unknown field(s): unexpected.',
+    });
+    expect(Object.keys(errors)).toHaveLength(16);
+  });
+
+  it('asks for at least one domain and one region when the lists are empty', () => {
+    const errors = fieldErrors(intake({ domains: [], regions: [] }));
+    expect(errors).toEqual({ domains: 'Choose at least one domain.', regions: 'Choose at least one region.' });
+  });
+
+  it('rejects values outside the lists and over-long text', () => {
+    const errors = fieldErrors({ ...intake(), title: 'x'.repeat(121), exception: 'because', practices: ['mind_reading'] });
+    expect(errors.title).toBe('Title must be at most 120 characters.');
+    expect(errors.exception).toContain('Choose an Art. 6(3) exception, or "none".');
+    expect(errors.practices).toBe('"mind_reading" is not a listed practice. Choose practices from the list.');
+  });
+
+  it('says so when the intake is not an object at all', () => {
+    expect(fieldErrors('a string')).toEqual({ _: 'The intake must be a JSON object.' });
+  });
+});
