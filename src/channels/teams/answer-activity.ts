@@ -1,0 +1,96 @@
+// Renders an answer as a Teams message. The text keeps its `[n]` markers and carries Teams' citation
+// entity (schema.org Message with Claim citations and the AI-generated label), so Teams shows each
+// marker as a citation with the source's name, abstract and link; `feedbackLoopEnabled` turns on
+// the thumbs-up/down feedback. Teams renders citations in chats and channels on desktop, web and
+// mobile, so on the `msteams` channel the sources are not repeated; every other channel (Bot
+// Framework Emulator, Web Chat, Direct Line …) ignores the entity and gets an Adaptive Card listing
+// the sources instead. Either way a small card offers "Ask the governance team".
+import type { Activity, Entity } from 'botbuilder';
+import type { AnswerDetails, Citation } from '../../core/answer/answer.js';
+import { answerNotes, citationLabel } from '../../core/presentation/answer-presentation.js';
+import { adaptiveCard, cardAttachment, submitAction, textBlock, type CardElement } from './adaptive-card.js';
+import { escapeAnswerText, escapeTeamsText, truncateText } from './teams-text.js';
+
+/** Teams' citation limits: name ≤ 80 characters, abstract ≤ 160, at most 3 keywords of ≤ 28. */
+const citationNameLimit = 80;
+const citationAbstractLimit = 160;
+
+export interface TeamsCitationClaim {
+  '@type': 'Claim';
+  position: number;
+  appearance: {
+    '@type': 'DigitalDocument';
+    name: string;
+    abstract: string;
+    url?: string;
+    keywords?: string[];
+  };
+}
+
+/** Teams' citation entity for the answer's citations. */
+export function citationEntity(citations: Citation[]): Entity {
+  const claims: TeamsCitationClaim[] = citations.map((citation) => ({
+    '@type': 'Claim',
+    position: citation.n,
+    appearance: {
+      '@type': 'DigitalDocument',
+      name: truncateText(citationLabel(citation), citationNameLimit),
+      abstract: truncateText(citation.quote, citationAbstractLimit),
+      ...(citation.url !== undefined ? { url: citation.url } : {}),
+      keywords: [truncateText(citation.source, 28)],
+    },
+  }));
+  return {
+    type: 'https://schema.org/Message',
+    '@type': 'Message',
+    '@context': 'https://schema.org',
+    '@id': '',
+    additionalType: ['AIGeneratedContent'],
+    citation: claims,
+  };
+}
+
+function sourceElements(citations: Citation[]): CardElement[] {
+  if (citations.length === 0) return [];
+  const elements: CardElement[] = [textBlock('Sources', { weight: 'Bolder' })];
+  for (const citation of citations) {
+    const label = escapeTeamsText(citationLabel(citation));
+    // Corpus URLs come from reviewed front matter; only http(s) links are made clickable.
+    const name = citation.url !== undefined && /^https?:\/\//.test(citation.url) ? `[${label}](${encodeURI(citation.url).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : label;
+    elements.push(textBlock(`[${citation.n}] ${name}`, { spacing: 'Small' }));
+    elements.push(
+      textBlock(`“${escapeTeamsText(truncateText(citation.quote, 200))}”`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+    );
+  }
+  return elements;
+}
+
+export interface AnswerActivityOptions {
+  /** The incoming activity's channel id; `msteams` gets native citations only. */
+  channelId: string;
+  /** The question, carried by the "Ask the governance team" button. */
+  question: string;
+}
+
+/** The reply activity for an answer. */
+export function answerActivity(answer: AnswerDetails, options: AnswerActivityOptions): Partial<Activity> {
+  const notes = answerNotes(answer).map((note) => `_${escapeTeamsText(note)}_`);
+  const text = [escapeAnswerText(answer.answer.trim()), ...notes].join('\n\n');
+  const withCitations = answer.grounded && answer.citations.length > 0;
+  const nativeCitations = options.channelId === 'msteams';
+  const cardBody: CardElement[] = nativeCitations || !withCitations ? [] : sourceElements(answer.citations);
+  const escalate = submitAction('Ask the governance team', {
+    action: 'ask.escalate',
+    question: truncateText(options.question, 2000),
+    answerId: answer.answerId,
+  });
+  if (cardBody.length === 0) cardBody.push(textBlock('Need a person to look at this?', { isSubtle: true, size: 'Small' }));
+  return {
+    type: 'message',
+    textFormat: 'markdown',
+    text,
+    entities: withCitations ? [citationEntity(answer.citations)] : [],
+    channelData: { feedbackLoopEnabled: true },
+    attachments: [cardAttachment(adaptiveCard(cardBody, [escalate]))],
+  };
+}

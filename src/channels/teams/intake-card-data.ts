@@ -1,0 +1,129 @@
+// Card data arriving from Teams (Action.Submit payloads) validated with zod at the edge. Adaptive Card
+// inputs always arrive as strings: multi-select choices comma-separated, toggles as "true"/"false".
+// This module turns them into the shapes core expects; core then validates the intake itself.
+import { z } from 'zod';
+import { decisions, type Decision } from '../../core/review/review-types.js';
+import { fieldLabels, type IntakeField } from '../../core/intake/intake-schema.js';
+
+/** How each intake field is entered on the card. */
+export const intakeFieldKinds: Record<IntakeField, 'text' | 'multiline' | 'choice' | 'multi' | 'toggle'> = {
+  title: 'text',
+  description: 'multiline',
+  businessUnit: 'text',
+  lifecycleStage: 'choice',
+  role: 'choice',
+  modelSource: 'choice',
+  domains: 'multi',
+  affectedPersons: 'multi',
+  personalData: 'choice',
+  decisionImpact: 'choice',
+  profilesPeople: 'toggle',
+  interactsWithPeople: 'toggle',
+  generatesContent: 'toggle',
+  regions: 'multi',
+  practices: 'multi',
+  exception: 'choice',
+};
+
+export const intakeFields = Object.keys(fieldLabels) as IntakeField[];
+
+/** The raw values a form card holds, keyed by field: what Teams sends back and what refills a card. */
+export type IntakeFormValues = Partial<Record<IntakeField, string>>;
+
+const cardText = z.string().max(10_000).optional();
+const submissionId = z.string().regex(/^[A-Za-z0-9_-]{8,80}$/, 'invalid submission id');
+
+const intakeFieldShape = Object.fromEntries(intakeFields.map((field) => [field, cardText])) as Record<
+  IntakeField,
+  typeof cardText
+>;
+
+/** The Action.Submit payload of the intake form. Unknown keys are dropped. */
+export const intakeSubmitDataSchema = z.object({
+  action: z.literal('intake.submit'),
+  submissionId,
+  /** Set when the card resubmits an intake after changes were requested. */
+  previousId: z.string().max(40).optional(),
+  ...intakeFieldShape,
+});
+export type IntakeSubmitData = z.infer<typeof intakeSubmitDataSchema>;
+
+/** The Action.Submit payload of a review card. */
+export const reviewDecisionDataSchema = z.object({
+  action: z.literal('review.decide'),
+  intakeId: z.string().min(1).max(40),
+  decision: z.enum(decisions),
+  comment: z.string().max(4000).optional(),
+});
+export type ReviewDecisionData = z.infer<typeof reviewDecisionDataSchema> & { decision: Decision };
+
+/** "Ask the governance team" under an answer: carries the question back. */
+export const escalateQuestionDataSchema = z.object({
+  action: z.literal('ask.escalate'),
+  question: z.string().trim().min(1).max(4000),
+  answerId: z.string().max(100).optional(),
+});
+
+/** "Open the intake form" button (from help or status replies). */
+export const openIntakeDataSchema = z.object({ action: z.literal('intake.open') });
+
+/** Every card payload this door understands. */
+export const cardDataSchema = z.discriminatedUnion('action', [
+  intakeSubmitDataSchema,
+  reviewDecisionDataSchema,
+  escalateQuestionDataSchema,
+  openIntakeDataSchema,
+]);
+export type CardData = z.infer<typeof cardDataSchema>;
+
+/** The raw form values of a submission, to refill the card when it comes back with errors. */
+export function formValuesFromSubmission(data: IntakeSubmitData): IntakeFormValues {
+  const values: IntakeFormValues = {};
+  for (const field of intakeFields) {
+    const value = data[field];
+    if (value !== undefined) values[field] = value;
+  }
+  return values;
+}
+
+/**
+ * Converts card strings into the intake's JSON shape: blank → absent (so core reports "required"),
+ * comma lists → arrays, "true"/"false" → booleans. Anything else is passed through for core to reject.
+ */
+export function intakeCandidateFromValues(values: IntakeFormValues): Record<string, unknown> {
+  const candidate: Record<string, unknown> = {};
+  for (const field of intakeFields) {
+    const raw = values[field];
+    const kind = intakeFieldKinds[field];
+    if (raw === undefined) {
+      if (kind === 'multi') candidate[field] = [];
+      continue;
+    }
+    switch (kind) {
+      case 'multi':
+        candidate[field] = raw
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '');
+        break;
+      case 'toggle':
+        candidate[field] = raw === 'true' ? true : raw === 'false' ? false : raw;
+        break;
+      default:
+        if (raw.trim() !== '') candidate[field] = raw;
+    }
+  }
+  return candidate;
+}
+
+/** The raw form values for an existing intake (to prefill a resubmission). */
+export function formValuesFromInput(input: Record<string, unknown>): IntakeFormValues {
+  const values: IntakeFormValues = {};
+  for (const field of intakeFields) {
+    const value = input[field];
+    if (Array.isArray(value)) values[field] = value.map(String).join(',');
+    else if (typeof value === 'boolean') values[field] = value ? 'true' : 'false';
+    else if (typeof value === 'string') values[field] = value;
+  }
+  return values;
+}

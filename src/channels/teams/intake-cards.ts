@@ -1,0 +1,213 @@
+// Adaptive Cards for the intake: the form (every intake field, labels from the shared schema, server
+// errors shown next to the fields) and the result card (tier, reasons with citations, obligations).
+import type { FieldError } from '../../errors.js';
+import {
+  affectedPersonGroups,
+  decisionImpacts,
+  domains,
+  exceptions,
+  fieldLabels,
+  lifecycleStages,
+  modelSources,
+  personalDataLevels,
+  practices,
+  regions,
+  roles,
+  valueLabels,
+  type IntakeField,
+} from '../../core/intake/intake-schema.js';
+import type { Classification, RuleCitation } from '../../core/intake/classification.js';
+import type { IntakeRecord } from '../../core/review/review-types.js';
+import { classificationHeadline, statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
+import {
+  adaptiveCard,
+  container,
+  factSet,
+  heading,
+  submitAction,
+  textBlock,
+  type AdaptiveCard,
+  type CardElement,
+} from './adaptive-card.js';
+import { intakeFieldKinds, intakeFields, type IntakeFormValues } from './intake-card-data.js';
+import { escapeTeamsText, truncateText } from './teams-text.js';
+
+const choiceValues: Partial<Record<IntakeField, readonly string[]>> = {
+  lifecycleStage: lifecycleStages,
+  role: roles,
+  modelSource: modelSources,
+  domains,
+  affectedPersons: affectedPersonGroups,
+  personalData: personalDataLevels,
+  decisionImpact: decisionImpacts,
+  regions,
+  practices,
+  exception: exceptions,
+};
+
+const fieldHints: Partial<Record<IntakeField, string>> = {
+  description: 'What the system does, for whom, and how its output is used (at least 20 characters).',
+  domains: 'Every area the system is used in.',
+  affectedPersons: 'Whose lives or work the output touches.',
+  practices: 'Tick any that apply — these are prohibited or tightly restricted in the EU.',
+  exception: 'Only for high-risk areas: a narrow task that does not materially influence decisions.',
+};
+
+const textLimits: Partial<Record<IntakeField, number>> = { title: 120, description: 4000, businessUnit: 80 };
+
+const optionalFields = new Set<IntakeField>(['affectedPersons', 'practices', 'exception']);
+
+function inputFor(field: IntakeField, value: string | undefined): CardElement {
+  const label = fieldLabels[field];
+  const kind = intakeFieldKinds[field];
+  const common = { id: field, label, isRequired: !optionalFields.has(field) && kind !== 'toggle' };
+  switch (kind) {
+    case 'text':
+    case 'multiline':
+      return {
+        type: 'Input.Text',
+        ...common,
+        isMultiline: kind === 'multiline',
+        maxLength: textLimits[field],
+        ...(value !== undefined ? { value } : {}),
+        errorMessage: `${label} is required.`,
+      };
+    case 'toggle':
+      return {
+        type: 'Input.Toggle',
+        id: field,
+        label,
+        title: 'Yes',
+        valueOn: 'true',
+        valueOff: 'false',
+        value: value === 'true' ? 'true' : 'false',
+      };
+    case 'choice':
+    case 'multi': {
+      const values = choiceValues[field] ?? [];
+      return {
+        type: 'Input.ChoiceSet',
+        ...common,
+        isMultiSelect: kind === 'multi',
+        style: kind === 'multi' && values.length <= 8 ? 'expanded' : 'compact',
+        choices: values.map((item) => ({ title: valueLabels[item] ?? item, value: item })),
+        ...(value !== undefined && value !== '' ? { value } : field === 'exception' ? { value: 'none' } : {}),
+        ...(kind === 'choice' ? { placeholder: `Choose…` } : {}),
+        errorMessage: kind === 'multi' ? `Choose at least one.` : `Choose one.`,
+      };
+    }
+  }
+}
+
+export interface IntakeFormOptions {
+  /** Idempotency id embedded in the card; kept when the card is refreshed with errors. */
+  submissionId: string;
+  values?: IntakeFormValues;
+  errors?: FieldError[];
+  /** When resubmitting after changes were requested. */
+  previousId?: string;
+}
+
+/** The intake form. Errors appear in red under their fields and as a summary at the top. */
+export function intakeFormCard(options: IntakeFormOptions): AdaptiveCard {
+  const errorsByField = new Map((options.errors ?? []).map((error) => [error.field, error.message]));
+  const body: CardElement[] = [
+    heading(options.previousId === undefined ? 'Register an AI use case' : `Resubmit ${escapeTeamsText(options.previousId)}`),
+    textBlock('Describe the use case; Shishin classifies its risk tier and lists your obligations.', {
+      isSubtle: true,
+      spacing: 'None',
+    }),
+  ];
+  if (errorsByField.size > 0) {
+    body.push(
+      textBlock(`Please fix ${errorsByField.size === 1 ? 'the field' : `${errorsByField.size} fields`} marked below.`, {
+        color: 'Attention',
+        weight: 'Bolder',
+      }),
+    );
+    const general = errorsByField.get('_');
+    if (general !== undefined) body.push(textBlock(escapeTeamsText(general), { color: 'Attention' }));
+  }
+  for (const field of intakeFields) {
+    const hint = fieldHints[field];
+    const error = errorsByField.get(field);
+    const items: CardElement[] = [inputFor(field, options.values?.[field])];
+    if (hint !== undefined) items.push(textBlock(hint, { isSubtle: true, size: 'Small', spacing: 'None' }));
+    if (error !== undefined) {
+      items.push(textBlock(escapeTeamsText(error), { color: 'Attention', size: 'Small', spacing: 'None', id: `${field}Error` }));
+    }
+    body.push(container(items, { spacing: 'Medium' }));
+  }
+  const data: Record<string, unknown> = { action: 'intake.submit', submissionId: options.submissionId };
+  if (options.previousId !== undefined) data.previousId = options.previousId;
+  return adaptiveCard(body, [submitAction('Submit intake', data, { style: 'positive' })]);
+}
+
+/** "eu-ai-act.md § Article 6" with a short quote, all escaped. */
+export function citationLines(citations: RuleCitation[], limit = 2): CardElement[] {
+  return citations.slice(0, limit).map((citation) => {
+    const name = escapeTeamsText(`${citation.title ?? citation.source} § ${citation.section}`);
+    const quote = escapeTeamsText(truncateText(citation.quote, 160));
+    return textBlock(`${name}: “${quote}”`, { isSubtle: true, size: 'Small', spacing: 'None' });
+  });
+}
+
+/** Reasons (each with its citations) and obligations, shared by the result and review cards. */
+export function classificationElements(classification: Classification, options: { maxObligations?: number } = {}): CardElement[] {
+  const elements: CardElement[] = [];
+  if (classification.reasons.length > 0) {
+    elements.push(textBlock('Why', { weight: 'Bolder', spacing: 'Medium' }));
+    for (const reason of classification.reasons) {
+      elements.push(
+        container([
+          textBlock(`• ${escapeTeamsText(reason.summary)} (${tierLabels[reason.tier]})`, { spacing: 'Small' }),
+          ...citationLines(reason.citations),
+        ]),
+      );
+    }
+  }
+  if (classification.flagReasons.length > 0) {
+    elements.push(textBlock('Flagged because', { weight: 'Bolder', spacing: 'Medium' }));
+    for (const reason of classification.flagReasons) elements.push(textBlock(`• ${escapeTeamsText(reason)}`, { spacing: 'None' }));
+  }
+  const maxObligations = options.maxObligations ?? 12;
+  if (classification.obligations.length > 0) {
+    elements.push(textBlock('Obligations', { weight: 'Bolder', spacing: 'Medium' }));
+    for (const obligation of classification.obligations.slice(0, maxObligations)) {
+      elements.push(
+        container([
+          textBlock(`• ${escapeTeamsText(obligation.text)} (${escapeTeamsText(obligation.framework)})`, { spacing: 'Small' }),
+          ...citationLines(obligation.citations, 1),
+        ]),
+      );
+    }
+    const more = classification.obligations.length - maxObligations;
+    if (more > 0) elements.push(textBlock(`…and ${more} more.`, { isSubtle: true }));
+  }
+  if (classification.signals.length > 0) {
+    elements.push(textBlock('Worth checking', { weight: 'Bolder', spacing: 'Medium' }));
+    for (const signal of classification.signals.slice(0, 5)) {
+      elements.push(textBlock(`• ${escapeTeamsText(signal.message)}`, { spacing: 'None' }));
+    }
+  }
+  return elements;
+}
+
+/** The card the submitter sees after a valid submission. */
+export function intakeResultCard(record: IntakeRecord): AdaptiveCard {
+  const { classification } = record;
+  const body: CardElement[] = [
+    heading(`${escapeTeamsText(record.id)}: ${escapeTeamsText(record.input.title)}`),
+    textBlock(escapeTeamsText(classificationHeadline(classification)), {
+      weight: 'Bolder',
+      color: classification.tier === 'minimal' ? 'Good' : classification.tier === 'limited' ? 'Warning' : 'Attention',
+    }),
+    factSet([
+      { title: 'Risk tier', value: tierLabels[classification.tier] },
+      { title: 'Status', value: statusLabels[record.status] },
+      { title: 'Version', value: String(record.version) },
+    ]),
+    ...classificationElements(classification),
+  ];
+  return adaptiveCard(body);
+}

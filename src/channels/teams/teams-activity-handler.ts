@@ -1,0 +1,435 @@
+// The Teams turn logic: translates each incoming activity into one core call and renders the result.
+// Messages ask questions (or run the `intake`, `help`, `status` commands); Action.Submit payloads
+// submit intakes, decide reviews and forward questions; the feedback invoke stores feedback;
+// installation events capture the governance conversation. Every activity id is claimed once in the
+// shared store, so a redelivered activity never answers or submits twice.
+import { randomUUID } from 'node:crypto';
+import { TurnContext, type Activity } from 'botbuilder';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import type { Actor } from '../../core/actor.js';
+import { statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
+import { isShishinError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { answerActivity } from './answer-activity.js';
+import { cardAttachment, type AdaptiveCard } from './adaptive-card.js';
+import {
+  cardDataSchema,
+  formValuesFromSubmission,
+  intakeCandidateFromValues,
+  type IntakeSubmitData,
+  type ReviewDecisionData,
+} from './intake-card-data.js';
+import { intakeFormCard, intakeResultCard } from './intake-cards.js';
+import { reviewCard } from './review-card.js';
+import type { TeamsConversationStore } from './teams-conversation-store.js';
+import type { TeamsReviewDelivery } from './teams-review-notifier.js';
+import { escapeTeamsText, truncateText } from './teams-text.js';
+
+const friendlyFailure = 'Sorry, something went wrong on my side. Please try again in a moment.';
+
+const helpText = [
+  'I answer questions about AI governance from the governance corpus, with sources, and register AI use cases.',
+  '',
+  '- Ask any question, e.g. _Which AI uses are high-risk under the EU AI Act?_',
+  '- **intake**: register an AI use case and see its risk tier and obligations',
+  '- **status**: your recent intakes and where they stand',
+  '- **help**: this message',
+].join('\n');
+
+const feedbackInvokeSchema = z.object({
+  actionName: z.literal('feedback'),
+  actionValue: z.object({
+    reaction: z.enum(['like', 'dislike']),
+    feedback: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  }),
+});
+
+const feedbackTextSchema = z.object({ feedbackText: z.string().max(4000) }).loose();
+
+/** The Teams identity of whoever sent the activity: AAD object id when present (always in Teams). */
+export function actorFromActivity(activity: Partial<Activity>): Actor {
+  const from = activity.from;
+  const id = from?.aadObjectId ?? from?.id ?? 'unknown';
+  return { channel: 'teams', id, ...(from?.name !== undefined && from.name !== '' ? { displayName: from.name } : {}) };
+}
+
+/** The user's text with the bot's @mention (and any other <at> tags) removed. */
+export function messageText(activity: Activity): string {
+  const withoutBot = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
+  return withoutBot
+    .replace(/<at[^>]*>(.*?)<\/at>/gi, '$1')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export interface TeamsActivityHandlerDependencies {
+  app: AppContext;
+  conversations: TeamsConversationStore;
+  delivery: TeamsReviewDelivery;
+  logger: Logger;
+}
+
+export class TeamsActivityHandler {
+  private readonly app: AppContext;
+  private readonly conversations: TeamsConversationStore;
+  private readonly delivery: TeamsReviewDelivery;
+  private readonly logger: Logger;
+
+  constructor(dependencies: TeamsActivityHandlerDependencies) {
+    this.app = dependencies.app;
+    this.conversations = dependencies.conversations;
+    this.delivery = dependencies.delivery;
+    this.logger = dependencies.logger;
+  }
+
+  /** Runs one turn. Never throws: failures are logged and told to the user in one line. */
+  async onTurn(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const type = activity.type ?? 'unknown';
+    try {
+      await this.rememberService(activity);
+      if (!(await this.claim(activity))) {
+        this.count(type, 'duplicate');
+        this.logger.info({ activityId: activity.id, type }, 'duplicate Teams activity ignored');
+        if (type === 'invoke') await this.invokeResponse(context, 200);
+        return;
+      }
+      switch (type) {
+        case 'message':
+          if (activity.value !== undefined && activity.value !== null) await this.onCardSubmit(context);
+          else await this.onMessage(context);
+          return;
+        case 'invoke':
+          await this.onInvoke(context);
+          return;
+        case 'conversationUpdate':
+          if ((activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id)) {
+            await this.onInstalled(context, true);
+          }
+          return;
+        case 'installationUpdate':
+          if (activity.action === 'add' || activity.action === 'add-upgrade') await this.onInstalled(context, false);
+          return;
+        default:
+          this.count(type, 'ignored');
+      }
+    } catch (error) {
+      this.count(type, 'failed');
+      this.logger.error({ err: error, activityId: activity.id, type }, 'Teams turn failed');
+      if (type === 'message') {
+        await context.sendActivity(friendlyFailure).catch((sendError: unknown) => {
+          this.logger.warn({ err: sendError }, 'could not tell the user about a failure');
+        });
+      } else if (type === 'invoke') {
+        await this.invokeResponse(context, 500).catch(() => undefined);
+      }
+    }
+  }
+
+  private count(type: string, outcome: string): void {
+    this.app.metrics.chatEvents.inc({ channel: 'teams', type, outcome });
+  }
+
+  private async claim(activity: Activity): Promise<boolean> {
+    if (activity.id === undefined || activity.id === '') return true;
+    const conversationId = activity.conversation?.id ?? '';
+    return this.app.store.claimEvent('teams', `${conversationId}|${activity.id}`);
+  }
+
+  private async rememberService(activity: Activity): Promise<void> {
+    if (activity.channelId !== 'msteams' || activity.serviceUrl === undefined) return;
+    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    await this.conversations.rememberService({
+      serviceUrl: activity.serviceUrl,
+      ...(tenantId !== undefined ? { tenantId } : {}),
+      ...(activity.recipient?.id !== undefined ? { botId: activity.recipient.id } : {}),
+    });
+  }
+
+  private async invokeResponse(context: TurnContext, status: number, body?: unknown): Promise<void> {
+    await context.sendActivity({ type: 'invokeResponse', value: { status, ...(body === undefined ? {} : { body }) } });
+  }
+
+  // ——— messages ———
+
+  private async onMessage(context: TurnContext): Promise<void> {
+    const text = messageText(context.activity);
+    const command = text.toLowerCase().replace(/^\//, '').replace(/[.!?]+$/, '');
+    if (command === '' || command === 'help') {
+      await context.sendActivity({ type: 'message', textFormat: 'markdown', text: helpText });
+      this.count('message', 'help');
+      return;
+    }
+    if (command === 'intake') {
+      await this.sendIntakeForm(context);
+      return;
+    }
+    if (command === 'status') {
+      await this.sendStatus(context);
+      return;
+    }
+    await this.answer(context, text);
+  }
+
+  private async answer(context: TurnContext, question: string): Promise<void> {
+    if (question.length > this.app.config.maxQuestionChars) {
+      await context.sendActivity(`That question is too long; please keep it under ${this.app.config.maxQuestionChars} characters.`);
+      this.count('message', 'rejected');
+      return;
+    }
+    await context.sendActivity({ type: 'typing' });
+    // Teams shows a typing indicator for a few seconds; repeat it while the answer is being prepared.
+    const typing = setInterval(() => {
+      context.sendActivity({ type: 'typing' }).catch(() => undefined);
+    }, 3000);
+    typing.unref();
+    const started = performance.now();
+    try {
+      const answer = await this.app.answers.ask({ question });
+      clearInterval(typing);
+      const response = await context.sendActivity(answerActivity(answer, { channelId: context.activity.channelId, question }));
+      this.app.metrics.answerDuration.observe({ mode: answer.mode, channel: 'teams' }, (performance.now() - started) / 1000);
+      this.count('message', 'answered');
+      if (response?.id !== undefined) await this.conversations.linkAnswer(response.id, answer.answerId);
+      this.logger.info({ answerId: answer.answerId, mode: answer.mode, citations: answer.citations.length }, 'Teams question answered');
+    } catch (error) {
+      clearInterval(typing);
+      this.count('message', 'failed');
+      this.logger.error({ err: error }, 'answering a Teams question failed');
+      await context.sendActivity(
+        isShishinError(error, 'rate_limited')
+          ? 'Too many questions at once; please try again in a minute.'
+          : "Sorry, I couldn't answer that just now. Please try again in a moment.",
+      );
+    }
+  }
+
+  private async sendIntakeForm(context: TurnContext): Promise<void> {
+    await context.sendActivity({ type: 'message', attachments: [cardAttachment(intakeFormCard({ submissionId: randomUUID() }))] });
+    this.count('message', 'intake_form');
+  }
+
+  private async sendStatus(context: TurnContext): Promise<void> {
+    const actor = actorFromActivity(context.activity);
+    const records = await this.app.intakes.list({ submittedBy: actor, limit: 5 });
+    const lines: string[] = [];
+    if (records.length === 0) lines.push('You have no intakes yet. Type **intake** to register an AI use case.');
+    else {
+      lines.push('Your recent intakes:');
+      for (const record of records) {
+        lines.push(
+          `- **${escapeTeamsText(record.id)}** ${escapeTeamsText(truncateText(record.input.title, 80))}: ${statusLabels[record.status]} (${tierLabels[record.classification.tier]})`,
+        );
+      }
+    }
+    if (this.app.intakes.isGovernanceMember(actor)) {
+      const queue = await this.app.intakes.queue();
+      lines.push('', `${queue.length} intake${queue.length === 1 ? '' : 's'} waiting for governance review.`);
+    }
+    await context.sendActivity({ type: 'message', textFormat: 'markdown', text: lines.join('\n') });
+    this.count('message', 'status');
+  }
+
+  // ——— card submissions ———
+
+  private async onCardSubmit(context: TurnContext): Promise<void> {
+    const parsed = cardDataSchema.safeParse(context.activity.value);
+    if (!parsed.success) {
+      this.count('card', 'invalid');
+      this.logger.warn({ issues: parsed.error.issues.length }, 'unrecognised Teams card data');
+      await context.sendActivity('That card is out of date. Type **intake** for a new form, or **help**.');
+      return;
+    }
+    const data = parsed.data;
+    switch (data.action) {
+      case 'intake.submit':
+        await this.submitIntake(context, data);
+        return;
+      case 'review.decide':
+        await this.decide(context, data);
+        return;
+      case 'ask.escalate':
+        await this.escalate(context, data.question);
+        return;
+      case 'intake.open':
+        await this.sendIntakeForm(context);
+        return;
+    }
+  }
+
+  /** Replaces the card the user clicked (its id is the submit's replyToId), or sends a new one. */
+  private async replaceCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+    const cardId = context.activity.replyToId;
+    const attachments = [cardAttachment(card)];
+    if (cardId !== undefined && cardId !== '') {
+      await context.updateActivity({ type: 'message', id: cardId, attachments });
+    } else {
+      await context.sendActivity({ type: 'message', attachments });
+    }
+  }
+
+  private async submitIntake(context: TurnContext, data: IntakeSubmitData): Promise<void> {
+    const actor = actorFromActivity(context.activity);
+    const values = formValuesFromSubmission(data);
+    await this.rememberSubmitter(context.activity);
+    try {
+      const { record, created } = await this.app.intakes.submit({
+        input: intakeCandidateFromValues(values),
+        submittedBy: actor,
+        idempotencyKey: `teams:${data.submissionId}`,
+        ...(data.previousId !== undefined ? { previousId: data.previousId } : {}),
+      });
+      await this.replaceCard(context, intakeResultCard(record));
+      this.count('card', created ? 'intake_submitted' : 'intake_repeated');
+      this.logger.info({ intakeId: record.id, tier: record.classification.tier, created }, 'Teams intake submitted');
+    } catch (error) {
+      if (isShishinError(error, 'input_invalid')) {
+        const errors = error.fields ?? [{ field: '_', message: error.message }];
+        await this.replaceCard(
+          context,
+          intakeFormCard({
+            submissionId: data.submissionId,
+            values,
+            errors,
+            ...(data.previousId !== undefined ? { previousId: data.previousId } : {}),
+          }),
+        );
+        this.count('card', 'intake_invalid');
+        return;
+      }
+      if (isShishinError(error, 'not_found') || isShishinError(error, 'conflict')) {
+        await context.sendActivity(escapeTeamsText(error.message));
+        this.count('card', 'intake_refused');
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** Keeps a way to reach the submitter later (their personal chat, or the chat they used). */
+  private async rememberSubmitter(activity: Activity): Promise<void> {
+    const aadObjectId = activity.from?.aadObjectId;
+    if (aadObjectId === undefined || activity.serviceUrl === undefined) return;
+    const reference = TurnContext.getConversationReference(activity);
+    const personal = activity.conversation?.conversationType === 'personal';
+    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    await this.conversations.setUserTarget(aadObjectId, {
+      reference: { ...reference, serviceUrl: activity.serviceUrl, channelId: activity.channelId, conversation: activity.conversation },
+      userId: activity.from.id,
+      personal,
+      ...(tenantId !== undefined ? { tenantId } : {}),
+    });
+  }
+
+  private async decide(context: TurnContext, data: ReviewDecisionData): Promise<void> {
+    const actor = actorFromActivity(context.activity);
+    const comment = data.comment?.trim();
+    try {
+      const record = await this.app.intakes.decide({
+        intakeId: data.intakeId,
+        actor,
+        decision: data.decision,
+        ...(comment !== undefined && comment !== '' ? { comment } : {}),
+      });
+      this.count('card', 'decided');
+      this.logger.info({ intakeId: record.id, decision: data.decision }, 'Teams review decision recorded');
+      // The notifier updates every recorded review card; update this one too if it was not recorded.
+      const clicked = context.activity.replyToId;
+      const recorded = record.reviewMessages.some(
+        (message) => message.channel === 'teams' && message.reference.activityId === clicked,
+      );
+      if (!recorded) await this.replaceCard(context, reviewCard(record));
+    } catch (error) {
+      if (isShishinError(error, 'not_authorised')) {
+        this.count('card', 'decision_refused');
+        await context.sendActivity(
+          `Only members of the governance team can decide on intakes, so ${escapeTeamsText(data.intakeId)} was not changed. The attempt has been recorded.`,
+        );
+        return;
+      }
+      if (isShishinError(error, 'input_invalid') || isShishinError(error, 'conflict')) {
+        const conflict = error.code === 'conflict';
+        this.count('card', conflict ? 'decision_conflict' : 'decision_invalid');
+        const record = await this.app.intakes.get(data.intakeId);
+        const notice = conflict ? undefined : (error.fields?.[0]?.message ?? error.message);
+        await this.replaceCard(context, reviewCard(record, notice === undefined ? {} : { notice }));
+        if (conflict) {
+          await context.sendActivity(`${escapeTeamsText(data.intakeId)} was already decided; the card now shows the outcome.`);
+        }
+        return;
+      }
+      if (isShishinError(error, 'not_found')) {
+        await context.sendActivity(`I could not find intake ${escapeTeamsText(data.intakeId)}.`);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async escalate(context: TurnContext, question: string): Promise<void> {
+    const actor = actorFromActivity(context.activity);
+    const sent = await this.delivery.forwardQuestion(actor, question);
+    this.count('card', sent ? 'escalated' : 'escalation_unavailable');
+    await context.sendActivity(
+      sent
+        ? 'I passed your question to the governance team; someone will get back to you.'
+        : 'No governance conversation is set up in Teams yet, so I could not pass this on. Please contact the governance team directly.',
+    );
+  }
+
+  // ——— invokes ———
+
+  private async onInvoke(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (activity.name !== 'message/submitAction') {
+      this.count('invoke', 'ignored');
+      await this.invokeResponse(context, 501);
+      return;
+    }
+    const parsed = feedbackInvokeSchema.safeParse(activity.value);
+    if (!parsed.success) {
+      this.count('invoke', 'invalid');
+      await this.invokeResponse(context, 400);
+      return;
+    }
+    const { reaction, feedback } = parsed.data.actionValue;
+    let comment: string | undefined;
+    if (typeof feedback === 'string') {
+      try {
+        comment = feedbackTextSchema.safeParse(JSON.parse(feedback)).data?.feedbackText;
+      } catch {
+        comment = feedback;
+      }
+    } else if (feedback !== undefined) {
+      comment = feedbackTextSchema.safeParse(feedback).data?.feedbackText;
+    }
+    const replyTo = activity.replyToId ?? '';
+    const answerId = (replyTo === '' ? undefined : await this.conversations.answerFor(replyTo)) ?? `teams:${replyTo}`;
+    await this.app.store.saveFeedback({
+      answerId,
+      actor: actorFromActivity(activity),
+      rating: reaction === 'like' ? 'up' : 'down',
+      ...(comment !== undefined && comment.trim() !== '' ? { comment: comment.trim().slice(0, 2000) } : {}),
+      at: this.app.clock.now().toISOString(),
+    });
+    this.count('invoke', 'feedback');
+    this.logger.info({ answerId, rating: reaction }, 'Teams answer feedback saved');
+    await this.invokeResponse(context, 200, {});
+  }
+
+  // ——— installation ———
+
+  private async onInstalled(context: TurnContext, welcome: boolean): Promise<void> {
+    const { activity } = context;
+    const captured = await this.delivery.captureReviewConversation(activity);
+    if (welcome) {
+      const text = captured
+        ? 'Hello! This channel will now receive AI use cases that need governance review.'
+        : 'Hello! I answer AI-governance questions with sources and register AI use cases. Type **help** to start.';
+      await context.sendActivity({ type: 'message', textFormat: 'markdown', text });
+    }
+    this.count(activity.type ?? 'install', captured ? 'review_captured' : 'installed');
+  }
+}
