@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { makePassage } from '../../../test/helpers/fake-retriever.js';
+import { decideCoverage, termOverlap } from './coverage.js';
+import { buildRetrievalQuery } from './retrieval-query.js';
+
+const passage = makePassage({ source: 'a.md', title: 'EU AI Act', section: 'Article 50 › Deepfakes', text: 'Deployers must disclose deepfakes. Chatbots must tell people they talk to a machine.' });
+
+describe('decideCoverage', () => {
+  it('is covered when the top score reaches the threshold and the terms overlap', () => {
+    const decision = decideCoverage('Must deployers disclose deepfakes?', [{ passage, score: 0.6 }], { relevanceThreshold: 0.5, minTermOverlap: 0.34 });
+    expect(decision).toMatchObject({ covered: true, reason: 'ok' });
+  });
+
+  it('is not covered below the threshold', () => {
+    expect(decideCoverage('Must deployers disclose deepfakes?', [{ passage, score: 0.49 }], { relevanceThreshold: 0.5, minTermOverlap: 0 })).toMatchObject({ covered: false, reason: 'score' });
+  });
+
+  it('is not covered when a high score shares too few of the question terms', () => {
+    const decision = decideCoverage('What is the cafeteria lunch menu on Fridays for deployers?', [{ passage, score: 0.9 }], { relevanceThreshold: 0.5, minTermOverlap: 0.34 });
+    expect(decision).toMatchObject({ covered: false, reason: 'overlap' });
+    expect(decision.termOverlap).toBeLessThan(0.34);
+  });
+
+  it('is not covered with no passages', () => {
+    expect(decideCoverage('anything', [], { relevanceThreshold: 0.1, minTermOverlap: 0 })).toMatchObject({ covered: false, reason: 'empty' });
+  });
+
+  it('counts terms in the title and section too', () => {
+    expect(termOverlap('article 50', [{ passage, score: 1 }])).toBe(1);
+  });
+});
+
+describe('buildRetrievalQuery', () => {
+  it('returns the question unchanged without history', () => {
+    expect(buildRetrievalQuery('What are the transparency duties?')).toEqual({ text: 'What are the transparency duties?', contextTerms: [] });
+  });
+
+  it('adds salient words of recent user turns to a follow-up', () => {
+    const query = buildRetrievalQuery('What about for Japan?', [
+      { role: 'user', text: 'What are the transparency obligations for deepfakes?' },
+      { role: 'assistant', text: 'Deployers must disclose deepfakes [1]. Penalties can be high [2].' },
+    ]);
+    expect(query.text.startsWith('What about for Japan?')).toBe(true);
+    expect(query.text).toContain('transparency');
+    expect(query.text).toContain('deepfakes');
+    expect(query.text).not.toContain('Penalties');
+    expect(query.contextTerms.length).toBeGreaterThan(0);
+  });
+
+  it('does not repeat words the question already has and caps the borrowed words', () => {
+    const query = buildRetrievalQuery('And transparency in Japan?', [
+      { role: 'user', text: 'transparency accountability fairness safety privacy security robustness explainability oversight documentation logging' },
+    ]);
+    const borrowed = query.text.slice('And transparency in Japan?'.length).trim().split(' ');
+    expect(borrowed).not.toContain('transparency');
+    expect(borrowed.length).toBeLessThanOrEqual(8);
+  });
+
+  it('borrows Japanese words from a Japanese turn', () => {
+    const query = buildRetrievalQuery('罰則は？', [{ role: 'user', text: '高リスクAIシステムの義務を教えて' }]);
+    expect(query.text).toContain('高リスク');
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { ScoredPassage } from '../../ports/passage.js';
+import { makePassage } from '../../../test/helpers/fake-retriever.js';
+import { bestQuote, extractiveAnswer } from './extractive-answer.js';
+import { splitSentences } from './text-terms.js';
+
+const transparency = makePassage({
+  source: 'eu-ai-act-transparency-obligations.md',
+  title: 'EU AI Act — transparency obligations',
+  section: 'Article 50 › Deepfakes',
+  url: 'https://example.org/art50',
+  text:
+    'Article 50 sets transparency duties for certain AI systems. Deployers of an AI system that generates or manipulates image, audio or video content constituting a deepfake shall disclose that the content has been artificially generated or manipulated. ' +
+    'Artistic or satirical works only need a disclosure that does not hamper the display of the work. The obligations apply from 2 August 2026.',
+});
+const logging = makePassage({
+  source: 'eu-ai-act-high-risk-requirements.md',
+  title: 'EU AI Act — high-risk requirements',
+  section: 'Article 12 › Record-keeping',
+  text: 'High-risk AI systems shall technically allow for the automatic recording of events (logs) over the lifetime of the system. Logs help identify risks and support post-market monitoring.',
+});
+const penalties = makePassage({
+  source: 'eu-ai-act-penalties.md',
+  section: 'Article 99',
+  text: 'Non-compliance with the prohibition of AI practices is subject to fines of up to EUR 35 000 000 or 7 % of worldwide annual turnover.',
+});
+const japanese = makePassage({
+  source: 'ai-guidelines-for-business.md',
+  section: '第2部 › 共通の指針',
+  language: 'ja',
+  text: 'AI事業者は、人間中心の考え方に基づき行動する。ディープフェイクなどの生成物については、AIによって生成されたものであることを明示することが望ましい。事業者は透明性を確保する。',
+});
+
+const scored = (...items: Array<[ReturnType<typeof makePassage>, number]>): ScoredPassage[] => items.map(([passage, score]) => ({ passage, score }));
+
+describe('extractiveAnswer', () => {
+  it('answers with the best-matching sentence and a numbered citation carrying a verbatim quote', () => {
+    const result = extractiveAnswer('Do deployers have to disclose deepfakes?', scored([transparency, 0.9], [logging, 0.5]));
+    expect(result.answer).toContain('shall disclose that the content has been artificially generated or manipulated [1].');
+    expect(result.citations[0]).toMatchObject({ n: 1, source: 'eu-ai-act-transparency-obligations.md', section: 'Article 50 › Deepfakes', url: 'https://example.org/art50', score: 0.9 });
+    for (const citation of result.citations) {
+      const passage = [transparency, logging, penalties].find((item) => item.source === citation.source);
+      expect(passage?.text).toContain(citation.quote);
+      expect(citation.quote.length).toBeLessThanOrEqual(300);
+    }
+    const markers = [...result.answer.matchAll(/\[(\d+)\]/gu)].map((match) => Number(match[1]));
+    expect(new Set(markers)).toEqual(new Set(result.citations.map((citation) => citation.n)));
+  });
+
+  it('stays within about 80 words and at most three passages', () => {
+    const many = Array.from({ length: 6 }, (_, index) =>
+      makePassage({ source: `doc-${index}.md`, section: 'S', text: `Risk management for high-risk AI systems is a continuous process number ${index}. It runs through the lifecycle of the system ${index}.` }, index),
+    );
+    const result = extractiveAnswer('What is risk management for high-risk AI systems?', many.map((passage) => ({ passage, score: 0.8 })));
+    expect(result.citations.length).toBeLessThanOrEqual(3);
+    expect(result.answer.split(/\s+/u).length).toBeLessThanOrEqual(95);
+    expect(result.citations.map((citation) => citation.n)).toEqual(result.citations.map((_, index) => index + 1));
+  });
+
+  it('does not repeat near-identical sentences', () => {
+    const copy = makePassage({ ...logging, source: 'copy.md' }, 1);
+    const result = extractiveAnswer('Do high-risk AI systems need automatic recording of events?', scored([logging, 0.9], [copy, 0.88]));
+    expect(result.answer.match(/automatic recording of events/gu)?.length).toBe(1);
+  });
+
+  it('splits Japanese on 。 and prefers a passage in the question language when scores are close', () => {
+    const result = extractiveAnswer('ディープフェイクの生成物には何を明示する必要がありますか？', scored([transparency, 0.82], [japanese, 0.8]));
+    expect(result.citations[0]?.source).toBe('ai-guidelines-for-business.md');
+    expect(result.answer).toContain('AIによって生成されたものであることを明示することが望ましい[1]。');
+  });
+
+  it('returns nothing for no passages', () => {
+    expect(extractiveAnswer('anything', [])).toEqual({ answer: '', citations: [] });
+  });
+
+  it('uses dense similarity when given', () => {
+    const text = 'Alpha beta gamma delta epsilon zeta. Omega sigma tau upsilon phi chi.';
+    const passage = makePassage({ source: 'x.md', section: 'S', text });
+    const dense = new Map([
+      ['Alpha beta gamma delta epsilon zeta.', 0],
+      ['Omega sigma tau upsilon phi chi.', 1],
+    ]);
+    const result = extractiveAnswer('unrelated words here', [{ passage, score: 0.9 }], { denseSimilarity: dense });
+    expect(result.answer.startsWith('Omega')).toBe(true);
+  });
+});
+
+describe('bestQuote', () => {
+  it('quotes the passage sentence that best supports a generated sentence', () => {
+    expect(bestQuote(transparency.text, 'Deepfakes must be disclosed as artificially generated [1].')).toContain('Deployers of an AI system that generates');
+    expect(transparency.text).toContain(bestQuote(transparency.text, 'nothing shared at all'));
+  });
+});
+
+describe('splitSentences', () => {
+  it('keeps abbreviations and article references together and splits at 。 and line breaks', () => {
+    expect(splitSentences('See Art. 5 for details, e.g. manipulation. Next sentence here.').map((span) => span.text)).toEqual([
+      'See Art. 5 for details, e.g. manipulation.',
+      'Next sentence here.',
+    ]);
+    expect(splitSentences('一つ目です。二つ目です。').map((span) => span.text)).toEqual(['一つ目です。', '二つ目です。']);
+    expect(splitSentences('Heading\n- item one\n- item two').map((span) => span.text)).toEqual(['Heading', '- item one', '- item two']);
+  });
+});
