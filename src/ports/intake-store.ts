@@ -53,6 +53,17 @@ export interface IntakeListQuery {
   status?: IntakeStatus[];
   submittedBy?: Actor;
   limit?: number;
+  /** `oldest` first (submission order, the default) or `newest` first. */
+  order?: 'oldest' | 'newest';
+}
+
+export interface AuditListOptions {
+  intakeId?: string;
+  /** Only entries with a sequence above this one. */
+  afterSequence?: number;
+  limit?: number;
+  /** `ascending` sequence (the default) or `descending` (latest first, e.g. for `audit list`). */
+  order?: 'ascending' | 'descending';
 }
 
 export interface Feedback {
@@ -82,7 +93,7 @@ export interface IntakeStore {
   addReviewMessage(intakeId: string, reference: ReviewMessageRef): Promise<void>;
   /** Appends audit entries on their own (e.g. refused attempts). */
   appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]>;
-  listAudit(options?: { intakeId?: string; afterSequence?: number; limit?: number }): Promise<AuditEntry[]>;
+  listAudit(options?: AuditListOptions): Promise<AuditEntry[]>;
   verifyAudit(): Promise<AuditVerification>;
   /**
    * Records a chat event id; returns true the first time it is seen, false for a repeat.

@@ -1,0 +1,96 @@
+// The audit trail's hash chain, shared by every store: canonical JSON, the hash of one entry, and
+// the walk that finds the first broken link. Stores only decide how entries are persisted.
+import { createHash } from 'node:crypto';
+import type { AuditEntry, AuditEntryInput, AuditVerification } from '../../ports/intake-store.js';
+
+/** The `previousHash` of the very first entry. */
+export const genesisHash = '0'.repeat(64);
+
+/**
+ * JSON with object keys sorted at every depth and no whitespace, so the same value always gives
+ * the same text whatever the key order it was built or stored with (JSONB reorders keys).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) sorted[key] = sortKeys(item);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/**
+ * Normalises details to plain JSON values (drops undefined, turns dates into strings) so what is
+ * hashed is exactly what any store gives back when the entry is read again.
+ */
+export function normaliseDetails(details: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(canonicalJson(details)) as Record<string, unknown>;
+}
+
+/** SHA-256 (hex) over the canonical JSON of the entry's fields, `hash` itself excluded. */
+export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
+  const covered = {
+    sequence: entry.sequence,
+    at: entry.at,
+    action: entry.action,
+    actor: entry.actor,
+    intakeId: entry.intakeId ?? null,
+    details: entry.details,
+    previousHash: entry.previousHash,
+  };
+  return createHash('sha256').update(canonicalJson(covered)).digest('hex');
+}
+
+/** Builds the next entry of the chain after `previous` (undefined for the first entry). */
+export function chainAuditEntry(input: AuditEntryInput, previous: { sequence: number; hash: string } | undefined, at: string): AuditEntry {
+  const unhashed: Omit<AuditEntry, 'hash'> = {
+    sequence: (previous?.sequence ?? 0) + 1,
+    at,
+    action: input.action,
+    actor: { ...input.actor },
+    ...(input.intakeId === undefined ? {} : { intakeId: input.intakeId }),
+    details: normaliseDetails(input.details),
+    previousHash: previous?.hash ?? genesisHash,
+  };
+  return { ...unhashed, hash: hashAuditEntry(unhashed) };
+}
+
+/**
+ * Incremental verifier: feed entries in sequence order; it remembers the first problem. Lets a
+ * store walk a long trail page by page without holding it all in memory.
+ */
+export class AuditChainVerifier {
+  private previous: { sequence: number; hash: string } | undefined;
+  private count = 0;
+  private broken: { sequence: number; reason: string } | undefined;
+
+  /** Returns false once the chain is known to be broken; later entries are only counted. */
+  add(entry: AuditEntry): boolean {
+    this.count += 1;
+    if (this.broken !== undefined) return false;
+    const expectedSequence = (this.previous?.sequence ?? 0) + 1;
+    const expectedPrevious = this.previous?.hash ?? genesisHash;
+    if (entry.sequence !== expectedSequence) {
+      this.broken = { sequence: entry.sequence, reason: `expected sequence ${expectedSequence}; entries are missing or reordered` };
+    } else if (entry.previousHash !== expectedPrevious) {
+      this.broken = { sequence: entry.sequence, reason: 'previous-hash link does not match the entry before it' };
+    } else if (hashAuditEntry(entry) !== entry.hash) {
+      this.broken = { sequence: entry.sequence, reason: 'hash does not match the entry contents (the entry was changed after it was written)' };
+    }
+    this.previous = { sequence: entry.sequence, hash: entry.hash };
+    return this.broken === undefined;
+  }
+
+  result(): AuditVerification {
+    if (this.broken === undefined) return { ok: true, entries: this.count };
+    return { ok: false, entries: this.count, firstBrokenSequence: this.broken.sequence, reason: this.broken.reason };
+  }
+}

@@ -1,0 +1,89 @@
+// Versioned schema for the PostgreSQL store. The runner applies missing migrations in one
+// transaction holding an advisory lock, so replicas starting together migrate exactly once.
+// Append new migrations; never edit an applied one.
+import type { Migration } from './migration.js';
+
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'intakes, audit trail, events, feedback, settings',
+    sql: `
+      CREATE TABLE intakes (
+        position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        previous_id TEXT UNIQUE REFERENCES intakes(id),
+        input JSONB NOT NULL,
+        classification JSONB NOT NULL,
+        tier TEXT NOT NULL,
+        flagged BOOLEAN NOT NULL,
+        status TEXT NOT NULL,
+        submitted_by JSONB NOT NULL,
+        submitted_by_key TEXT NOT NULL,
+        submitted_at TIMESTAMPTZ NOT NULL,
+        decided_by JSONB,
+        decided_at TIMESTAMPTZ,
+        decision TEXT,
+        decision_comment TEXT,
+        idempotency_key TEXT NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        CONSTRAINT intakes_idempotency_key UNIQUE (idempotency_key)
+      );
+      CREATE INDEX intakes_status ON intakes (status, position);
+      CREATE INDEX intakes_submitted_by ON intakes (submitted_by_key, position);
+
+      CREATE TABLE review_messages (
+        position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        intake_id TEXT NOT NULL REFERENCES intakes(id),
+        channel TEXT NOT NULL,
+        reference JSONB NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX review_messages_intake ON review_messages (intake_id, position);
+
+      -- 'at' is text: it is hashed, so it is kept exactly as written.
+      CREATE TABLE audit_entries (
+        sequence BIGINT PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor JSONB NOT NULL,
+        intake_id TEXT,
+        details JSONB NOT NULL,
+        previous_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_entries_intake ON audit_entries (intake_id, sequence);
+      CREATE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit entries are append-only'; END;
+      $$;
+      CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries
+        FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
+      CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
+
+      CREATE TABLE processed_events (
+        channel TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (channel, event_id)
+      );
+      CREATE INDEX processed_events_expiry ON processed_events (expires_at);
+
+      CREATE TABLE answer_feedback (
+        answer_id TEXT NOT NULL,
+        actor_key TEXT NOT NULL,
+        actor JSONB NOT NULL,
+        rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+        comment TEXT,
+        at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (answer_id, actor_key)
+      );
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value JSONB NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,475 @@
+// The PostgreSQL implementation of the IntakeStore port, for several replicas sharing one database.
+// A `pg` Pool (it replaces broken connections by itself once the server is back); every write in
+// one transaction; idempotency by a unique constraint with ON CONFLICT DO NOTHING; audit appends
+// serialised by a transaction-scoped advisory lock, always taken last so it cannot deadlock with
+// row locks.
+import pg from 'pg';
+import { actorKey } from '../../core/actor.js';
+import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-types.js';
+import { ShishinError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
+import type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditListOptions,
+  AuditVerification,
+  DecisionUpdate,
+  Feedback,
+  IntakeListQuery,
+  IntakeStore,
+  NewIntake,
+} from '../../ports/intake-store.js';
+import { AuditChainVerifier, chainAuditEntry } from './audit-chain.js';
+import {
+  auditVerifyPageSize,
+  defaultEventTtlSeconds,
+  eventPruneIntervalMilliseconds,
+  groupReviewMessages,
+  toAuditEntry,
+  toIntakeRecord,
+  type AuditRow,
+  type IntakeRow,
+  type ReviewMessageRow,
+} from './intake-rows.js';
+import { postgresMigrations } from './postgres-migrations.js';
+import { alreadySuperseded, idTaken, intakeMissing, previousMissing, statusConflict, unavailable } from './store-errors.js';
+import type { StoreHooks } from './store-hooks.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  logger: Logger;
+  /**
+   * Schema to keep the tables in (created by `migrate()` when missing) instead of the connection's
+   * default search_path. Lets several deployments or test runs share one database.
+   */
+  schema?: string;
+  clock?: Clock;
+  /** Pool size per process (default 10). */
+  maxConnections?: number;
+  /** How long to wait for a connection before reporting the database unavailable (default 5000 ms). */
+  connectionTimeoutMs?: number;
+  hooks?: StoreHooks;
+}
+
+/** First key of the two-key advisory locks ("SHSN"); the second key is derived from the schema. */
+const lockNamespace = 0x5348534e;
+const migrationLock = 1;
+const auditLock = 2;
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** A connection found dead before anything was written on it; safe to retry on another. */
+class StaleConnection extends Error {
+  constructor(cause: unknown) {
+    super('stale database connection', { cause });
+  }
+}
+
+const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Errors that mean the server cannot be reached or went away, as opposed to a bad statement. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (connectionErrorCodes.has(code)) return true;
+    // 08: connection exception; 57P01-03: server shutting down / starting; 53300: too many connections.
+    if (/^(08...|57P0[123]|53300)$/.test(code)) return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(error.message);
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Host, port and database of a connection string, without credentials, for start-up lines. */
+function describeConnection(connectionString: string, schema: string | undefined): string {
+  try {
+    const url = new URL(connectionString);
+    return `postgres://${url.host}${url.pathname}${schema === undefined ? '' : ` (schema ${schema})`}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+export class PostgresIntakeStore implements IntakeStore {
+  readonly description: string;
+  private readonly pool: pg.Pool;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly hooks: StoreHooks;
+  private readonly schema: string | undefined;
+  /** Text hashed into the second advisory-lock key, so separate schemas do not block each other. */
+  private readonly lockScope: string;
+  private readonly maxConnections: number;
+  private lastPrune = 0;
+
+  constructor(options: PostgresStoreOptions) {
+    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
+      throw new ShishinError('config_invalid', 'The PostgreSQL schema name must be lower-case letters, digits and underscores.');
+    }
+    this.schema = options.schema;
+    this.lockScope = options.schema ?? 'default';
+    this.description = describeConnection(options.connectionString, options.schema);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger.child({ component: 'postgres-store' });
+    this.hooks = options.hooks ?? {};
+    this.maxConnections = options.maxConnections ?? 10;
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: this.maxConnections,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'shishin',
+      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    });
+    // An idle client losing its connection must not crash the process; the pool drops it and
+    // opens a fresh one on the next query.
+    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'idle database connection lost'));
+  }
+
+  private translate(error: unknown): unknown {
+    if (error instanceof ShishinError) return error;
+    if (isConnectionError(error)) {
+      this.logger.error({ err: error }, 'postgres unavailable');
+      return unavailable(error);
+    }
+    return error;
+  }
+
+  /** One statement outside a transaction: reads, and upserts that are safe to repeat. */
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.read((client) => client.query<R>(text, values));
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      try {
+        await client.query('BEGIN');
+      } catch (error) {
+        // Nothing was sent yet: a pooled connection that died while idle can be swapped for a fresh one.
+        throw isConnectionError(error) ? new StaleConnection(error) : error;
+      }
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (!isConnectionError(error)) await client.query('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /** Work that only reads (or repeats safely): retried on a fresh connection if the first one was dead. */
+  private read<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      try {
+        return await work(client);
+      } catch (error) {
+        throw isConnectionError(error) ? new StaleConnection(error) : error;
+      }
+    });
+  }
+
+  /**
+   * Checks a client out for `work`. A lost connection surfaces as the pending query's rejection;
+   * the listener only keeps the client's own 'error' event from going unhandled. A failed client is
+   * destroyed rather than returned to the pool. StaleConnection failures are retried with another
+   * client (idle connections the server dropped are only noticed when used).
+   */
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw this.translate(error);
+      }
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
+      try {
+        return await work(client);
+      } catch (error) {
+        const cause = error instanceof StaleConnection ? error.cause : error;
+        if (isConnectionError(cause)) lost ??= cause as Error;
+        if (error instanceof StaleConnection && attempt <= this.maxConnections) {
+          this.logger.warn({ attempt }, 'database connection was dropped; retrying on a fresh one');
+          continue;
+        }
+        throw this.translate(cause);
+      } finally {
+        client.removeListener('error', onError);
+        client.release(lost);
+      }
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockNamespace + migrationLock, this.lockScope]);
+      if (this.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schema)}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
+      );
+      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+      for (const migration of postgresMigrations) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          this.clock.now().toISOString(),
+        ]);
+        this.logger.info({ version: migration.version }, 'applied migration');
+      }
+    });
+  }
+
+  async createIntake(intake: NewIntake): Promise<{ record: IntakeRecord; created: boolean }> {
+    const { record } = intake;
+    return this.transaction(async (client) => {
+      let inserted: number;
+      try {
+        inserted =
+          (
+            await client.query(
+              `INSERT INTO intakes (id, version, previous_id, input, classification, tier, flagged, status, submitted_by,
+                 submitted_by_key, submitted_at, decided_by, decided_at, decision, decision_comment, idempotency_key, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $11)
+               ON CONFLICT ON CONSTRAINT intakes_idempotency_key DO NOTHING`,
+              [
+                record.id,
+                record.version,
+                record.previousId ?? null,
+                JSON.stringify(record.input),
+                JSON.stringify(record.classification),
+                record.classification.tier,
+                record.classification.flagged,
+                record.status,
+                JSON.stringify(record.submittedBy),
+                actorKey(record.submittedBy),
+                record.submittedAt,
+                record.decidedBy === undefined ? null : JSON.stringify(record.decidedBy),
+                record.decidedAt ?? null,
+                record.decision ?? null,
+                record.decisionComment ?? null,
+                record.idempotencyKey,
+              ],
+            )
+          ).rowCount ?? 0;
+      } catch (error) {
+        throw translateInsertConflict(error, record.id, record.previousId);
+      }
+      if (inserted === 0) {
+        // Another transaction committed this key first; READ COMMITTED lets this statement see it.
+        const existing = await selectIntakes(client, 'WHERE idempotency_key = $1', [record.idempotencyKey]);
+        if (existing[0] === undefined) throw new Error('idempotency conflict without a stored row');
+        return { record: existing[0], created: false };
+      }
+      for (const reference of record.reviewMessages) await this.insertReviewMessage(client, record.id, reference);
+      this.hooks.insideTransaction?.('createIntake');
+      await this.appendAuditInTransaction(client, intake.audit);
+      const stored = await selectIntakes(client, 'WHERE id = $1', [record.id]);
+      if (stored[0] === undefined) throw new Error('inserted intake not found');
+      return { record: stored[0], created: true };
+    });
+  }
+
+  async getIntake(id: string): Promise<IntakeRecord | undefined> {
+    return (await this.read((client) => selectIntakes(client, 'WHERE id = $1', [id])))[0];
+  }
+
+  async findByIdempotencyKey(key: string): Promise<IntakeRecord | undefined> {
+    return (await this.read((client) => selectIntakes(client, 'WHERE idempotency_key = $1', [key])))[0];
+  }
+
+  async listIntakes(query: IntakeListQuery = {}): Promise<IntakeRecord[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (query.status !== undefined) {
+      if (query.status.length === 0) return [];
+      values.push(query.status);
+      conditions.push(`status = ANY($${values.length}::text[])`);
+    }
+    if (query.submittedBy !== undefined) {
+      values.push(actorKey(query.submittedBy));
+      conditions.push(`submitted_by_key = $${values.length}`);
+    }
+    let clause = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    clause += ` ORDER BY position ${query.order === 'newest' ? 'DESC' : 'ASC'}`;
+    if (query.limit !== undefined) {
+      values.push(query.limit);
+      clause += ` LIMIT $${values.length}`;
+    }
+    return this.read((client) => selectIntakes(client, clause, values));
+  }
+
+  async recordDecision(update: DecisionUpdate): Promise<IntakeRecord> {
+    return this.transaction(async (client) => {
+      const changed = await client.query(
+        `UPDATE intakes SET status = $1, decision = $2, decided_by = $3, decided_at = $4, decision_comment = $5, updated_at = $4
+         WHERE id = $6 AND status = $7`,
+        [update.status, update.decision, JSON.stringify(update.decidedBy), update.decidedAt, update.comment ?? null, update.intakeId, update.expectedStatus],
+      );
+      if (changed.rowCount === 0) {
+        const current = await client.query<{ status: string }>('SELECT status FROM intakes WHERE id = $1', [update.intakeId]);
+        const status = current.rows[0]?.status;
+        if (status === undefined) throw intakeMissing(update.intakeId);
+        throw statusConflict(update.intakeId, update.expectedStatus, status);
+      }
+      this.hooks.insideTransaction?.('recordDecision');
+      await this.appendAuditInTransaction(client, update.audit);
+      const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
+      if (stored[0] === undefined) throw new Error('decided intake not found');
+      return stored[0];
+    });
+  }
+
+  async addReviewMessage(intakeId: string, reference: ReviewMessageRef): Promise<void> {
+    await this.transaction(async (client) => {
+      const exists = await client.query('SELECT 1 FROM intakes WHERE id = $1', [intakeId]);
+      if (exists.rowCount === 0) throw intakeMissing(intakeId);
+      await this.insertReviewMessage(client, intakeId, reference);
+    });
+  }
+
+  async appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]> {
+    if (entries.length === 0) return [];
+    return this.transaction((client) => this.appendAuditInTransaction(client, entries));
+  }
+
+  async listAudit(options: AuditListOptions = {}): Promise<AuditEntry[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (options.intakeId !== undefined) {
+      values.push(options.intakeId);
+      conditions.push(`intake_id = $${values.length}`);
+    }
+    if (options.afterSequence !== undefined) {
+      values.push(options.afterSequence);
+      conditions.push(`sequence > $${values.length}`);
+    }
+    let text = `SELECT * FROM audit_entries ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+    text += ` ORDER BY sequence ${options.order === 'descending' ? 'DESC' : 'ASC'}`;
+    if (options.limit !== undefined) {
+      values.push(options.limit);
+      text += ` LIMIT $${values.length}`;
+    }
+    return (await this.query<AuditRow>(text, values)).rows.map(toAuditEntry);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    const verifier = new AuditChainVerifier();
+    let after = 0;
+    for (;;) {
+      const page = await this.listAudit({ afterSequence: after, limit: auditVerifyPageSize });
+      for (const entry of page) verifier.add(entry);
+      const last = page.at(-1);
+      if (last === undefined || page.length < auditVerifyPageSize) break;
+      after = last.sequence;
+    }
+    return verifier.result();
+  }
+
+  async claimEvent(channel: string, eventId: string, ttlSeconds = defaultEventTtlSeconds): Promise<boolean> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
+    return this.transaction(async (client) => {
+      if (now.getTime() - this.lastPrune >= eventPruneIntervalMilliseconds) {
+        this.lastPrune = now.getTime();
+        await client.query('DELETE FROM processed_events WHERE expires_at <= $1', [now.toISOString()]);
+      } else {
+        await client.query('DELETE FROM processed_events WHERE channel = $1 AND event_id = $2 AND expires_at <= $3', [channel, eventId, now.toISOString()]);
+      }
+      const inserted = await client.query(
+        'INSERT INTO processed_events (channel, event_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [channel, eventId, expiresAt],
+      );
+      return inserted.rowCount === 1;
+    });
+  }
+
+  async saveFeedback(feedback: Feedback): Promise<void> {
+    await this.query(
+      `INSERT INTO answer_feedback (answer_id, actor_key, actor, rating, comment, at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (answer_id, actor_key) DO UPDATE SET actor = excluded.actor, rating = excluded.rating,
+         comment = excluded.comment, at = excluded.at`,
+      [feedback.answerId, actorKey(feedback.actor), JSON.stringify(feedback.actor), feedback.rating, feedback.comment ?? null, feedback.at],
+    );
+  }
+
+  async getSetting(key: string): Promise<unknown> {
+    const result = await this.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [key]);
+    return result.rows[0]?.value;
+  }
+
+  async setSetting(key: string, value: unknown): Promise<void> {
+    if (value === undefined) throw new ShishinError('input_invalid', `Setting ${key} needs a JSON value.`);
+    await this.query(
+      'INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      [key, JSON.stringify(value), this.clock.now().toISOString()],
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async insertReviewMessage(client: Queryable, intakeId: string, reference: ReviewMessageRef): Promise<void> {
+    await client.query('INSERT INTO review_messages (intake_id, channel, reference, created_at) VALUES ($1, $2, $3, $4)', [
+      intakeId,
+      reference.channel,
+      JSON.stringify(reference.reference),
+      this.clock.now().toISOString(),
+    ]);
+  }
+
+  /** Must run inside a transaction; the advisory lock is held until it commits or rolls back. */
+  private async appendAuditInTransaction(client: Queryable, entries: AuditEntryInput[]): Promise<AuditEntry[]> {
+    if (entries.length === 0) return [];
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockNamespace + auditLock, this.lockScope]);
+    const last = await client.query<{ sequence: string; hash: string }>('SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1');
+    let previous = last.rows[0] === undefined ? undefined : { sequence: Number(last.rows[0].sequence), hash: last.rows[0].hash };
+    const appended: AuditEntry[] = [];
+    for (const input of entries) {
+      const entry = chainAuditEntry(input, previous, this.clock.now().toISOString());
+      await client.query(
+        'INSERT INTO audit_entries (sequence, at, action, actor, intake_id, details, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [entry.sequence, entry.at, entry.action, JSON.stringify(entry.actor), entry.intakeId ?? null, JSON.stringify(entry.details), entry.previousHash, entry.hash],
+      );
+      appended.push(entry);
+      previous = entry;
+    }
+    return appended;
+  }
+}
+
+async function selectIntakes(client: Queryable, clause: string, values: unknown[]): Promise<IntakeRecord[]> {
+  const rows = (await client.query<IntakeRow>(`SELECT * FROM intakes ${clause}`, values)).rows;
+  if (rows.length === 0) return [];
+  const messages = await client.query<ReviewMessageRow>(
+    'SELECT intake_id, channel, reference FROM review_messages WHERE intake_id = ANY($1::text[]) ORDER BY position',
+    [rows.map((row) => row.id)],
+  );
+  const grouped = groupReviewMessages(messages.rows);
+  return rows.map((row) => toIntakeRecord(row, grouped.get(row.id) ?? []));
+}
+
+/** Unique / foreign-key violations on insert, as errors the service can act on. */
+function translateInsertConflict(error: unknown, id: string, previousId: string | undefined): unknown {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (code === '23503') return previousMissing(previousId, error);
+  if (code === '23505' && constraint === 'intakes_id_key') return idTaken(id, error);
+  if (code === '23505' && constraint === 'intakes_previous_id_key') return alreadySuperseded(previousId, error);
+  return error;
+}
