@@ -1,0 +1,113 @@
+// Starts the whole service in this process: builds the application (src/app.ts), creates the chat
+// channels that are configured, and serves the JSON API, the web console, the operations endpoints
+// and the channel webhooks on ONE HTTP server. `shishin serve` (src/commands/serve.ts) calls this.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AppContext } from './app-context.js';
+import { buildApp, type BuildAppOptions } from './app.js';
+import type { Config } from './config.js';
+import { startWebServer, type ChannelRoute, type RunningWebServer } from './channels/web/web-server.js';
+
+/** What main needs from a chat channel: webhook routes to mount, a lifecycle and a start-up line. */
+export interface ChannelHandle {
+  name: string;
+  routes: ChannelRoute[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  describe(): string;
+}
+
+export interface RunningService {
+  app: AppContext;
+  web: RunningWebServer;
+  /** Console address (PUBLIC_URL when set, else the bound address). */
+  consoleUrl: string;
+  /** Lines to print at start-up: one per active part, then the console URL. */
+  lines: string[];
+  /** Graceful stop: drain HTTP (at most `drainTimeoutMs`), stop channels, close the store. */
+  stop(drainTimeoutMs?: number): Promise<void>;
+}
+
+async function createChannels(app: AppContext): Promise<ChannelHandle[]> {
+  const channels: ChannelHandle[] = [];
+  if (app.config.slack.enabled) {
+    const { createSlackChannel } = await import('./channels/slack/slack-channel.js');
+    const slack = await createSlackChannel(app);
+    channels.push({
+      name: 'slack',
+      routes: slack.router === undefined ? [] : [{ name: 'slack', method: 'post', path: '/slack/events', handler: slack.router }],
+      start: () => slack.start(),
+      stop: () => slack.stop(),
+      describe: () => slack.describe(),
+    });
+  }
+  if (app.config.teams.enabled) {
+    const { createTeamsChannel } = await import('./channels/teams/teams-channel.js');
+    const teams = await createTeamsChannel(app);
+    const handler: RequestHandler = (request: Request, response: Response, next: NextFunction) => {
+      teams.handler(request, response).catch(next);
+    };
+    channels.push({
+      name: 'teams',
+      routes: [{ name: 'teams', method: 'post', path: '/api/messages', handler }],
+      start: async () => undefined,
+      stop: () => teams.stop(),
+      describe: () => teams.describe(),
+    });
+  }
+  return channels;
+}
+
+/** Builds and starts everything. On a start-up failure, whatever was opened is closed again. */
+export interface StartServiceOptions extends BuildAppOptions {
+  /** Listen on this port instead of PORT (0 = an ephemeral port, for tests). */
+  port?: number;
+}
+
+export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
+  const app = await buildApp(config, options);
+  let channels: ChannelHandle[] = [];
+  let web: RunningWebServer | undefined;
+  try {
+    channels = await createChannels(app);
+    web = await startWebServer(app, { port: options.port ?? config.port, host: config.host, channelRoutes: channels.flatMap((channel) => channel.routes) });
+    for (const channel of channels) await channel.start();
+  } catch (error) {
+    await web?.close(1000).catch(() => undefined);
+    await Promise.allSettled(channels.map((channel) => channel.stop()));
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const running = web;
+  // PUBLIC_URL when one was configured; otherwise the address actually bound (the port may be ephemeral).
+  const defaultPublicUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const base = config.publicUrl === defaultPublicUrl ? running.url : config.publicUrl.replace(/\/$/, '');
+  const consoleUrl = `${base}/console`;
+  const lines = [
+    ...app.describe(),
+    ...channels.map((channel) => channel.describe()),
+    ...(channels.length === 0 ? ['chat channels: none configured (set SLACK_BOT_TOKEN or MicrosoftAppId to add Slack or Teams)'] : []),
+    ...(config.environment === 'production'
+      ? []
+      : [`development mode: requests without credentials act as ${config.auth.devUser} — not for production (NODE_ENV=production turns this off)`]),
+    `listening on ${running.url}`,
+    `console: ${consoleUrl}`,
+  ];
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    web: running,
+    consoleUrl,
+    lines,
+    stop(drainTimeoutMs = 10_000) {
+      stopping ??= (async () => {
+        await running.close(drainTimeoutMs);
+        const results = await Promise.allSettled(channels.map((channel) => channel.stop()));
+        for (const result of results) {
+          if (result.status === 'rejected') app.logger.error({ err: result.reason }, 'channel did not stop cleanly');
+        }
+        await app.close();
+      })();
+      return stopping;
+    },
+  };
+}
