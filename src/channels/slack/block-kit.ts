@@ -36,9 +36,13 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-/** A plain-text object (plain text is never parsed for mentions or links). */
+/**
+ * A plain-text object. Plain text is not parsed for mentions, but angle brackets are swapped for
+ * look-alike quotation marks anyway so no client can ever read `<!channel>` out of user text.
+ */
 export function plainText(text: string, limit: number = slackLimits.sectionText): { type: 'plain_text'; text: string; emoji: true } {
-  const clipped = text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+  const safe = text.replace(/</g, '‹').replace(/>/g, '›');
+  const clipped = safe.length <= limit ? safe : `${safe.slice(0, limit - 1)}…`;
   return { type: 'plain_text', text: clipped === '' ? ' ' : clipped, emoji: true };
 }
 

@@ -31,6 +31,8 @@ export interface SlackChannel {
 
 export interface SlackChannelOptions {
   logger?: Logger;
+  /** Register the notifier with `app.intakes` (default true). */
+  registerNotifier?: boolean;
 }
 
 /** Slack Web API base URL with the trailing slash the SDK needs. */
@@ -41,8 +43,8 @@ export function slackApiBaseUrl(apiUrl: string | undefined): string | undefined 
 
 /**
  * Builds the Slack door from `app.config.slack`, checks the bot token with auth.test (a bad token
- * fails here, naming SLACK_BOT_TOKEN) and registers every handler. Register `notifier` with
- * `app.intakes.addNotifier` (done here) so intakes from any door reach Slack reviewers.
+ * fails here, naming SLACK_BOT_TOKEN) and registers every handler. The notifier is registered with
+ * `app.intakes` (unless `registerNotifier: false`) so intakes from any door reach Slack reviewers.
  */
 export async function createSlackChannel(app: AppContext, options: SlackChannelOptions = {}): Promise<SlackChannel> {
   const settings = app.config.slack;
@@ -132,7 +134,7 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
   registerReviewHandlers(bolt, context);
 
   const notifier = createSlackNotifier(context);
-  app.intakes.addNotifier(notifier);
+  if (options.registerNotifier ?? true) app.intakes.addNotifier(notifier);
 
   let started = false;
   logger.info({ mode, team: identity.team, botUserId: identity.userId }, 'Slack door ready');
