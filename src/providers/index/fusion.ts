@@ -37,12 +37,12 @@ function byScoreThenRank(
   entries: Map<number, FusedCandidate>,
   bestRank: Map<number, number>,
 ): FusedCandidate[] {
-  return [...entries.values()].sort(
-    (left, right) =>
-      right.score - left.score ||
-      (bestRank.get(left.id) ?? Infinity) - (bestRank.get(right.id) ?? Infinity) ||
-      left.id - right.id,
-  );
+  // Scores within 1e-9 are ties (floating-point sums of equal evidence differ in the last bits).
+  return [...entries.values()].sort((left, right) => {
+    const difference = right.score - left.score;
+    if (Math.abs(difference) > 1e-9) return difference;
+    return (bestRank.get(left.id) ?? Infinity) - (bestRank.get(right.id) ?? Infinity) || left.id - right.id;
+  });
 }
 
 /** Fuses the two lists (each best first). Lists may be empty; the result is best first. */

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isShishinError } from '../../errors.js';
+import { createEmbedder } from './create-embedder.js';
+import { LocalEmbedder, englishWordTokens } from './local-embedder.js';
+
+const cosine = (left: number[], right: number[]) => left.reduce((sum, value, index) => sum + value * (right[index] as number), 0);
+const embedder = new LocalEmbedder();
+
+describe('LocalEmbedder', () => {
+  it('has a stable identity and unit-length 100-d vectors', async () => {
+    expect(embedder.id).toBe('local-glove-100d-int8@1');
+    const vector = await embedder.embedQuery('High-risk AI systems need human oversight.');
+    expect(vector).toHaveLength(100);
+    expect(cosine(vector, vector)).toBeCloseTo(1, 5);
+    expect(await embedder.embedQuery('High-risk AI systems need human oversight.')).toEqual(vector);
+  });
+
+  it('places paraphrases closer than unrelated text', async () => {
+    const [pictures, images, contract] = await embedder.embedDocuments(['synthetic pictures', 'generated images', 'employment contract termination']);
+    expect(cosine(pictures as number[], images as number[])).toBeGreaterThan(cosine(pictures as number[], contract as number[]) + 0.2);
+  });
+
+  it('keeps known hyphenated words, splits unknown ones, and skips numbers', () => {
+    const known = new Set(['high-risk', 'risk', 'system', 'foo', 'bar']);
+    expect(englishWordTokens('High-risk system foo-bar 2025', (word) => known.has(word))).toEqual(['high-risk', 'system', 'foo', 'bar']);
+  });
+
+  it('gives Japanese text a deterministic vector that reflects shared character bigrams', async () => {
+    const [full, part, other] = await embedder.embedDocuments(['人工知能の適正性を確保するための指針', '人工知能の指針', '個人情報保護法']);
+    expect(cosine(full as number[], full as number[])).toBeCloseTo(1, 5);
+    expect(cosine(full as number[], part as number[])).toBeGreaterThan(cosine(full as number[], other as number[]) + 0.2);
+    const empty = await embedder.embedQuery('12345');
+    expect(cosine(empty, empty)).toBeCloseTo(1, 5);
+  });
+
+  it('fails with a clear error naming the file and the build command when the vectors are missing or corrupt', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'shishin-embedder-'));
+    try {
+      const missing = new LocalEmbedder({ file: path.join(folder, 'absent.bin') });
+      expect(() => missing.load()).toThrowError(/absent\.bin is missing.*build-embedder\.mjs/);
+      const corrupt = path.join(folder, 'corrupt.bin');
+      writeFileSync(corrupt, 'SHGV not really');
+      let caught: unknown;
+      try {
+        new LocalEmbedder({ file: corrupt }).load();
+      } catch (error) {
+        caught = error;
+      }
+      expect(isShishinError(caught, 'config_invalid')).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('is what createEmbedder returns by default', async () => {
+    const created = await createEmbedder({ embeddings: 'local', openai: { apiKey: undefined, baseUrl: undefined, chatModel: 'x', embeddingModel: 'y', chatEnabled: false, timeoutMs: 1000 } });
+    expect(created.id).toBe('local-glove-100d-int8@1');
+  });
+});

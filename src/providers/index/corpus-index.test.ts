@@ -1,0 +1,193 @@
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeEmbeddings } from '@langchain/core/utils/testing';
+import type { Embedder } from '../../ports/embedder.js';
+import { LocalEmbedder } from '../embeddings/local-embedder.js';
+import { CorpusIndex } from './corpus-index.js';
+
+const fixtures = path.resolve('test/fixtures/ingest');
+const temporaryFolders: string[] = [];
+const embedder = new LocalEmbedder();
+
+function scratch(): { dataDir: string; corpusDir: string } {
+  const root = mkdtempSync(path.join(tmpdir(), 'shishin-index-'));
+  temporaryFolders.push(root);
+  const corpusDir = path.join(root, 'corpus');
+  const dataDir = path.join(root, 'data');
+  return { dataDir, corpusDir };
+}
+
+function writeCorpus(corpusDir: string, files: Record<string, string>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const target = path.join(corpusDir, name);
+    rmSync(target, { force: true });
+    writeFileSync(target, content, { flag: 'w' });
+  }
+}
+
+function corpusFile(title: string, framework: string, jurisdiction: string, body: string): string {
+  return `---\ntitle: "${title}"\nsource_url: "https://example.org/${framework}"\njurisdiction: "${jurisdiction}"\nkind: "law"\nframework: "${framework}"\nlanguage: "en"\n---\n\n${body}\n`;
+}
+
+const transparency = corpusFile(
+  'Transparency rules',
+  'eu-ai-act',
+  'EU',
+  '## Article 50 — Transparency\n\nProviders must inform people that they are talking to a chatbot.\n\n### Deepfakes\n\nDeployers must disclose that generated images, audio or video are artificially generated or manipulated.\n\n## Article 99 — Penalties\n\nFines reach EUR 35 million or 7% of worldwide turnover for prohibited practices.',
+);
+const privacy = corpusFile(
+  'Privacy principles',
+  'privacy-act',
+  'JP',
+  '## Consent\n\nPersonal information may only be handed to third parties with the consent of the person concerned.\n\n## Security\n\nBusinesses must keep personal data secure against leaks and loss.',
+);
+
+beforeAll(() => embedder.load());
+afterEach(() => {
+  while (temporaryFolders.length > 0) rmSync(temporaryFolders.pop() as string, { recursive: true, force: true });
+});
+
+async function openWith(files: Record<string, string>, options: { embedder?: Embedder } = {}) {
+  const folders = scratch();
+  await import('node:fs/promises').then(({ mkdir }) => mkdir(folders.corpusDir, { recursive: true }));
+  writeCorpus(folders.corpusDir, files);
+  const index = await CorpusIndex.open({ ...folders, embedder: options.embedder ?? embedder, autoIngest: true });
+  return { index, ...folders };
+}
+
+describe('CorpusIndex', () => {
+  it('auto-ingests the corpus, finds sections and persists for the next open', async () => {
+    const { index, dataDir, corpusDir } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy });
+    expect(index.size()).toBe(5);
+    expect(index.findSection('transparency.md', 'Article 50 — Transparency').map((passage) => passage.section)).toEqual([
+      'Article 50 — Transparency',
+      'Article 50 — Transparency › Deepfakes',
+    ]);
+    expect(index.findSection('transparency.md', 'Article 50')).toEqual([]);
+    expect(index.findSection('missing.md', 'Consent')).toEqual([]);
+    const files = readdirSync(path.join(dataDir, 'index'));
+    expect(files).toEqual(expect.arrayContaining(['manifest.json']));
+    expect(files.some((name) => name.startsWith('hnsw-'))).toBe(true);
+    expect(files.some((name) => name.startsWith('lexical-'))).toBe(true);
+    const reopened = await CorpusIndex.open({ dataDir, corpusDir, embedder });
+    expect(reopened.size()).toBe(5);
+    const [best] = await reopened.search('consent before giving personal information to third parties', { k: 3 });
+    expect(best?.passage).toMatchObject({ source: 'privacy.md', section: 'Consent', url: 'https://example.org/privacy-act' });
+  });
+
+  it('ranks by relevance with scores in [0, 1], and applies metadata filters', async () => {
+    const { index } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy });
+    const results = await index.search('fines for prohibited practices', { k: 5 });
+    expect(results[0]?.passage.section).toBe('Article 99 — Penalties');
+    for (const result of results) {
+      expect(result.score).toBeGreaterThanOrEqual(0);
+      expect(result.score).toBeLessThanOrEqual(1);
+    }
+    const scores = results.map((result) => result.score);
+    expect([...scores].sort((left, right) => right - left)).toEqual(scores);
+    const filtered = await index.search('fines for prohibited practices', { k: 5, filter: { jurisdiction: ['JP'] } });
+    expect(filtered.length).toBeGreaterThan(0);
+    expect(filtered.every((result) => result.passage.jurisdiction === 'JP')).toBe(true);
+    for (const mode of ['dense', 'bm25'] as const) {
+      const bySource = await index.search('personal data security', { k: 5, mode, filter: { source: ['transparency.md'] } });
+      expect(bySource.every((result) => result.passage.source === 'transparency.md')).toBe(true);
+    }
+    expect(await index.search('fines', { filter: { framework: ['none'] } })).toEqual([]);
+    expect(await index.search('fines', { filter: { kind: ['law'], framework: ['eu-ai-act'] } })).not.toEqual([]);
+  });
+
+  it('reports coverage evidence: an off-topic question scores below the threshold, an on-topic one above', async () => {
+    const { index } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy });
+    const onTopic = await index.searchWithEvidence('Do deployers have to disclose deepfakes?');
+    const offTopic = await index.searchWithEvidence('What is a good recipe for banana bread?');
+    expect(onTopic.evidence.covered).toBe(true);
+    expect(offTopic.evidence.covered).toBe(false);
+    expect(offTopic.evidence.topLexical).toBe(0);
+    expect(onTopic.evidence.topScore).toBeGreaterThan(offTopic.evidence.topScore);
+  });
+
+  it('finds a paraphrase through the dense side alone (semantic, not lexical)', async () => {
+    const { index } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy });
+    const query = 'synthetic pictures';
+    expect(await index.search(query, { mode: 'bm25' })).toEqual([]);
+    const [best] = await index.search(query, { mode: 'dense', k: 1 });
+    expect(best?.passage.section).toBe('Article 50 — Transparency › Deepfakes');
+  });
+
+  it('ingests incrementally: unchanged skipped, changed updated, deleted dropped', async () => {
+    const { index, corpusDir } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy });
+    const unchanged = await index.ingest();
+    expect(unchanged).toMatchObject({ added: [], updated: [], removed: [], failed: [], unchanged: ['privacy.md', 'transparency.md'], passages: 5 });
+    writeCorpus(corpusDir, { 'privacy.md': privacy.replace('## Security', '## Retention\n\nDelete data when it is no longer needed.\n\n## Security') });
+    const changed = await index.ingest();
+    expect(changed).toMatchObject({ updated: ['privacy.md'], unchanged: ['transparency.md'], passages: 6 });
+    expect(index.findSection('privacy.md', 'Retention')).toHaveLength(1);
+    unlinkSync(path.join(corpusDir, 'transparency.md'));
+    const removed = await index.ingest();
+    expect(removed).toMatchObject({ removed: ['transparency.md'], unchanged: ['privacy.md'], passages: 3 });
+    expect(index.findSection('transparency.md', 'Article 50 — Transparency')).toEqual([]);
+    expect((await index.search('deepfakes chatbot')).every((result) => result.passage.source === 'privacy.md')).toBe(true);
+  });
+
+  it('reports broken files by name and still ingests the others', async () => {
+    const { index, corpusDir } = await openWith({ 'transparency.md': transparency });
+    for (const name of ['corrupt.pdf', 'encrypted.pdf', 'empty.md', 'unsupported.xyz', 'report.pdf', 'policy.docx', 'page.html']) {
+      copyFileSync(path.join(fixtures, name), path.join(corpusDir, name));
+    }
+    const report = await index.ingest();
+    expect(report.added.sort()).toEqual(['page.html', 'policy.docx', 'report.pdf']);
+    expect(report.failed.map((failure) => failure.file).sort()).toEqual(['corrupt.pdf', 'empty.md', 'encrypted.pdf', 'unsupported.xyz']);
+    expect(report.failed.find((failure) => failure.file === 'encrypted.pdf')?.reason).toMatch(/encrypted/);
+    expect(index.findSection('report.pdf', 'page 2')[0]).toMatchObject({ page: 2, title: 'Model Risk Report' });
+  });
+
+  it('rebuilds when the stored index was built by another embedder', async () => {
+    const { dataDir, corpusDir } = await openWith({ 'transparency.md': transparency });
+    const other = Object.assign(new FakeEmbeddings(), { id: 'fake-embeddings@1', dimensions: 4 }) as Embedder;
+    const logged: string[] = [];
+    const { createLogger } = await import('../../logger.js');
+    const { Writable } = await import('node:stream');
+    const logger = createLogger({ destination: new Writable({ write: (chunk, _encoding, done) => (logged.push(String(chunk)), done()) }) });
+    const reopened = await CorpusIndex.open({ dataDir, corpusDir, embedder: other, logger });
+    expect(reopened.size()).toBe(3);
+    expect(logged.join('')).toContain('built with embedder local-glove-100d-int8@1');
+    const manifest = JSON.parse(readFileSync(path.join(dataDir, 'index', 'manifest.json'), 'utf8')) as { embedder: { id: string; dimensions: number } };
+    expect(manifest.embedder).toEqual({ id: 'fake-embeddings@1', dimensions: 4 });
+  });
+
+  it('rebuilds instead of reading a corrupt or missing index file', async () => {
+    const { dataDir, corpusDir } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy });
+    const indexDir = path.join(dataDir, 'index');
+    const manifest = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { name: string }> };
+    writeFileSync(path.join(indexDir, manifest.artifacts['passages']?.name as string), '[{"broken": tru');
+    const repaired = await CorpusIndex.open({ dataDir, corpusDir, embedder });
+    expect(repaired.size()).toBe(5);
+    expect((await repaired.search('consent'))[0]?.passage.source).toBe('privacy.md');
+    const again = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { name: string }> };
+    unlinkSync(path.join(indexDir, again.artifacts['hnsw']?.name as string));
+    const fromMissing = await CorpusIndex.open({ dataDir, corpusDir, embedder });
+    expect(fromMissing.size()).toBe(5);
+    writeFileSync(path.join(indexDir, 'manifest.json'), 'not json');
+    expect((await CorpusIndex.open({ dataDir, corpusDir, embedder })).size()).toBe(5);
+  });
+
+  it('starts empty without autoIngest and answers searches with no results', async () => {
+    const folders = scratch();
+    const index = await CorpusIndex.open({ ...folders, embedder });
+    expect(index.size()).toBe(0);
+    expect(await index.search('anything')).toEqual([]);
+    expect((await index.searchWithEvidence('anything')).evidence.covered).toBe(false);
+  });
+
+  it('serialises concurrent ingests of one folder and leaves a consistent index', async () => {
+    const { index, dataDir, corpusDir } = await openWith({ 'transparency.md': transparency });
+    writeCorpus(corpusDir, { 'privacy.md': privacy });
+    const second = await CorpusIndex.open({ dataDir, corpusDir, embedder });
+    const [left, right] = await Promise.all([index.ingest(), second.ingest()]);
+    expect([...left.added, ...right.added]).toEqual(['privacy.md']);
+    const reader = await CorpusIndex.open({ dataDir, corpusDir, embedder });
+    expect(reader.size()).toBe(5);
+  });
+});

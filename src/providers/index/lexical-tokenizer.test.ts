@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { lexicalTokens } from './lexical-tokenizer.js';
+
+describe('lexical tokens', () => {
+  it('stems English, drops stop words and keeps numbers', () => {
+    expect(lexicalTokens('The providers are obliged under Article 50')).toEqual(['provid', 'oblig', 'articl', '50']);
+    expect(lexicalTokens('provider')).toEqual(lexicalTokens('providers'));
+    expect(lexicalTokens("the provider's duties")).toEqual(['provid', 'duti']);
+  });
+
+  it('segments Japanese into words, drops particles and adds CJK bigrams', () => {
+    const tokens = lexicalTokens('人工知能の適正性を確保する');
+    expect(tokens).toEqual(expect.arrayContaining(['人工', '知能', '適正', '確保', '¦知能', '¦適正']));
+    expect(tokens).not.toContain('の');
+    expect(tokens).not.toContain('を');
+    expect(lexicalTokens('人工知能', { cjkBigrams: false })).toEqual(['人工', '知能']);
+  });
+
+  it('handles mixed and full-width text', () => {
+    expect(lexicalTokens('ＡＩガバナンス')).toEqual(expect.arrayContaining(['ai', 'ガバナンス']));
+    expect(lexicalTokens('')).toEqual([]);
+  });
+});
