@@ -312,7 +312,7 @@ export class TeamsActivityHandler {
   private async rememberSubmitter(activity: Activity): Promise<void> {
     const aadObjectId = activity.from?.aadObjectId;
     if (aadObjectId === undefined || activity.serviceUrl === undefined) return;
-    const reference = TurnContext.getConversationReference(activity);
+    const { activityId: _ignored, ...reference } = TurnContext.getConversationReference(activity);
     const personal = activity.conversation?.conversationType === 'personal';
     const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     await this.conversations.setUserTarget(aadObjectId, {

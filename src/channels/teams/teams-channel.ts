@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
 import type { Logger } from '../../logger.js';
+import { keepCustomEntityProperties } from './entity-serialization.js';
 import { TeamsActivityHandler } from './teams-activity-handler.js';
 import { createTeamsAuthentication, teamsAuthenticationMode, type BotFrameworkSettings } from './teams-authentication.js';
 import { TeamsConversationStore } from './teams-conversation-store.js';
@@ -113,6 +114,7 @@ async function readJsonBody(request: Request): Promise<unknown> {
 /** Builds the Teams door. Throws ShishinError('config_invalid') when its configuration is unsafe or missing. */
 export async function createTeamsChannel(app: AppContext, options: TeamsChannelOptions = {}): Promise<TeamsChannel> {
   const logger = (options.logger ?? app.logger).child({ component: 'teams' });
+  keepCustomEntityProperties();
   const mode = teamsAuthenticationMode(app.config);
   const settings = options.botFrameworkSettings ?? {};
   const authentication = createTeamsAuthentication(app.config, settings);

@@ -61,6 +61,19 @@ export class TeamsReviewDelivery implements ReviewNotifier {
     this.logger = options.logger;
   }
 
+  /**
+   * Posts a new message (not a reply) to a conversation. botbuilder gives the continuation activity a
+   * random id and would send a reply to it, so the id is cleared first.
+   */
+  private async post(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      delete context.activity.id;
+      id = (await context.sendActivity(activity))?.id;
+    });
+    return id;
+  }
+
   /** The governance conversation reference, or undefined when none is configured or captured. */
   async reviewReference(): Promise<Partial<ConversationReference> | undefined> {
     const configured = this.app.config.teams.reviewConversation;
@@ -108,9 +121,10 @@ export class TeamsReviewDelivery implements ReviewNotifier {
     const conversationId = (reference.conversation?.id ?? '').split(';messageid=')[0] ?? '';
     const configured = this.app.config.teams.reviewConversation;
     if (configured !== undefined && configured !== conversationId) return false;
+    const { activityId: _ignored, ...withoutActivity } = reference;
     await this.conversations.setReviewTarget({
       reference: {
-        ...reference,
+        ...withoutActivity,
         serviceUrl: activity.serviceUrl,
         channelId: activity.channelId,
         conversation: { ...activity.conversation, id: conversationId },
@@ -131,9 +145,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
       textBlock(escapeTeamsText(question)),
       textBlock('Reply to them directly; Shishin does not relay answers.', { isSubtle: true, size: 'Small' }),
     ]);
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-      await context.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
-    });
+    await this.post(reference, { type: 'message', attachments: [cardAttachment(card)] });
     return true;
   }
 
@@ -145,14 +157,10 @@ export class TeamsReviewDelivery implements ReviewNotifier {
         this.logger.info({ intakeId: record.id }, 'no Teams review conversation; review card not posted');
         return;
       }
-      let activityId: string | undefined;
-      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        const response = await context.sendActivity({
-          type: 'message',
-          summary: `Review ${record.id}: ${record.input.title}`,
-          attachments: [cardAttachment(reviewCard(record))],
-        });
-        activityId = response?.id;
+      const activityId = await this.post(reference, {
+        type: 'message',
+        summary: `Review ${record.id}: ${record.input.title}`,
+        attachments: [cardAttachment(reviewCard(record))],
       });
       if (activityId === undefined) return;
       const stored: ReviewMessageRef = {
@@ -213,9 +221,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
       if (record.status === 'changes_requested') lines.push('Type **intake** to submit a revised version.');
       const message = { type: 'message', textFormat: 'markdown', text: lines.join('\n\n') } as const;
       if (target.personal) {
-        await this.adapter.continueConversationAsync(this.appId, target.reference, async (context) => {
-          await context.sendActivity(message);
-        });
+        await this.post(target.reference, message);
       } else {
         await this.openPersonalChat(record.submittedBy.id, target, async (context) => {
           await context.sendActivity(message);
@@ -249,10 +255,12 @@ export class TeamsReviewDelivery implements ReviewNotifier {
         channelData: tenantId === undefined ? {} : { tenant: { id: tenantId } },
       },
       async (context) => {
+        delete context.activity.id;
         const personal = TurnContext.getConversationReference(context.activity);
+        const { activityId: _ignored, ...withoutActivity } = personal;
         await this.conversations.setUserTarget(aadObjectId, {
           reference: {
-            ...personal,
+            ...withoutActivity,
             serviceUrl: target.reference.serviceUrl,
             channelId: personal.channelId ?? 'msteams',
             conversation: { ...context.activity.conversation, conversationType: 'personal' },

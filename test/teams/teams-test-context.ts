@@ -1,0 +1,239 @@
+// Test wiring for the Teams door: a real SQLite store on a temporary DATA_DIR (dedupe, settings,
+// review message refs, feedback, audit) behind a compact intake service that mirrors core's
+// contract (validation, idempotency, membership check with an audited refusal, notifiers), and a
+// scripted answer service. Plus an express app mounting the channel on 127.0.0.1.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import type { AppContext } from '../../src/app-context.js';
+import { loadConfig, type Environment } from '../../src/config.js';
+import { actorKey } from '../../src/core/actor.js';
+import type { AnswerDetails, AskRequest } from '../../src/core/answer/answer.js';
+import type { Classification } from '../../src/core/intake/classification.js';
+import { parseIntake } from '../../src/core/intake/intake-schema.js';
+import type { IntakeService, ReviewNotifier } from '../../src/core/review/intake-service.js';
+import { statusAfterDecision, type IntakeRecord } from '../../src/core/review/review-types.js';
+import { ShishinError } from '../../src/errors.js';
+import { silentLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createStore } from '../../src/providers/store/create-store.js';
+import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from '../../src/channels/teams/teams-channel.js';
+
+export const reviewer = { id: '29:reviewer', name: 'Rei Reviewer', aadObjectId: 'aad-reviewer' };
+export const submitter = { id: '29:submitter', name: 'Sam <b>Submitter</b>', aadObjectId: 'aad-submitter' };
+export const outsider = { id: '29:outsider', name: 'Olli Outsider', aadObjectId: 'aad-outsider' };
+
+export interface TestContext {
+  app: AppContext;
+  questions: string[];
+  /** Replace to script the next answers. */
+  answer: (request: AskRequest) => Promise<AnswerDetails>;
+  close(): Promise<void>;
+}
+
+function classify(input: ReturnType<typeof parseIntake>): Classification {
+  const high = input.domains.includes('employment');
+  return {
+    tier: high ? 'high' : 'minimal',
+    flagged: high,
+    flagReasons: high ? ['High-risk use cases always need review.'] : [],
+    reasons: high
+      ? [
+          {
+            ruleId: 'eu.annex3.employment',
+            tier: 'high',
+            summary: 'Employment use *screening* candidates (EU AI Act Annex III)',
+            citations: [{ source: 'eu-ai-act.md', section: 'Annex III', quote: 'Employment, workers management and access to self-employment' }],
+          },
+        ]
+      : [],
+    obligations: high
+      ? [
+          {
+            id: 'eu.risk_management',
+            text: 'Run a risk management system',
+            framework: 'EU AI Act',
+            ruleIds: ['eu.annex3.employment'],
+            citations: [{ source: 'eu-ai-act.md', section: 'Article 9', quote: 'A risk management system shall be established' }],
+          },
+        ]
+      : [],
+    signals: [],
+    rulesVersion: 'test',
+  };
+}
+
+export const defaultAnswer: AnswerDetails = {
+  answer: 'Recruitment screening is high-risk [1]. Providers must keep *logs* <script>x</script> [2].',
+  grounded: true,
+  citations: [
+    {
+      n: 1,
+      title: 'EU AI Act',
+      source: 'eu-ai-act.md',
+      section: 'Annex III',
+      quote: 'AI systems intended to be used for the recruitment or selection of natural persons, in particular to place targeted job advertisements, to analyse and filter job applications, and to evaluate candidates.',
+      url: 'https://example.org/eu-ai-act#annex-iii',
+      score: 0.92,
+    },
+    { n: 2, title: 'EU AI Act', source: 'eu-ai-act.md', section: 'Article 12', quote: 'High-risk AI systems shall technically allow for the automatic recording of events.', score: 0.8 },
+  ],
+  mode: 'extractive',
+  answerId: 'answer-1',
+  timings: { retrievalMs: 3, totalMs: 5 },
+};
+
+export async function createTestContext(environment: Environment = {}): Promise<TestContext> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'shishin-teams-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DANGEROUSLY_ALLOW_UNAUTHENTICATED_TEAMS: 'true',
+    GOVERNANCE_MEMBERS: `teams:${reviewer.aadObjectId},web:alice`,
+    ...environment,
+  });
+  const logger = silentLogger();
+  const store = await createStore(config, logger);
+  const notifiers: ReviewNotifier[] = [];
+  const members = new Set(config.governanceMembers);
+  let counter = 0;
+  const now = () => new Date().toISOString();
+
+  const intakes: IntakeService = {
+    classify: async (input) => classify(input),
+    async submit(request) {
+      const existing = await store.findByIdempotencyKey(request.idempotencyKey);
+      if (existing !== undefined) return { record: existing, created: false };
+      const input = parseIntake(request.input);
+      const classification = classify(input);
+      counter += 1;
+      const result = await store.createIntake({
+        record: {
+          id: `AI-TEAMS${counter}`,
+          version: 1,
+          input,
+          classification,
+          status: classification.flagged ? 'pending_review' : 'auto_cleared',
+          submittedBy: request.submittedBy,
+          submittedAt: now(),
+          idempotencyKey: request.idempotencyKey,
+          reviewMessages: [],
+        },
+        audit: [{ action: 'intake.submitted', actor: request.submittedBy, intakeId: `AI-TEAMS${counter}`, details: {} }],
+      });
+      if (result.created) for (const notifier of notifiers) await notifier.intakeSubmitted(result.record);
+      return result;
+    },
+    async get(id) {
+      const found = await store.getIntake(id);
+      if (found === undefined) throw new ShishinError('not_found', `No intake ${id}.`);
+      return found;
+    },
+    list: (query) => store.listIntakes(query),
+    queue: () => store.listIntakes({ status: ['pending_review'] }),
+    async decide(request) {
+      const found = await this.get(request.intakeId);
+      if (!members.has(actorKey(request.actor))) {
+        await store.appendAudit([
+          { action: 'decision.refused', actor: request.actor, intakeId: found.id, details: { decision: request.decision } },
+        ]);
+        throw new ShishinError('not_authorised', 'Only governance members can decide.');
+      }
+      if (request.decision !== 'approve' && (request.comment ?? '') === '') {
+        throw new ShishinError('input_invalid', 'A comment is required.', {
+          fields: [{ field: 'comment', message: 'Add a comment explaining this decision.' }],
+        });
+      }
+      if (found.status !== 'pending_review') throw new ShishinError('conflict', `Intake ${found.id} is already decided.`);
+      const updated: IntakeRecord = await store.recordDecision({
+        intakeId: found.id,
+        expectedStatus: found.status,
+        status: statusAfterDecision[request.decision],
+        decision: request.decision,
+        decidedBy: request.actor,
+        decidedAt: now(),
+        ...(request.comment !== undefined ? { comment: request.comment } : {}),
+        audit: [{ action: 'intake.decided', actor: request.actor, intakeId: found.id, details: { decision: request.decision } }],
+      });
+      for (const notifier of notifiers) await notifier.intakeDecided(updated);
+      return updated;
+    },
+    isGovernanceMember: (actor) => members.has(actorKey(actor)),
+    register: async () => [],
+    addNotifier: (notifier) => {
+      notifiers.push(notifier);
+    },
+  };
+
+  const context: TestContext = {
+    questions: [],
+    answer: async () => defaultAnswer,
+    app: undefined as unknown as AppContext,
+    async close() {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  context.app = {
+    config,
+    logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    clock: { now: () => new Date() },
+    answers: {
+      ask: async (request) => {
+        context.questions.push(request.question);
+        return context.answer(request);
+      },
+    },
+    intakes,
+    store,
+    retriever: { search: async () => [] },
+    catalog: { findSection: () => [], size: () => 0 } as unknown as AppContext['catalog'], // unused by the Teams door
+    describe: () => ['test'],
+    ready: async () => ({ ok: true, checks: {} }),
+    close: async () => {},
+  };
+  return context;
+}
+
+export interface BotServer {
+  channel: TeamsChannel;
+  url: string;
+  /** POSTs an activity to /api/messages; resolves with the HTTP status and JSON body (if any). */
+  post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** Mounts the Teams channel on an express app listening on 127.0.0.1:0. */
+export async function startBotServer(app: AppContext, options: TeamsChannelOptions = {}): Promise<BotServer> {
+  const channel = await createTeamsChannel(app, options);
+  const web = express();
+  web.use(express.json({ limit: '1mb' }));
+  web.post('/api/messages', (request, response) => channel.handler(request, response));
+  const server: Server = await new Promise((resolve) => {
+    const listening = web.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  return {
+    channel,
+    url,
+    async post(activity, headers = {}) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+    },
+    async close() {
+      await channel.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
