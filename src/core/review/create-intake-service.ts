@@ -1,0 +1,254 @@
+// The intake service: validate → classify → store (with audit entries, in one transaction) →
+// notify; and the review decisions with their authorisation, comment rules and compare-and-set.
+// Every door (web, Slack, Teams, CLI) calls this one implementation.
+import { z } from 'zod';
+import { actorKey, type Actor } from '../actor.js';
+import { isShishinError, ShishinError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { Clock } from '../../ports/clock.js';
+import type { AuditEntryInput, IntakeStore } from '../../ports/intake-store.js';
+import type { Classification } from '../intake/classification.js';
+import { parseIntake, type IntakeInput } from '../intake/intake-schema.js';
+import { generateIntakeId } from './intake-id.js';
+import type { DecideRequest, IntakeService, RegisterRow, ReviewNotifier, SubmitRequest } from './intake-service.js';
+import { toRegisterRows } from './register-format.js';
+import { commentProblem, isDecidable, undecidableReason } from './review-transitions.js';
+import { decisions, statusAfterDecision, type IntakeRecord, type IntakeStatus } from './review-types.js';
+
+/** What the service needs from the classifier (createClassifier's result satisfies it). */
+export interface IntakeClassifier {
+  classify(input: IntakeInput): Promise<Classification>;
+}
+
+export interface IntakeServiceOptions {
+  store: IntakeStore;
+  classifier: IntakeClassifier;
+  /** `channel:id` keys, as in GOVERNANCE_MEMBERS. */
+  governanceMembers: readonly string[];
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Id generator; tests pass one that collides on purpose. */
+  generateId?: () => string;
+}
+
+const maximumIdAttempts = 8;
+const classifierActor = { channel: 'system', id: 'classifier' } as const;
+
+const idempotencyKeySchema = z
+  .string({ error: () => 'An idempotency key is required.' })
+  .trim()
+  .min(1, { error: () => 'An idempotency key is required.' })
+  .max(200, { error: () => 'The idempotency key must be at most 200 characters.' });
+
+const decisionSchema = z.enum(decisions, { error: () => `Choose one of: ${decisions.join(', ')}.` });
+
+const commentSchema = z
+  .string({ error: () => 'The comment must be text.' })
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+export function createIntakeService(options: IntakeServiceOptions): IntakeService {
+  const { store, classifier, clock, metrics } = options;
+  const logger = options.logger.child({ component: 'intake-service' });
+  const members = new Set(options.governanceMembers);
+  const generateId = options.generateId ?? generateIntakeId;
+  const notifiers: ReviewNotifier[] = [];
+
+  const isGovernanceMember = (actor: Actor) => members.has(actorKey(actor));
+
+  async function notify(event: 'intakeSubmitted' | 'intakeDecided', record: IntakeRecord): Promise<void> {
+    await Promise.all(
+      notifiers.map(async (notifier) => {
+        try {
+          await notifier[event](record);
+        } catch (error) {
+          logger.error({ err: error, notifier: notifier.name, intakeId: record.id, event }, 'review notifier failed');
+        }
+      }),
+    );
+  }
+
+  /** A retried submit must come from the same person; anyone else learns nothing about it. */
+  function replay(existing: IntakeRecord, submittedBy: Actor): { record: IntakeRecord; created: boolean } {
+    if (actorKey(existing.submittedBy) !== actorKey(submittedBy)) {
+      throw new ShishinError('conflict', 'This idempotency key was already used for another submission; use a new key.', {
+        fields: [{ field: 'idempotencyKey', message: 'already used' }],
+      });
+    }
+    logger.info({ intakeId: existing.id }, 'repeated submission returned the stored intake');
+    return { record: existing, created: false };
+  }
+
+  async function previousVersion(previousId: string, submittedBy: Actor): Promise<IntakeRecord> {
+    const previous = await store.getIntake(previousId);
+    if (previous === undefined) {
+      throw new ShishinError('not_found', `There is no intake ${previousId}.`, { fields: [{ field: 'previousId', message: 'not found' }] });
+    }
+    if (actorKey(previous.submittedBy) !== actorKey(submittedBy) && !isGovernanceMember(submittedBy)) {
+      throw new ShishinError('not_authorised', `Only the original submitter or the governance team can resubmit ${previousId}.`);
+    }
+    if (previous.status !== 'changes_requested') {
+      throw new ShishinError('conflict', `${previousId} can only be resubmitted after changes were requested (it is ${previous.status.replace(/_/g, ' ')}).`, {
+        fields: [{ field: 'previousId', message: 'not awaiting changes' }],
+      });
+    }
+    return previous;
+  }
+
+  async function submit(request: SubmitRequest): Promise<{ record: IntakeRecord; created: boolean }> {
+    const keyResult = idempotencyKeySchema.safeParse(request.idempotencyKey);
+    if (!keyResult.success) {
+      const message = keyResult.error.issues[0]?.message ?? 'Invalid idempotency key.';
+      throw new ShishinError('input_invalid', message, { fields: [{ field: 'idempotencyKey', message }] });
+    }
+    const idempotencyKey = keyResult.data;
+    const existing = await store.findByIdempotencyKey(idempotencyKey);
+    if (existing !== undefined) return replay(existing, request.submittedBy);
+
+    const input = parseIntake(request.input);
+    const previous = request.previousId === undefined ? undefined : await previousVersion(request.previousId, request.submittedBy);
+    const classification = await classifier.classify(input);
+    const status: IntakeStatus = classification.flagged ? 'pending_review' : 'auto_cleared';
+    const submittedAt = clock.now().toISOString();
+
+    for (let attempt = 1; ; attempt += 1) {
+      const id = generateId();
+      const record: Omit<IntakeRecord, 'updatedAt'> = {
+        id,
+        version: previous === undefined ? 1 : previous.version + 1,
+        ...(previous === undefined ? {} : { previousId: previous.id }),
+        input,
+        classification,
+        status,
+        submittedBy: request.submittedBy,
+        submittedAt,
+        idempotencyKey,
+        reviewMessages: [],
+      };
+      const audit: AuditEntryInput[] = [
+        {
+          action: 'intake.submitted',
+          actor: request.submittedBy,
+          intakeId: id,
+          details: { version: record.version, ...(previous === undefined ? {} : { previousId: previous.id }) },
+        },
+        {
+          action: 'intake.classified',
+          actor: classifierActor,
+          intakeId: id,
+          details: {
+            tier: classification.tier,
+            flagged: classification.flagged,
+            rulesVersion: classification.rulesVersion,
+            status,
+            ruleIds: classification.reasons.map((reason) => reason.ruleId),
+          },
+        },
+      ];
+      let result: { record: IntakeRecord; created: boolean };
+      try {
+        result = await store.createIntake({ record, audit });
+      } catch (error) {
+        const idCollision = isShishinError(error, 'conflict') && error.fields?.some((field) => field.field === 'id') === true;
+        if (idCollision && attempt < maximumIdAttempts) {
+          logger.warn({ attempt }, 'generated intake id was taken; trying another');
+          continue;
+        }
+        throw error;
+      }
+      if (!result.created) return replay(result.record, request.submittedBy);
+      metrics?.intakes.inc({ tier: classification.tier, status });
+      logger.info({ intakeId: id, tier: classification.tier, status, version: record.version }, 'intake submitted');
+      await notify('intakeSubmitted', result.record);
+      return result;
+    }
+  }
+
+  async function get(id: string): Promise<IntakeRecord> {
+    const record = await store.getIntake(id);
+    if (record === undefined) throw new ShishinError('not_found', `There is no intake ${id}.`);
+    return record;
+  }
+
+  async function decide(request: DecideRequest): Promise<IntakeRecord> {
+    const decisionResult = decisionSchema.safeParse(request.decision);
+    const commentResult = commentSchema.safeParse(request.comment);
+    if (!isGovernanceMember(request.actor)) {
+      try {
+        await store.appendAudit([
+          {
+            action: 'decision.refused',
+            actor: request.actor,
+            intakeId: request.intakeId,
+            details: { decision: String(request.decision).slice(0, 40), reason: 'not_governance_member' },
+          },
+        ]);
+      } catch (error) {
+        logger.error({ err: error, intakeId: request.intakeId }, 'could not audit a refused decision');
+      }
+      logger.warn({ intakeId: request.intakeId, actor: actorKey(request.actor) }, 'decision refused: not a governance member');
+      throw new ShishinError('not_authorised', 'Only the governance team can decide on intakes.');
+    }
+    const fields = [];
+    if (!decisionResult.success) fields.push({ field: 'decision', message: decisionResult.error.issues[0]?.message ?? 'Invalid decision.' });
+    if (!commentResult.success) fields.push({ field: 'comment', message: commentResult.error.issues[0]?.message ?? 'Invalid comment.' });
+    if (decisionResult.success && commentResult.success) {
+      const problem = commentProblem(decisionResult.data, commentResult.data);
+      if (problem !== undefined) fields.push({ field: 'comment', message: problem });
+    }
+    if (fields.length > 0 || !decisionResult.success || !commentResult.success) {
+      throw new ShishinError('input_invalid', fields.map((field) => field.message).join(' '), { fields });
+    }
+    const decision = decisionResult.data;
+    const comment = commentResult.data;
+
+    const current = await get(request.intakeId);
+    if (!isDecidable(current.status)) throw new ShishinError('conflict', undecidableReason(current.id, current.status));
+    const status = statusAfterDecision[decision];
+    let decided: IntakeRecord;
+    try {
+      decided = await store.recordDecision({
+        intakeId: current.id,
+        expectedStatus: current.status,
+        status,
+        decision,
+        decidedBy: request.actor,
+        decidedAt: clock.now().toISOString(),
+        ...(comment === undefined ? {} : { comment }),
+        audit: [
+          {
+            action: 'intake.decided',
+            actor: request.actor,
+            intakeId: current.id,
+            details: { decision, from: current.status, to: status, ...(comment === undefined ? {} : { comment }) },
+          },
+        ],
+      });
+    } catch (error) {
+      if (!isShishinError(error, 'conflict')) throw error;
+      // Someone else decided first: say what it is now.
+      const now = await store.getIntake(current.id);
+      throw new ShishinError('conflict', now === undefined ? error.message : undecidableReason(now.id, now.status), { cause: error });
+    }
+    metrics?.decisions.inc({ decision });
+    logger.info({ intakeId: decided.id, decision, status }, 'intake decided');
+    await notify('intakeDecided', decided);
+    return decided;
+  }
+
+  return {
+    classify: (input) => classifier.classify(input),
+    submit,
+    get,
+    list: (query = {}) => store.listIntakes({ ...query, order: 'newest' }),
+    queue: () => store.listIntakes({ status: ['pending_review'], order: 'oldest' }),
+    decide,
+    isGovernanceMember,
+    register: async (): Promise<RegisterRow[]> => toRegisterRows(await store.listIntakes({ order: 'oldest' })),
+    addNotifier: (notifier) => {
+      notifiers.push(notifier);
+    },
+  };
+}

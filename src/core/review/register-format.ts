@@ -1,0 +1,77 @@
+// The AI use-case register: one row per intake version, and its CSV (RFC 4180) and JSON renderings.
+// Shared by `shishin export` and the web API's GET /api/register.
+import { actorKey, type Actor } from '../actor.js';
+import type { RegisterRow } from './intake-service.js';
+import type { IntakeRecord } from './review-types.js';
+
+/** Column order and headers of the CSV export. */
+export const registerColumns: readonly { key: keyof RegisterRow; header: string }[] = [
+  { key: 'id', header: 'id' },
+  { key: 'title', header: 'title' },
+  { key: 'businessUnit', header: 'business_unit' },
+  { key: 'owner', header: 'owner' },
+  { key: 'tier', header: 'tier' },
+  { key: 'status', header: 'status' },
+  { key: 'decidedBy', header: 'decided_by' },
+  { key: 'decidedAt', header: 'decided_at' },
+  { key: 'obligations', header: 'obligations' },
+  { key: 'version', header: 'version' },
+  { key: 'submittedAt', header: 'submitted_at' },
+];
+
+/** "Alice Tanaka (web:alice)", or just "web:alice" without a display name. */
+export function describeActor(actor: Actor | undefined): string {
+  if (actor === undefined) return '';
+  return actor.displayName === undefined || actor.displayName === '' ? actorKey(actor) : `${actor.displayName} (${actorKey(actor)})`;
+}
+
+export function toRegisterRow(record: IntakeRecord): RegisterRow {
+  return {
+    id: record.id,
+    title: record.input.title,
+    businessUnit: record.input.businessUnit,
+    owner: describeActor(record.submittedBy),
+    tier: record.classification.tier,
+    status: record.status,
+    decidedBy: describeActor(record.decidedBy),
+    decidedAt: record.decidedAt ?? '',
+    obligations: record.classification.obligations.map((obligation) => obligation.text),
+    version: record.version,
+    submittedAt: record.submittedAt,
+  };
+}
+
+export function toRegisterRows(records: IntakeRecord[]): RegisterRow[] {
+  return records.map(toRegisterRow);
+}
+
+/**
+ * One CSV cell: text that a spreadsheet would run as a formula (= + - @, tab, carriage return) gets
+ * a leading apostrophe; cells with a comma, quote or line break are quoted, quotes doubled.
+ */
+export function csvCell(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The register as CSV: a header line, CRLF line ends, obligations joined with "; ". */
+export function formatRegisterCsv(rows: RegisterRow[]): string {
+  const lines = [registerColumns.map((column) => csvCell(column.header)).join(',')];
+  for (const row of rows) {
+    lines.push(
+      registerColumns
+        .map(({ key }) => {
+          const value = row[key];
+          return csvCell(Array.isArray(value) ? value.join('; ') : value);
+        })
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The register as pretty-printed JSON: an array of rows with the RegisterRow field names. */
+export function formatRegisterJson(rows: RegisterRow[]): string {
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
