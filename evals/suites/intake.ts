@@ -1,0 +1,219 @@
+// Intake classification eval: runs every labelled case of evals/intake-cases.jsonl through the
+// classifier and reports tier accuracy, a confusion matrix, prohibited recall, flag precision/recall
+// and text-signal recall/false positives. Lexical signals always; retrieval signals too when the
+// corpus index can be opened (pass `retrieval: false` to skip).
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { silentLogger } from '../../src/logger.js';
+import { riskTiers, type Classification, type RiskTier } from '../../src/core/intake/classification.js';
+import { createClassifier, loadRules, type Classifier } from '../../src/core/intake/classifier.js';
+import { parseIntake, type IntakeInput } from '../../src/core/intake/intake-schema.js';
+import type { PassageCatalog, Retriever } from '../../src/ports/retriever.js';
+import { createHeadingCatalog } from '../../test/intake/heading-catalog.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const caseSchema = z.object({
+  id: z.string(),
+  input: z.unknown(),
+  expected: z.object({
+    tier: z.enum(riskTiers),
+    flagged: z.boolean(),
+    rules: z.array(z.string()).optional(),
+    signals: z.array(z.string()).optional(),
+  }),
+  note: z.string().optional(),
+});
+
+export interface IntakeCase {
+  id: string;
+  input: IntakeInput;
+  expected: z.infer<typeof caseSchema>['expected'];
+  note?: string;
+}
+
+export function loadIntakeCases(file = path.join(root, 'evals', 'intake-cases.jsonl')): IntakeCase[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, index) => {
+      const parsed = caseSchema.parse(JSON.parse(line));
+      try {
+        return { ...parsed, input: parseIntake(parsed.input) };
+      } catch (error) {
+        throw new Error(`intake case ${index + 1} (${parsed.id}) is not a valid intake: ${(error as Error).message}`);
+      }
+    });
+}
+
+export interface IntakeMetrics {
+  cases: number;
+  tierAccuracy: number;
+  prohibitedRecall: number;
+  flagRecall: number;
+  flagPrecision: number;
+  signalRecall: number;
+  /** Signals raised on cases whose expected signal list says none (or lists others). */
+  signalFalsePositives: number;
+  ruleRecall: number;
+}
+
+export interface IntakeEvaluation {
+  metrics: IntakeMetrics;
+  confusion: Record<RiskTier, Record<RiskTier, number>>;
+  failures: string[];
+}
+
+const ratio = (numerator: number, denominator: number) => (denominator === 0 ? 1 : numerator / denominator);
+
+/** Classifies every case and scores the results. */
+export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[]): Promise<IntakeEvaluation> {
+  const confusion = Object.fromEntries(riskTiers.map((row) => [row, Object.fromEntries(riskTiers.map((column) => [column, 0]))])) as Record<
+    RiskTier,
+    Record<RiskTier, number>
+  >;
+  let correct = 0;
+  let prohibited = 0;
+  let prohibitedFound = 0;
+  let flagTruePositive = 0;
+  let flagFalsePositive = 0;
+  let flagFalseNegative = 0;
+  let signalsExpected = 0;
+  let signalsFound = 0;
+  let signalFalsePositives = 0;
+  let rulesExpected = 0;
+  let rulesFound = 0;
+  const failures: string[] = [];
+  for (const item of cases) {
+    const result: Classification = await classifier.classify(item.input);
+    const { expected } = item;
+    confusion[expected.tier][result.tier] += 1;
+    if (result.tier === expected.tier) correct += 1;
+    else failures.push(`${item.id}: tier ${result.tier}, expected ${expected.tier}`);
+    if (expected.tier === 'prohibited') {
+      prohibited += 1;
+      if (result.tier === 'prohibited') prohibitedFound += 1;
+    }
+    if (expected.flagged && result.flagged) flagTruePositive += 1;
+    if (!expected.flagged && result.flagged) {
+      flagFalsePositive += 1;
+      failures.push(`${item.id}: flagged (${result.flagReasons.join(' | ')}), expected not flagged`);
+    }
+    if (expected.flagged && !result.flagged) {
+      flagFalseNegative += 1;
+      failures.push(`${item.id}: not flagged, expected flagged`);
+    }
+    const raised = result.signals.map((signal) => signal.id);
+    if (expected.signals !== undefined) {
+      for (const id of expected.signals) {
+        signalsExpected += 1;
+        if (raised.includes(id)) signalsFound += 1;
+        else failures.push(`${item.id}: signal ${id} missed`);
+      }
+      for (const signal of result.signals) {
+        if (!expected.signals.includes(signal.id)) {
+          signalFalsePositives += 1;
+          failures.push(`${item.id}: unexpected ${signal.detector} signal ${signal.id} ("${signal.evidence}")`);
+        }
+      }
+    }
+    for (const ruleId of expected.rules ?? []) {
+      rulesExpected += 1;
+      if (result.reasons.some((reason) => reason.ruleId === ruleId)) rulesFound += 1;
+      else failures.push(`${item.id}: rule ${ruleId} did not fire`);
+    }
+  }
+  return {
+    metrics: {
+      cases: cases.length,
+      tierAccuracy: ratio(correct, cases.length),
+      prohibitedRecall: ratio(prohibitedFound, prohibited),
+      flagRecall: ratio(flagTruePositive, flagTruePositive + flagFalseNegative),
+      flagPrecision: ratio(flagTruePositive, flagTruePositive + flagFalsePositive),
+      signalRecall: ratio(signalsFound, signalsExpected),
+      signalFalsePositives,
+      ruleRecall: ratio(rulesFound, rulesExpected),
+    },
+    confusion,
+    failures,
+  };
+}
+
+export interface IntakeSuiteOptions {
+  /** Catalog for citations; default: headings scanned from corpus/. */
+  catalog?: PassageCatalog;
+  /** Retriever for retrieval signals; default: the corpus index (opened in a temp folder) unless `retrieval: false`. */
+  retriever?: Retriever;
+  retrieval?: boolean;
+}
+
+async function openCorpusIndex(): Promise<Retriever & PassageCatalog> {
+  const [{ loadConfig }, { createEmbedder }, { CorpusIndex }] = await Promise.all([
+    import('../../src/config.js'),
+    import('../../src/providers/embeddings/create-embedder.js'),
+    import('../../src/providers/index/corpus-index.js'),
+  ]);
+  const config = loadConfig({}, { EMBEDDINGS: 'local' });
+  const embedder = await createEmbedder(config);
+  const dataDir = path.join(os.tmpdir(), 'shishin-intake-eval');
+  return CorpusIndex.open({ dataDir, corpusDir: path.join(root, 'corpus'), embedder, autoIngest: true });
+}
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+/** The eval-suite contract: a title, tables of rows, and flat metrics. */
+export async function run(options: IntakeSuiteOptions = {}) {
+  const rules = loadRules(path.join(root, 'rules', 'risk-rules.yaml'));
+  const cases = loadIntakeCases();
+  const catalog = options.catalog ?? createHeadingCatalog(path.join(root, 'corpus'));
+  const lexical = await evaluateIntake(createClassifier({ rules, catalog, logger: silentLogger() }), cases);
+  let withRetrieval: IntakeEvaluation | undefined;
+  if (options.retrieval !== false) {
+    const retriever = options.retriever ?? (await openCorpusIndex());
+    withRetrieval = await evaluateIntake(createClassifier({ rules, catalog, retriever, logger: silentLogger() }), cases);
+  }
+  const confusionRows = riskTiers
+    .slice()
+    .reverse()
+    .map((expected) => ({
+      expected,
+      ...Object.fromEntries(
+        riskTiers
+          .slice()
+          .reverse()
+          .map((predicted) => [`predicted ${predicted}`, lexical.confusion[expected][predicted]]),
+      ),
+    }));
+  const metricRows = (label: string, evaluation: IntakeEvaluation) => ({
+    detectors: label,
+    cases: evaluation.metrics.cases,
+    'tier accuracy': percent(evaluation.metrics.tierAccuracy),
+    'prohibited recall': percent(evaluation.metrics.prohibitedRecall),
+    'flag recall': percent(evaluation.metrics.flagRecall),
+    'flag precision': percent(evaluation.metrics.flagPrecision),
+    'signal recall': percent(evaluation.metrics.signalRecall),
+    'signal false positives': evaluation.metrics.signalFalsePositives,
+    'rule recall': percent(evaluation.metrics.ruleRecall),
+  });
+  const tables = [
+    {
+      caption: 'Intake classification (rules + text signals)',
+      rows: [metricRows('rules + lexical signals', lexical), ...(withRetrieval ? [metricRows('rules + lexical + retrieval signals', withRetrieval)] : [])],
+    },
+    { caption: 'Confusion matrix (rows: expected tier; columns: predicted tier)', rows: confusionRows },
+    {
+      caption: 'Cases that missed',
+      rows: [...lexical.failures.map((failure) => ({ detectors: 'lexical', failure })), ...(withRetrieval?.failures ?? []).map((failure) => ({ detectors: 'lexical + retrieval', failure }))],
+    },
+  ];
+  const metrics: Record<string, number> = { ...lexical.metrics };
+  if (withRetrieval) {
+    metrics.retrievalSignalRecall = withRetrieval.metrics.signalRecall;
+    metrics.retrievalSignalFalsePositives = withRetrieval.metrics.signalFalsePositives;
+    metrics.retrievalFlagPrecision = withRetrieval.metrics.flagPrecision;
+  }
+  return { title: 'Intake classification', tables, metrics };
+}
