@@ -1,0 +1,74 @@
+// `shishin ask` end to end on a temp DATA_DIR with the starter corpus (first run ingests it).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from './ask.js';
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return { stream, text: () => text };
+}
+
+describe('shishin ask', () => {
+  let dataDir: string;
+  const saved = { DATA_DIR: process.env['DATA_DIR'], OPENAI_API_KEY: process.env['OPENAI_API_KEY'], OPENAI_BASE_URL: process.env['OPENAI_BASE_URL'] };
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'shishin-ask-'));
+    process.env['DATA_DIR'] = dataDir;
+    delete process.env['OPENAI_API_KEY'];
+    delete process.env['OPENAI_BASE_URL'];
+  });
+  afterAll(async () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints usage and exits 2 on bad arguments', async () => {
+    const errors = capture();
+    expect(await run(['--bogus'], { errors: errors.stream })).toBe(2);
+    expect(errors.text()).toContain('Usage: shishin ask');
+    expect(await run([], { errors: errors.stream })).toBe(2);
+  });
+
+  it('answers one question as JSON with only the public fields', async () => {
+    const output = capture();
+    const errors = capture();
+    const code = await run(['--json', 'What', 'are', 'the', 'fines', 'for', 'prohibited', 'AI', 'practices?'], { output: output.stream, errors: errors.stream });
+    expect(code).toBe(0);
+    const answer = JSON.parse(output.text()) as Record<string, unknown> & { citations: Array<Record<string, unknown>> };
+    expect(Object.keys(answer)).toEqual(['answer', 'grounded', 'citations']);
+    expect(answer['grounded']).toBe(true);
+    expect(answer.citations.length).toBeGreaterThan(0);
+    for (const citation of answer.citations) {
+      expect(Object.keys(citation).filter((key) => key !== 'url')).toEqual(['n', 'title', 'source', 'section', 'quote', 'score']);
+    }
+  }, 60_000);
+
+  it('reads questions from stdin with --json, one JSON object per line, errors inline', async () => {
+    const output = capture();
+    const input = Readable.from(['Do deepfakes have to be labelled?\n', '\n', `${'x'.repeat(3000)}\n`, 'What is the cafeteria lunch menu on Friday?\n']);
+    const code = await run(['--json'], { input, output: output.stream, errors: capture().stream });
+    const lines = output.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]?.['grounded']).toBe(true);
+    expect(lines[1]).toEqual({ error: { code: 'input_invalid', message: expect.stringContaining('too long') } });
+    expect(lines[2]).toMatchObject({ grounded: false, citations: [] });
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('prints a human answer with a numbered source list', async () => {
+    const output = capture();
+    expect(await run(['Do deepfakes have to be labelled?'], { output: output.stream, errors: capture().stream })).toBe(0);
+    expect(output.text()).toMatch(/\[1\]/u);
+    expect(output.text()).toMatch(/\nSources:\n\[1\] .+ — .+\n/u);
+  }, 60_000);
+});

@@ -1,0 +1,147 @@
+// `shishin ask [--json] [QUESTION]`: answers a question from the governance corpus with citations.
+// With --json and no QUESTION, reads one question per line on stdin and prints one JSON object per
+// line (a failing line prints {"error": {...}} and the run continues). Logs go to stderr.
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { isShishinError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import type { Answer, AnswerDetails, AnswerService } from '../core/answer/answer.js';
+import { createAnswerService } from '../core/answer/answer-service.js';
+import { createEmbedder } from '../providers/embeddings/create-embedder.js';
+import { CorpusIndex } from '../providers/index/corpus-index.js';
+import { createChatModel } from '../providers/llm/create-chat-model.js';
+
+const help = `Usage: shishin ask [--json] [QUESTION]
+
+Answer a question from the governance corpus, with numbered citations.
+The first run indexes CORPUS_DIR (default ./corpus) into DATA_DIR (default ./data).
+
+Options:
+  --json      Print the answer as JSON: {"answer","grounded","citations":[...]}.
+              Without QUESTION, read one question per line on stdin and print one JSON object per line.
+  -h, --help  Show this help
+
+Environment: CORPUS_DIR, DATA_DIR, PROMPTS_DIR, EMBEDDINGS, OPENAI_API_KEY / OPENAI_BASE_URL
+(generated answers; extractive answers without them), OPENAI_CHAT_MODEL, LLM_TIMEOUT_MS.
+Exit codes: 0 answered, 1 failure, 2 bad arguments or an invalid question.`;
+
+export interface AskStreams {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  errors: NodeJS.WritableStream;
+}
+
+/** Only the public Answer fields, in the documented order. */
+export function publicAnswer(details: Answer): Answer {
+  return {
+    answer: details.answer,
+    grounded: details.grounded,
+    citations: details.citations.map((citation) => ({
+      n: citation.n,
+      title: citation.title,
+      source: citation.source,
+      section: citation.section,
+      quote: citation.quote,
+      ...(citation.url !== undefined ? { url: citation.url } : {}),
+      score: citation.score,
+    })),
+  };
+}
+
+/** The human rendering: answer, optional note, then a numbered source list. */
+export function renderAnswer(details: AnswerDetails): string {
+  const lines = [details.answer];
+  if (details.note !== undefined) lines.push('', `(${details.note})`);
+  if (details.citations.length > 0) {
+    lines.push('', 'Sources:');
+    for (const citation of details.citations) {
+      lines.push(`[${citation.n}] ${citation.title} — ${citation.section}`);
+      if (citation.url !== undefined) lines.push(`    ${citation.url}`);
+      lines.push(`    "${citation.quote.replace(/\s+/gu, ' ')}"`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function errorMessage(error: unknown): { code: string; message: string } {
+  if (isShishinError(error)) return { code: error.code, message: error.message };
+  return { code: 'internal', message: 'The question could not be answered.' };
+}
+
+async function openService(errors: NodeJS.WritableStream): Promise<AnswerService> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: errors });
+  const embedder = await createEmbedder(config);
+  const index = await CorpusIndex.open({ dataDir: config.dataDir, corpusDir: config.corpusDir, embedder, logger, autoIngest: true });
+  const chatModel = createChatModel(config, logger);
+  return createAnswerService({
+    retriever: index,
+    relevanceThreshold: index.relevanceThreshold,
+    ...(chatModel !== undefined ? { chatModel } : {}),
+    promptsDir: config.promptsDir,
+    logger,
+    maxQuestionChars: config.maxQuestionChars,
+    // The local embedder is cheap enough to rank extract sentences; a remote one would add a call.
+    ...(config.embeddings === 'local' ? { embedder } : {}),
+  });
+}
+
+export async function run(args: string[], streams: Partial<AskStreams> = {}): Promise<number> {
+  const input = streams.input ?? process.stdin;
+  const output = streams.output ?? process.stdout;
+  const errors = streams.errors ?? process.stderr;
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    errors.write(`${(error as Error).message}\n\n${help}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    output.write(`${help}\n`);
+    return 0;
+  }
+  const json = parsed.values.json === true;
+  const question = parsed.positionals.join(' ').trim();
+  if (question === '' && !json) {
+    errors.write(`A question is required (or use --json to read questions from stdin).\n\n${help}\n`);
+    return 2;
+  }
+
+  let service: AnswerService;
+  try {
+    service = await openService(errors);
+  } catch (error) {
+    errors.write(`ask failed: ${errorMessage(error).message}\n`);
+    if (!isShishinError(error)) errors.write(`${String((error as Error).stack ?? error)}\n`);
+    return isShishinError(error, 'config_invalid') ? 2 : 1;
+  }
+
+  if (question !== '') {
+    try {
+      const details = await service.ask({ question, channel: 'cli' });
+      output.write(json ? `${JSON.stringify(publicAnswer(details))}\n` : renderAnswer(details));
+      return 0;
+    } catch (error) {
+      const problem = errorMessage(error);
+      if (json) output.write(`${JSON.stringify({ error: problem })}\n`);
+      else errors.write(`${problem.message}\n`);
+      return problem.code === 'input_invalid' ? 2 : 1;
+    }
+  }
+
+  let failures = 0;
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    try {
+      const details = await service.ask({ question: line, channel: 'cli' });
+      output.write(`${JSON.stringify(publicAnswer(details))}\n`);
+    } catch (error) {
+      failures += 1;
+      output.write(`${JSON.stringify({ error: errorMessage(error) })}\n`);
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}
