@@ -62,7 +62,8 @@ describe('lexical text signals', () => {
 
   it('stays silent when the answers already declare the area or practice', () => {
     const description = 'Ranks job applicants and infers agents\u2019 emotions during calls.';
-    expect(lexical({ description, domains: ['employment'], practices: ['emotion_recognition_work_or_education'] })).toEqual([]);
+    expect(lexical({ description, domains: ['employment', 'biometrics'], practices: ['emotion_recognition_work_or_education'] })).toEqual([]);
+    expect(lexical({ description, domains: ['employment'], practices: ['emotion_recognition_work_or_education'] }).map(([id]) => id)).toEqual(['biometrics']);
   });
 
   it('rejects a malformed signals file', () => {
