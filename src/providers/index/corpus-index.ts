@@ -73,6 +73,7 @@ export interface CorpusIndexOptions {
   /** Ingest the corpus folder when no usable index exists (default false: start empty). */
   autoIngest?: boolean;
   chunking?: ChunkingSettings;
+  tokenizer?: TokenizerSettings;
   fusion?: Partial<FusionOptions>;
   hnsw?: Partial<HnswSettings>;
   denseFloor?: number;
@@ -98,6 +99,7 @@ const manifestSchema = z.object({
   embedder: z.object({ id: z.string(), dimensions: z.number().int().nonnegative() }),
   chunking: z.object({ chunkSize: z.number(), chunkOverlap: z.number(), version: z.number() }),
   hnsw: z.object({ m: z.number(), efConstruction: z.number() }),
+  tokenizer: z.object({ cjkBigrams: z.boolean(), version: z.number() }),
   builtAt: z.string(),
   passageCount: z.number().int().nonnegative(),
   files: z.record(z.string(), z.object({ path: z.string(), sha256: z.string(), passages: z.number().int().nonnegative() })),
@@ -127,30 +129,40 @@ interface IndexState {
   bySource: Map<string, number[]>;
 }
 
-const miniSearchOptions = {
-  idField: 'id',
-  fields: ['title', 'section', 'text'],
-  tokenize: (text: string) => lexicalTokens(text),
-  processTerm: (term: string) => term,
-  searchOptions: { boost: { section: 1.5, title: 0.5 }, combineWith: 'OR' as const },
-};
+/** Lexical tokenizer settings recorded in the manifest (a change rebuilds the BM25 side). */
+export interface TokenizerSettings {
+  cjkBigrams: boolean;
+  version: number;
+}
+
+export const defaultTokenizer: TokenizerSettings = { cjkBigrams: true, version: 1 };
+
+function miniSearchOptions(tokenizer: TokenizerSettings) {
+  return {
+    idField: 'id',
+    fields: ['title', 'section', 'text'],
+    tokenize: (text: string) => lexicalTokens(text, { cjkBigrams: tokenizer.cjkBigrams }),
+    processTerm: (term: string) => term,
+    searchOptions: { boost: { section: 1.5, title: 0.5 }, combineWith: 'OR' as const },
+  };
+}
 
 /** Text embedded for a passage: the heading path gives short passages their topic. */
 export function embeddingText(passage: Pick<Passage, 'title' | 'section' | 'text'>): string {
   return `${passage.section.replace(/ › /g, ', ')}\n${passage.text}`;
 }
 
-function emptyLexical(): LexicalState {
-  return { search: new MiniSearch<IndexedPassage>(miniSearchOptions), documentFrequency: new Map() };
+function emptyLexical(tokenizer: TokenizerSettings = defaultTokenizer): LexicalState {
+  return { search: new MiniSearch<IndexedPassage>(miniSearchOptions(tokenizer)), documentFrequency: new Map() };
 }
 
-function buildLexical(passages: Passage[]): { state: LexicalState; json: string } {
-  const search = new MiniSearch<IndexedPassage>(miniSearchOptions);
+function buildLexical(passages: Passage[], tokenizer: TokenizerSettings): { state: LexicalState; json: string } {
+  const search = new MiniSearch<IndexedPassage>(miniSearchOptions(tokenizer));
   const documentFrequency = new Map<string, number>();
   const documents: IndexedPassage[] = passages.map((passage, id) => ({ id, title: passage.title, section: passage.section, text: passage.text }));
   search.addAll(documents);
   for (const document of documents) {
-    for (const term of new Set(lexicalTokens(`${document.title}\n${document.section}\n${document.text}`))) {
+    for (const term of new Set(lexicalTokens(`${document.title}\n${document.section}\n${document.text}`, { cjkBigrams: tokenizer.cjkBigrams }))) {
       documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     }
   }
@@ -158,9 +170,9 @@ function buildLexical(passages: Passage[]): { state: LexicalState; json: string 
   return { state: { search, documentFrequency }, json };
 }
 
-function parseLexical(json: string): LexicalState {
+function parseLexical(json: string, tokenizer: TokenizerSettings): LexicalState {
   const parsed = JSON.parse(json) as { miniSearch: Parameters<typeof MiniSearch.loadJS>[0]; documentFrequency: Array<[string, number]> };
-  return { search: MiniSearch.loadJS<IndexedPassage>(parsed.miniSearch, miniSearchOptions), documentFrequency: new Map(parsed.documentFrequency) };
+  return { search: MiniSearch.loadJS<IndexedPassage>(parsed.miniSearch, miniSearchOptions(tokenizer)), documentFrequency: new Map(parsed.documentFrequency) };
 }
 
 function buildHnsw(vectors: Float32Array, count: number, dimensions: number, settings: HnswSettings): hnswlib.HierarchicalNSW | undefined {
@@ -206,6 +218,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   private readonly embedder: Embedder;
   private readonly logger: Logger;
   private readonly chunking: ChunkingSettings;
+  private readonly tokenizer: TokenizerSettings;
   private readonly hnswSettings: HnswSettings;
   private readonly denseFloor: number;
   private state: IndexState;
@@ -216,11 +229,12 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     this.embedder = options.embedder;
     this.logger = (options.logger ?? silentLogger()).child({ component: 'corpus-index' });
     this.chunking = options.chunking ?? defaultChunking;
+    this.tokenizer = options.tokenizer ?? defaultTokenizer;
     this.hnswSettings = { ...defaultHnsw, ...options.hnsw };
     this.fusion = { ...defaultFusion, ...options.fusion };
     this.denseFloor = options.denseFloor ?? defaultDenseFloor;
     this.relevanceThreshold = options.relevanceThreshold ?? defaultRelevanceThreshold;
-    this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
+    this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(this.tokenizer), bySource: new Map() };
   }
 
   /**
@@ -320,7 +334,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   }
 
   private lexicalCandidates(query: string, count: number, allowed?: (row: number) => boolean): RankedCandidate[] {
-    const queryTerms = [...new Set(lexicalTokens(query))];
+    const queryTerms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))];
     if (queryTerms.length === 0) return [];
     const { search, documentFrequency } = this.state.lexical;
     const total = this.state.passages.length;
@@ -355,7 +369,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const started = performance.now();
     // Another process may have written a newer generation while we waited for the lock.
     if (!rebuild) await this.refreshFromDisk();
-    if (rebuild) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
+    if (rebuild) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(this.tokenizer), bySource: new Map() };
     const report: IngestReport = { added: [], updated: [], unchanged: [], removed: [], failed: [], passages: 0, ms: 0 };
     const { files, missing } = await collectFiles(this.corpusDir, paths);
     const previous = this.state.manifest?.files ?? {};
@@ -475,7 +489,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       vectors.set(row, position * dimensions);
     });
     const hnsw = buildHnsw(vectors, passages.length, dimensions, this.hnswSettings);
-    const lexical = buildLexical(passages);
+    const lexical = buildLexical(passages, this.tokenizer);
     const manifest = await this.persist(passages, vectors, hnsw, lexical.json, files, dimensions);
     this.state = { manifest, passages, vectors, hnsw, lexical: lexical.state, bySource: groupBySource(passages) };
   }
@@ -521,6 +535,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       embedder: { id: this.embedder.id, dimensions },
       chunking: { ...this.chunking },
       hnsw: { m: this.hnswSettings.m, efConstruction: this.hnswSettings.efConstruction },
+      tokenizer: { ...this.tokenizer },
       builtAt: new Date().toISOString(),
       passageCount: passages.length,
       files,
@@ -567,6 +582,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     if (manifest.chunking.chunkSize !== this.chunking.chunkSize || manifest.chunking.chunkOverlap !== this.chunking.chunkOverlap || manifest.chunking.version !== this.chunking.version) {
       return stale('chunking settings changed');
     }
+    if (manifest.tokenizer.cjkBigrams !== this.tokenizer.cjkBigrams || manifest.tokenizer.version !== this.tokenizer.version) return stale('tokenizer settings changed');
     if (manifest.hnsw.m !== this.hnswSettings.m || manifest.hnsw.efConstruction !== this.hnswSettings.efConstruction) return stale('HNSW settings changed');
     try {
       const read = async (artifact: { name: string; sha256: string }) => {
@@ -576,7 +592,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       };
       const passages = JSON.parse((await read(manifest.artifacts.passages)).toString('utf8')) as Passage[];
       if (!Array.isArray(passages) || passages.length !== manifest.passageCount) throw new Error('passage count does not match the manifest');
-      const lexical = parseLexical((await read(manifest.artifacts.lexical)).toString('utf8'));
+      const lexical = parseLexical((await read(manifest.artifacts.lexical)).toString('utf8'), this.tokenizer);
       let hnsw: hnswlib.HierarchicalNSW | undefined;
       if (manifest.artifacts.hnsw) {
         await read(manifest.artifacts.hnsw);
@@ -600,7 +616,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const { manifest } = await this.readManifest();
     if (!manifest || manifest.generation === this.state.manifest?.generation) return;
     const outcome = await this.loadFromDisk();
-    if (!outcome.loaded) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
+    if (!outcome.loaded) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(this.tokenizer), bySource: new Map() };
   }
 
   /** One writer at a time per index folder: an in-process queue plus a lock file across processes. */
