@@ -1,0 +1,36 @@
+// Intakes used by the API, browser and replica tests.
+
+/** A CV screening tool used on job applicants in the EU: high-risk (EU AI Act Annex III, employment). */
+export const cvScreeningIntake = {
+  title: 'CV screening assistant',
+  description: 'Ranks job applicants by scoring their CVs so recruiters can shortlist candidates faster.',
+  businessUnit: 'Human Resources',
+  lifecycleStage: 'pilot',
+  role: 'business_user',
+  modelSource: 'vendor_product',
+  domains: ['employment'],
+  affectedPersons: ['job_applicants'],
+  personalData: 'personal',
+  decisionImpact: 'significant',
+  profilesPeople: true,
+  interactsWithPeople: false,
+  generatesContent: false,
+  regions: ['EU', 'JP'],
+  practices: [],
+  exception: 'none',
+};
+
+/** An internal writing helper: low risk. */
+export const meetingNotesIntake = {
+  ...cvScreeningIntake,
+  title: 'Meeting notes summariser',
+  description: 'Summarises internal meeting transcripts into action items for the team that held the meeting.',
+  businessUnit: 'Operations',
+  domains: ['internal_productivity'],
+  affectedPersons: ['employees'],
+  personalData: 'none',
+  decisionImpact: 'none',
+  profilesPeople: false,
+  generatesContent: true,
+  regions: ['JP'],
+};
