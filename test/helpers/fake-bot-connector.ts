@@ -54,14 +54,14 @@ export class FakeBotConnector {
   private constructor(private readonly server: Server, readonly serviceUrl: string) {}
 
   static async start(): Promise<FakeBotConnector> {
-    let connector: FakeBotConnector | undefined;
+    const holder: { connector?: FakeBotConnector } = {};
     const server = createServer((request, response) => {
-      void connector?.handle(request, response);
+      void holder.connector?.handle(request, response);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    connector = new FakeBotConnector(server, `http://127.0.0.1:${port}/`);
-    return connector;
+    holder.connector = new FakeBotConnector(server, `http://127.0.0.1:${port}/`);
+    return holder.connector;
   }
 
   async close(): Promise<void> {

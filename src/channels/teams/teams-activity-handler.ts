@@ -22,7 +22,7 @@ import {
 } from './intake-card-data.js';
 import { intakeFormCard, intakeResultCard } from './intake-cards.js';
 import { reviewCard } from './review-card.js';
-import type { TeamsConversationStore } from './teams-conversation-store.js';
+import { withoutActivityId, type TeamsConversationStore } from './teams-conversation-store.js';
 import type { TeamsReviewDelivery } from './teams-review-notifier.js';
 import { escapeTeamsText, truncateText } from './teams-text.js';
 
@@ -312,7 +312,7 @@ export class TeamsActivityHandler {
   private async rememberSubmitter(activity: Activity): Promise<void> {
     const aadObjectId = activity.from?.aadObjectId;
     if (aadObjectId === undefined || activity.serviceUrl === undefined) return;
-    const { activityId: _ignored, ...reference } = TurnContext.getConversationReference(activity);
+    const reference = withoutActivityId(TurnContext.getConversationReference(activity));
     const personal = activity.conversation?.conversationType === 'personal';
     const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     await this.conversations.setUserTarget(aadObjectId, {

@@ -56,6 +56,13 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** A copy of a conversation reference without the activity it was taken from (so sends are not replies). */
+export function withoutActivityId<T extends { activityId?: string }>(reference: T): Omit<T, 'activityId'> {
+  const copy = { ...reference };
+  delete copy.activityId;
+  return copy;
+}
+
 /** Checks that a value read from elsewhere (e.g. a review message ref) is a usable reference. */
 export function parseConversationReference(value: unknown): StoredConversationReference | undefined {
   return parse(storedReference, value);

@@ -13,7 +13,7 @@ import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-ty
 import type { Logger } from '../../logger.js';
 import { adaptiveCard, cardAttachment, textBlock } from './adaptive-card.js';
 import { reviewCard } from './review-card.js';
-import { parseConversationReference, type TeamsConversationStore, type UserTarget } from './teams-conversation-store.js';
+import { parseConversationReference, withoutActivityId, type TeamsConversationStore, type UserTarget } from './teams-conversation-store.js';
 import { escapeTeamsText } from './teams-text.js';
 
 /** Teams' global service URL, used for a configured review conversation before any activity arrived. */
@@ -121,7 +121,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
     const conversationId = (reference.conversation?.id ?? '').split(';messageid=')[0] ?? '';
     const configured = this.app.config.teams.reviewConversation;
     if (configured !== undefined && configured !== conversationId) return false;
-    const { activityId: _ignored, ...withoutActivity } = reference;
+    const withoutActivity = withoutActivityId(reference);
     await this.conversations.setReviewTarget({
       reference: {
         ...withoutActivity,
@@ -257,7 +257,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
       async (context) => {
         delete context.activity.id;
         const personal = TurnContext.getConversationReference(context.activity);
-        const { activityId: _ignored, ...withoutActivity } = personal;
+        const withoutActivity = withoutActivityId(personal);
         await this.conversations.setUserTarget(aadObjectId, {
           reference: {
             ...withoutActivity,
