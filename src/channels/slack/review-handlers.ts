@@ -3,7 +3,7 @@
 // calls core's decide(), whose notifiers update the review message and tell the submitter.
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { decisionNeedsComment, statusLabels } from '../../core/presentation/classification-presentation.js';
+import { commentProblem, isDecidable, undecidableReason } from '../../core/review/review-transitions.js';
 import { decisions, type Decision } from '../../core/review/review-types.js';
 import { isShishinError } from '../../errors.js';
 import { renderFailure } from './answer-blocks.js';
@@ -72,8 +72,8 @@ export function registerReviewHandlers(bolt: App, context: SlackContext): void {
           return;
         }
         const record = await core.intakes.get(intakeId);
-        if (record.status !== 'pending_review') {
-          await tellReviewer(user.id, channel?.id, `${record.id} is already decided: ${statusLabels[record.status]}.`);
+        if (!isDecidable(record.status)) {
+          await tellReviewer(user.id, channel?.id, undecidableReason(record.id, record.status));
           return;
         }
         const metadata: DecisionModalMetadata = { intakeId, decision, ...(channel === undefined ? {} : { channel: channel.id }) };
@@ -102,8 +102,9 @@ export function registerReviewHandlers(bolt: App, context: SlackContext): void {
     }
     const comment = parsed.data.view.state.values.comment?.comment.value?.trim() ?? '';
     const decision: Decision = metadata.decision;
-    if (decisionNeedsComment(decision) && comment === '') {
-      await ack({ response_action: 'errors', errors: { comment: decision === 'approve_with_conditions' ? 'Please state the conditions.' : 'Please give a reason.' } });
+    const problem = commentProblem(decision, comment === '' ? undefined : comment);
+    if (problem !== undefined) {
+      await ack({ response_action: 'errors', errors: { comment: problem } });
       return;
     }
     const claimed = await core.store.claimEvent('slack', `view:${parsed.data.view.id}:${parsed.data.view.hash ?? ''}`);

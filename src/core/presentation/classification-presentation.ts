@@ -1,6 +1,7 @@
 // Channel-neutral wording for classifications and review states: tier, status and decision labels,
 // and a classification summary as lines. Chat doors and the console format them in their own markup.
 import type { Classification, RiskTier } from '../intake/classification.js';
+import { decisionsNeedingComment } from '../review/review-transitions.js';
 import type { Decision, IntakeStatus } from '../review/review-types.js';
 
 export const tierLabels: Record<RiskTier, string> = {
@@ -34,9 +35,9 @@ export const decisionLabels: Record<Decision, string> = {
   reject: 'Reject',
 };
 
-/** Decisions after which the reviewer must say why. */
+/** Decisions after which the reviewer must say why (the rule itself lives in the review state machine). */
 export function decisionNeedsComment(decision: Decision): boolean {
-  return decision !== 'approve';
+  return decisionsNeedingComment.includes(decision);
 }
 
 /** A short one-line verdict, e.g. "High risk — sent to the governance team for review". */
