@@ -1,0 +1,33 @@
+// Floors for the intake eval set: every prohibited case must be caught, and tiers must stay accurate.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createClassifier, loadRules } from '../../src/core/intake/classifier.js';
+import { silentLogger } from '../../src/logger.js';
+import { evaluateIntake, loadIntakeCases } from '../../evals/suites/intake.js';
+import { createHeadingCatalog } from '../intake/heading-catalog.js';
+
+describe('intake eval floors', () => {
+  it('prohibited recall 1.0, tier accuracy ≥ 0.95, flags and signals above their floors', async () => {
+    const cases = loadIntakeCases();
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+    const classifier = createClassifier({ rules: loadRules(path.resolve('rules/risk-rules.yaml')), catalog: createHeadingCatalog(), logger: silentLogger() });
+    const { metrics, failures } = await evaluateIntake(classifier, cases);
+    expect(metrics.prohibitedRecall, failures.join('\n')).toBe(1);
+    expect(metrics.tierAccuracy, failures.join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.flagRecall, failures.join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.flagPrecision, failures.join('\n')).toBeGreaterThanOrEqual(0.9);
+    expect(metrics.signalRecall, failures.join('\n')).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('the eval set covers every practice, every Annex III domain and both languages', () => {
+    const cases = loadIntakeCases();
+    const practices = new Set(cases.flatMap((item) => item.input.practices));
+    expect(practices.size).toBe(8);
+    const domains = new Set(cases.flatMap((item) => item.input.domains));
+    for (const domain of ['biometrics', 'critical_infrastructure', 'education', 'employment', 'essential_public_services', 'credit_scoring', 'life_health_insurance', 'emergency_services', 'law_enforcement', 'migration_border', 'justice', 'elections', 'product_safety_component']) {
+      expect(domains.has(domain as never), domain).toBe(true);
+    }
+    expect(cases.filter((item) => /[\u3040-\u30ff\u4e00-\u9fff]/u.test(item.input.description) && (item.expected.signals?.length ?? 0) > 0).length).toBeGreaterThanOrEqual(5);
+    expect(cases.filter((item) => item.expected.signals?.length === 0).length).toBeGreaterThanOrEqual(15);
+  });
+});
