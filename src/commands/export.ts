@@ -1,0 +1,66 @@
+// `shishin export --format csv|json [--output FILE]`: writes the AI use-case register (one row per
+// intake version) from the configured store. Needs no corpus index.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../config.js';
+import { toRegisterRows, formatRegisterCsv, formatRegisterJson } from '../core/review/register-format.js';
+import { isShishinError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { createStore } from '../providers/store/create-store.js';
+
+const help = `Usage: shishin export --format csv|json [--output FILE]
+
+Exports the AI use-case register: id, title, business unit, owner, risk tier, status, decided by and
+at, obligations, version and submission time, one row per intake version, oldest first.
+CSV follows RFC 4180 (obligations joined with "; "; cells that a spreadsheet would run as formulas
+get a leading apostrophe). Without --output the register goes to stdout.
+`;
+
+const optionsSchema = z.object({
+  format: z.enum(['csv', 'json'], { error: () => '--format must be csv or json' }),
+  output: z.string().trim().min(1, '--output needs a file name').optional(),
+});
+
+export async function run(args: string[]): Promise<number> {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args, options: { format: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${help}`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const parsed = optionsSchema.safeParse({ format: values.format, output: values.output });
+  if (!parsed.success) {
+    process.stderr.write(`${parsed.error.issues.map((issue) => issue.message).join('\n')}\n\n${help}`);
+    return 2;
+  }
+  const { format, output } = parsed.data;
+  try {
+    const config = loadConfig();
+    const store = await createStore(config, createLogger({ level: 'warn', destination: process.stderr }));
+    let rows;
+    try {
+      rows = toRegisterRows(await store.listIntakes({ order: 'oldest' }));
+    } finally {
+      await store.close();
+    }
+    const text = format === 'csv' ? formatRegisterCsv(rows) : formatRegisterJson(rows);
+    if (output === undefined) process.stdout.write(text);
+    else {
+      await writeFile(output, text, 'utf8');
+      process.stderr.write(`Wrote ${rows.length} register rows to ${output}.\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (isShishinError(error)) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

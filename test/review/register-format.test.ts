@@ -1,0 +1,130 @@
+// Register rows and their CSV / JSON renderings: RFC 4180 quoting, obligations joined with "; ",
+// and cells a spreadsheet would run as formulas defused.
+import { describe, expect, it } from 'vitest';
+import type { RegisterRow } from '../../src/core/review/intake-service.js';
+import { csvCell, formatRegisterCsv, formatRegisterJson, registerColumns, toRegisterRow } from '../../src/core/review/register-format.js';
+import { alice, reviewer, sampleClassification, sampleInput } from '../store/intake-fixtures.js';
+
+/** A strict RFC 4180 reader, to check the writer's output round-trips. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let index = 0;
+  let quoted = false;
+  while (index < text.length) {
+    const character = text[index] as string;
+    if (quoted) {
+      if (character === '"' && text[index + 1] === '"') {
+        cell += '"';
+        index += 2;
+        continue;
+      }
+      if (character === '"') quoted = false;
+      else cell += character;
+      index += 1;
+      continue;
+    }
+    if (character === '"' && cell === '') quoted = true;
+    else if (character === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (character === '\r' && text[index + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      index += 1;
+    } else if (character === '"' || character === '\n' || character === '\r') throw new Error(`stray ${JSON.stringify(character)} at ${index}`);
+    else cell += character;
+    index += 1;
+  }
+  if (cell !== '' || row.length > 0) throw new Error('missing final CRLF');
+  return rows;
+}
+
+const row: RegisterRow = {
+  id: 'AI-7K3F9Q',
+  title: 'Résumé ranking, "v2"\nwith notes',
+  businessUnit: '=HYPERLINK("http://evil.example")',
+  owner: '@alice',
+  tier: 'high',
+  status: 'approved_with_conditions',
+  decidedBy: '+81 reviewer',
+  decidedAt: '2026-11-26T10:00:00.000Z',
+  obligations: ['Keep logs, for 6 months', '-Human oversight'],
+  version: 2,
+  submittedAt: '2026-11-25T09:00:00.000Z',
+};
+
+describe('register format', () => {
+  it('quotes only when needed and doubles quotes', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell(3)).toBe('3');
+  });
+
+  it('defuses cells that start like a formula', () => {
+    for (const dangerous of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(csvCell(dangerous).replace(/^"/, '').startsWith("'")).toBe(true);
+    expect(csvCell('=A1,B1')).toBe(`"'=A1,B1"`);
+    expect(csvCell('2026-11-25')).toBe('2026-11-25');
+  });
+
+  it('writes a header and CRLF-terminated rows that an RFC 4180 reader reads back', () => {
+    const csv = formatRegisterCsv([row]);
+    expect(csv.startsWith('id,title,business_unit,owner,tier,status,decided_by,decided_at,obligations,version,submitted_at\r\n')).toBe(true);
+    const [header, values] = parseCsv(csv);
+    expect(header).toEqual(registerColumns.map((column) => column.header));
+    expect(values).toEqual([
+      'AI-7K3F9Q',
+      'Résumé ranking, "v2"\nwith notes',
+      `'=HYPERLINK("http://evil.example")`,
+      "'@alice",
+      'high',
+      'approved_with_conditions',
+      "'+81 reviewer",
+      '2026-11-26T10:00:00.000Z',
+      'Keep logs, for 6 months; -Human oversight',
+      '2',
+      '2026-11-25T09:00:00.000Z',
+    ]);
+    expect(formatRegisterCsv([])).toBe(`${registerColumns.map((column) => column.header).join(',')}\r\n`);
+  });
+
+  it('writes JSON rows with the register field names, unaltered', () => {
+    expect(JSON.parse(formatRegisterJson([row]))).toEqual([row]);
+  });
+
+  it('builds a row from an intake record', () => {
+    const built = toRegisterRow({
+      id: 'AI-7K3F9Q',
+      version: 1,
+      input: sampleInput(),
+      classification: sampleClassification('high'),
+      status: 'approved',
+      submittedBy: alice,
+      submittedAt: '2026-11-25T09:00:00.000Z',
+      decidedBy: reviewer,
+      decidedAt: '2026-11-26T10:00:00.000Z',
+      decision: 'approve',
+      idempotencyKey: 'k',
+      reviewMessages: [],
+      updatedAt: '2026-11-26T10:00:00.000Z',
+    });
+    expect(built).toEqual({
+      id: 'AI-7K3F9Q',
+      title: 'CV screening assistant',
+      businessUnit: 'People & Culture',
+      owner: 'Alice Tanaka (web:alice)',
+      tier: 'high',
+      status: 'approved',
+      decidedBy: 'Rei Viewer (teams:aad-reviewer-1)',
+      decidedAt: '2026-11-26T10:00:00.000Z',
+      obligations: ['Run a risk management system', 'Ensure human oversight, with "stop" authority'],
+      version: 1,
+      submittedAt: '2026-11-25T09:00:00.000Z',
+    });
+  });
+});
