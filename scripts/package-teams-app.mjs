@@ -1,6 +1,7 @@
 // Builds the Teams app package for sideloading: substitutes the bot's app id (MicrosoftAppId) and the
 // public URL into teams/manifest.json and zips it with the two icons into teams/build/shishin-teams.zip.
 // Usage: MicrosoftAppId=<guid> PUBLIC_URL=https://shishin.example.com npm run teams:package
+import { Buffer } from 'node:buffer';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
