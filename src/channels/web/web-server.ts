@@ -118,6 +118,12 @@ export async function startWebServer(
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
+  // While draining, a keep-alive connection becomes idle once its last response is out: close it then.
+  server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    response.on('finish', () => {
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
