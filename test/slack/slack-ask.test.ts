@@ -190,10 +190,44 @@ describe('Slack ask (HTTP mode, extractive answers)', () => {
     expect(String(thanks.args.text)).toMatch(/Thanks/);
   });
 
+  it('says a failure in the thread in one friendly line, never silence', async () => {
+    const ts = nextTs();
+    await harness.event({ type: 'app_mention', user: submitter, channel: 'CGENERAL1', text: `<@${fakeBotUserId}> ${'why '.repeat(700)}`, ts, event_ts: ts });
+    const posted = await harness.fake.waitForCall('chat.postMessage', (call) => call.args.thread_ts === ts);
+    expect(String(posted.args.text)).toMatch(/2000|too long|at most/i);
+    expect(String(posted.args.text)).not.toMatch(/Error|stack|at .*\.ts/);
+    expect(String(posted.args.text).split('\n')).toHaveLength(1);
+  });
+
   it('publishes App Home with the intake button', async () => {
     await harness.event({ type: 'app_home_opened', user: submitter, channel: 'DSUBMIT01', tab: 'home', event_ts: nextTs() });
     const published = await harness.fake.waitForCall('views.publish', (call) => call.args.user_id === submitter);
     expect(JSON.stringify(published.args.view)).toContain('Submit an AI use case');
+  });
+});
+
+describe('Slack ask with a slow LLM', () => {
+  let harness: SlackHarness;
+  let openai: FakeOpenAIServer;
+  beforeAll(async () => {
+    openai = await startFakeOpenAIServer();
+    openai.setChatHandler({ status: 500, delayMs: 3500 });
+    harness = await startSlackHarness({ OPENAI_BASE_URL: openai.baseURL, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '5000' });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await openai?.close();
+  });
+
+  it('acks well before the answer is ready', async () => {
+    const ts = `1764300000.${String(++counter).padStart(6, '0')}`;
+    const started = Date.now();
+    const response = await harness.event({ type: 'app_mention', user: submitter, channel: 'CGENERAL1', text: `<@${fakeBotUserId}> Is CV screening high-risk?`, ts, event_ts: ts });
+    const ackMs = Date.now() - started;
+    expect(response.status).toBe(200);
+    expect(ackMs).toBeLessThan(500);
+    const posted = await harness.fake.waitForCall('chat.postMessage', (call) => call.args.thread_ts === ts, 20_000);
+    expect(posted.at - started).toBeGreaterThan(3000);
   });
 });
 
