@@ -273,8 +273,8 @@ export class PostgresIntakeStore implements IntakeStore {
         return { record: existing[0], created: false };
       }
       for (const reference of record.reviewMessages) await this.insertReviewMessage(client, record.id, reference);
-      this.hooks.insideTransaction?.('createIntake');
       await this.appendAuditInTransaction(client, intake.audit);
+      this.hooks.insideTransaction?.('createIntake');
       const stored = await selectIntakes(client, 'WHERE id = $1', [record.id]);
       if (stored[0] === undefined) throw new Error('inserted intake not found');
       return { record: stored[0], created: true };
@@ -323,8 +323,8 @@ export class PostgresIntakeStore implements IntakeStore {
         if (status === undefined) throw intakeMissing(update.intakeId);
         throw statusConflict(update.intakeId, update.expectedStatus, status);
       }
-      this.hooks.insideTransaction?.('recordDecision');
       await this.appendAuditInTransaction(client, update.audit);
+      this.hooks.insideTransaction?.('recordDecision');
       const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
       if (stored[0] === undefined) throw new Error('decided intake not found');
       return stored[0];

@@ -155,8 +155,8 @@ export class SqliteIntakeStore implements IntakeStore {
         return { record: existing, created: false };
       }
       for (const reference of record.reviewMessages) this.insertReviewMessage(record.id, reference);
-      this.hooks.insideTransaction?.('createIntake');
       this.appendAuditInTransaction(intake.audit);
+      this.hooks.insideTransaction?.('createIntake');
       const stored = this.selectIntake(record.id);
       if (stored === undefined) throw new Error('inserted intake not found');
       return { record: stored, created: true };
@@ -217,8 +217,8 @@ export class SqliteIntakeStore implements IntakeStore {
         if (current === undefined) throw intakeMissing(update.intakeId);
         throw statusConflict(update.intakeId, update.expectedStatus, current.status);
       }
-      this.hooks.insideTransaction?.('recordDecision');
       this.appendAuditInTransaction(update.audit);
+      this.hooks.insideTransaction?.('recordDecision');
       const stored = this.selectIntake(update.intakeId);
       if (stored === undefined) throw new Error('decided intake not found');
       return stored;

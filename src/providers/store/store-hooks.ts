@@ -3,8 +3,9 @@
 
 export interface StoreHooks {
   /**
-   * Called synchronously inside a write transaction, after the main row was written and before the
-   * audit entries and the commit. A test can block here (e.g. Atomics.wait) and kill the process.
+   * Called synchronously inside a write transaction once every row (intake or decision, and its
+   * audit entries) is written, just before the commit. A test can throw here to force a rollback,
+   * or block (Atomics.wait) and kill the process.
    */
   insideTransaction?(operation: 'createIntake' | 'recordDecision'): void;
 }
