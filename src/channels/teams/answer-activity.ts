@@ -7,7 +7,7 @@
 // the sources instead. Either way a small card offers "Ask the governance team".
 import type { Activity, Entity } from 'botbuilder';
 import type { AnswerDetails, Citation } from '../../core/answer/answer.js';
-import { answerNotes, citationLabel } from '../../core/presentation/answer-presentation.js';
+import { answerNotes, citationLabel, notCoveredNote } from '../../core/presentation/answer-presentation.js';
 import { adaptiveCard, cardAttachment, submitAction, textBlock, type CardElement } from './adaptive-card.js';
 import { escapeAnswerText, escapeTeamsText, truncateText } from './teams-text.js';
 
@@ -23,7 +23,6 @@ export interface TeamsCitationClaim {
     name: string;
     abstract: string;
     url?: string;
-    keywords?: string[];
   };
 }
 
@@ -37,7 +36,6 @@ export function citationEntity(citations: Citation[]): Entity {
       name: truncateText(citationLabel(citation), citationNameLimit),
       abstract: truncateText(citation.quote, citationAbstractLimit),
       ...(citation.url !== undefined ? { url: citation.url } : {}),
-      keywords: [truncateText(citation.source, 28)],
     },
   }));
   return {
@@ -74,7 +72,10 @@ export interface AnswerActivityOptions {
 
 /** The reply activity for an answer. */
 export function answerActivity(answer: AnswerDetails, options: AnswerActivityOptions): Partial<Activity> {
-  const notes = answerNotes(answer).map((note) => `_${escapeTeamsText(note)}_`);
+  // An ungrounded answer already says the corpus does not cover the question; don't say it twice.
+  const notes = answerNotes(answer)
+    .filter((note) => answer.grounded || note !== notCoveredNote)
+    .map((note) => `_${escapeTeamsText(note)}_`);
   const text = [escapeAnswerText(answer.answer.trim()), ...notes].join('\n\n');
   const withCitations = answer.grounded && answer.citations.length > 0;
   const nativeCitations = options.channelId === 'msteams';
