@@ -203,6 +203,39 @@ describe('Slack intake and review', () => {
     expect(((await help.json()) as { text: string }).text).toContain('/shishin intake');
   });
 
+  it('lets the submitter revise and resubmit after changes are requested', async () => {
+    await harness.interaction(
+      viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VRESUBMIT1', values: modalValues({ ...cvScreening, title: 'Video interview analysis' }) }),
+    );
+    const posted = await harness.fake.waitForCall('chat.postMessage', (call) => call.args.channel === reviewChannel && JSON.stringify(call.args.blocks).includes('Video interview analysis'));
+    const firstId = reviewButtons(posted)[0]?.value ?? '';
+    await harness.service.app.intakes.decide({ intakeId: firstId, actor: { channel: 'slack', id: governanceMember }, decision: 'request_changes', comment: 'Describe the human review step.' });
+    const notice = await harness.fake.waitForCall('chat.postMessage', (call) => String(call.args.text).includes(firstId) && String(call.args.text).includes('Changes requested'));
+    const resubmit = (notice.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>)
+      .flatMap((block) => block.elements ?? [])
+      .find((element) => element.action_id === 'shishin_intake_resubmit');
+    expect(resubmit?.value).toBe(firstId);
+
+    await harness.interaction(buttonClick({ user: submitter, actionId: 'shishin_intake_resubmit', value: firstId, channel: `D${submitter.slice(1)}` }));
+    const opened = await harness.fake.waitForCall('views.open', (call) => String((call.args.view as { private_metadata?: string }).private_metadata).includes(firstId));
+    const view = opened.args.view as { private_metadata: string; blocks: Array<{ block_id?: string; element?: { initial_value?: string } }> };
+    expect(view.blocks.find((block) => block.block_id === 'title')?.element?.initial_value).toBe('Video interview analysis');
+
+    await harness.interaction(
+      viewSubmission({
+        user: submitter,
+        callbackId: intakeModalCallbackId,
+        viewId: 'VRESUBMIT2',
+        privateMetadata: view.private_metadata,
+        values: modalValues({ ...cvScreening, title: 'Video interview analysis', description: `${cvScreening.description} A recruiter reviews every ranking.` }),
+      }),
+    );
+    const second = await harness.fake.waitForCall('chat.postMessage', (call) => call.args.channel === reviewChannel && JSON.stringify(call.args.blocks).includes(`replaces ${firstId}`));
+    const secondId = reviewButtons(second)[0]?.value ?? '';
+    const record = await harness.service.app.intakes.get(secondId);
+    expect(record).toMatchObject({ previousId: firstId, version: 2 });
+  });
+
   it('posts flagged intakes from other doors to the review channel too', async () => {
     const { record } = await harness.service.app.intakes.submit({
       input: { ...cvScreening, title: 'Interview scoring from the web' },
