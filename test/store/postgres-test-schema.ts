@@ -30,7 +30,7 @@ export async function openPostgresTestDatabase(): Promise<PostgresTestDatabase |
   } catch (error) {
     await admin.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
-    if (process.env.CI !== undefined && process.env.CI !== '') {
+    if (process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI)) {
       throw new Error(`PostgreSQL is required in CI but ${testDatabaseUrl} is unreachable (${reason}). Start PostgreSQL or set TEST_DATABASE_URL.`);
     }
     if (process.env.SHISHIN_SKIP_POSTGRES === '1') return undefined;
