@@ -11,6 +11,8 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { call } from '../api/http-client.js';
 import { cvScreeningIntake } from '../api/intake-fixtures.js';
 
+/** CI=true (or any value but empty, 0 or false) means a missing dependency is a failure, not a skip. */
+const inContinuousIntegration = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 async function postgresReachable(): Promise<boolean> {
@@ -27,7 +29,7 @@ async function postgresReachable(): Promise<boolean> {
 }
 
 const reachable = await postgresReachable();
-if (!reachable && process.env.CI !== undefined) {
+if (!reachable && inContinuousIntegration) {
   throw new Error(`PostgreSQL is not reachable at ${adminUrl}; the multi-replica suite must run in CI.`);
 }
 
