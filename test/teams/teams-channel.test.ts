@@ -409,6 +409,23 @@ describe('Teams door', () => {
     });
   });
 
+  describe('mounted without a JSON body parser', () => {
+    beforeEach(async () => {
+      context = await createTestContext();
+      bot = await startBotServer(context.app, { jsonParser: false });
+    });
+
+    it('reads the raw body itself', async () => {
+      await say(submitter, personal, 'Is CV screening high-risk?');
+      expect((await connector.nextMessage(personal.id)).activity.text).toContain('[1]');
+    });
+
+    it('answers 400 to a body that is not JSON', async () => {
+      const response = await fetch(bot.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+      expect(response.status).toBe(400);
+    });
+  });
+
   describe('governance conversation captured at installation', () => {
     beforeEach(() => start());
 

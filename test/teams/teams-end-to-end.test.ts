@@ -67,7 +67,7 @@ describe('Teams door on the real application', () => {
     expect(reply.activity.channelData).toEqual({ feedbackLoopEnabled: true });
   });
 
-  it('takes a CV-screening intake through review to the submitter', async () => {
+  async function submitCvScreening(title: string) {
     await bot.post(connector.activity(submitter, personal, { text: 'intake' }));
     const form = await connector.nextMessage(personal.id);
     const submissionId = cardOf(form).actions?.[0]?.data?.submissionId as string;
@@ -77,7 +77,7 @@ describe('Teams door on the real application', () => {
         value: {
           action: 'intake.submit',
           submissionId,
-          title: 'CV screening assistant',
+          title,
           description: 'Scores and ranks incoming CVs so recruiters can shortlist job applicants for interviews.',
           businessUnit: 'Human Resources',
           lifecycleStage: 'pilot',
@@ -97,7 +97,11 @@ describe('Teams door on the real application', () => {
       }),
     );
     expect(submit.status).toBe(200);
+    return form;
+  }
 
+  it('takes a CV-screening intake through review to the submitter', async () => {
+    const form = await submitCvScreening('CV screening assistant');
     const posted = await connector.nextMessage(governanceChannel);
     const review = cardOf(posted);
     expect(review.actions?.map((action) => action.data.decision)).toEqual(['approve', 'approve_with_conditions', 'request_changes', 'reject']);
@@ -118,5 +122,61 @@ describe('Teams door on the real application', () => {
     const notice = await connector.nextMessage(personal.id);
     expect(notice.activity.text).toContain(intakeId);
     expect((await app.intakes.get(intakeId)).status).toBe('approved');
+  });
+
+  it('lets the submitter revise and resubmit after changes were requested', async () => {
+    const form = await submitCvScreening('Interview scheduling ranker');
+    const posted = await connector.nextMessage(governanceChannel);
+    await connector.nextUpdate(form.activityId);
+    const intakeId = cardOf(posted).actions?.[0]?.data?.intakeId as string;
+    await bot.post(
+      connector.activity(reviewer, governance, {
+        replyToId: posted.activityId,
+        value: { action: 'review.decide', intakeId, decision: 'request_changes', comment: 'Describe the human review step.' },
+      }),
+    );
+    await connector.nextUpdate(posted.activityId);
+    const notice = await connector.nextMessage(personal.id);
+    expect(notice.activity.text).toContain('Describe the human review step.');
+    const revise = cardOf(notice).actions?.[0];
+    expect(revise).toMatchObject({ title: 'Revise and resubmit', data: { action: 'intake.revise', intakeId } });
+
+    await bot.post(connector.activity(submitter, personal, { replyToId: notice.activityId, value: revise!.data }));
+    const revision = await connector.nextMessage(personal.id);
+    const card = cardOf(revision);
+    const data = card.actions?.[0]?.data as { submissionId: string; previousId: string };
+    expect(data.previousId).toBe(intakeId);
+    const title = JSON.stringify(card.body).includes('Interview scheduling ranker');
+    expect(title).toBe(true);
+    await bot.post(
+      connector.activity(submitter, personal, {
+        replyToId: revision.activityId,
+        value: {
+          ...data,
+          action: 'intake.submit',
+          title: 'Interview scheduling ranker',
+          description: 'Scores and ranks CVs; a recruiter reviews every shortlist before anyone is contacted.',
+          businessUnit: 'Human Resources',
+          lifecycleStage: 'pilot',
+          role: 'business_user',
+          modelSource: 'vendor_product',
+          domains: 'employment',
+          affectedPersons: 'job_applicants',
+          personalData: 'personal',
+          decisionImpact: 'assistive',
+          profilesPeople: 'true',
+          interactsWithPeople: 'false',
+          generatesContent: 'false',
+          regions: 'EU',
+          practices: '',
+          exception: 'none',
+        },
+      }),
+    );
+    const second = await connector.nextMessage(governanceChannel);
+    const secondId = cardOf(second).actions?.[0]?.data?.intakeId as string;
+    const record = await app.intakes.get(secondId);
+    expect(record.version).toBe(2);
+    expect(record.previousId).toBe(intakeId);
   });
 });

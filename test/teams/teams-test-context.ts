@@ -209,10 +209,15 @@ export interface BotServer {
 }
 
 /** Mounts the Teams channel on an express app listening on 127.0.0.1:0. */
-export async function startBotServer(app: AppContext, options: TeamsChannelOptions = {}): Promise<BotServer> {
-  const channel = await createTeamsChannel(app, options);
+export async function startBotServer(
+  app: AppContext,
+  options: TeamsChannelOptions & { jsonParser?: boolean } = {},
+): Promise<BotServer> {
+  const { jsonParser = true, ...channelOptions } = options;
+  const channel = await createTeamsChannel(app, channelOptions);
   const web = express();
-  web.use(express.json({ limit: '1mb' }));
+  // The server mounts channel routes before its JSON parser; both ways must work.
+  if (jsonParser) web.use(express.json({ limit: '1mb' }));
   web.post('/api/messages', (request, response) => channel.handler(request, response));
   const server: Server = await new Promise((resolve) => {
     const listening = web.listen(0, '127.0.0.1', () => resolve(listening));

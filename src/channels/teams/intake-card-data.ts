@@ -67,12 +67,16 @@ export const escalateQuestionDataSchema = z.object({
 /** "Open the intake form" button (from help or status replies). */
 export const openIntakeDataSchema = z.object({ action: z.literal('intake.open') });
 
+/** "Revise and resubmit" after changes were requested: opens the form prefilled from that intake. */
+export const reviseIntakeDataSchema = z.object({ action: z.literal('intake.revise'), intakeId: z.string().min(1).max(40) });
+
 /** Every card payload this door understands. */
 export const cardDataSchema = z.discriminatedUnion('action', [
   intakeSubmitDataSchema,
   reviewDecisionDataSchema,
   escalateQuestionDataSchema,
   openIntakeDataSchema,
+  reviseIntakeDataSchema,
 ]);
 export type CardData = z.infer<typeof cardDataSchema>;
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
-import type { Actor } from '../../core/actor.js';
+import { actorKey, type Actor } from '../../core/actor.js';
 import { statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
 import { isShishinError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -15,6 +15,7 @@ import { answerActivity } from './answer-activity.js';
 import { cardAttachment, type AdaptiveCard } from './adaptive-card.js';
 import {
   cardDataSchema,
+  formValuesFromInput,
   formValuesFromSubmission,
   intakeCandidateFromValues,
   type IntakeSubmitData,
@@ -211,6 +212,26 @@ export class TeamsActivityHandler {
     this.count('message', 'intake_form');
   }
 
+  /** The form prefilled from an intake whose submitter was asked for changes. */
+  private async sendRevisionForm(context: TurnContext, intakeId: string): Promise<void> {
+    const actor = actorFromActivity(context.activity);
+    const record = await this.app.intakes.get(intakeId).catch((error: unknown) => {
+      if (isShishinError(error, 'not_found')) return undefined;
+      throw error;
+    });
+    if (record === undefined || (actorKey(record.submittedBy) !== actorKey(actor) && !this.app.intakes.isGovernanceMember(actor))) {
+      await context.sendActivity(`I could not find an intake ${escapeTeamsText(intakeId)} of yours.`);
+      return;
+    }
+    if (record.status !== 'changes_requested') {
+      await context.sendActivity(`${escapeTeamsText(record.id)} is ${statusLabels[record.status].toLowerCase()}, so it cannot be revised.`);
+      return;
+    }
+    const card = intakeFormCard({ submissionId: randomUUID(), values: formValuesFromInput(record.input), previousId: record.id });
+    await context.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
+    this.count('card', 'revision_form');
+  }
+
   private async sendStatus(context: TurnContext): Promise<void> {
     const actor = actorFromActivity(context.activity);
     const records = await this.app.intakes.list({ submittedBy: actor, limit: 5 });
@@ -255,6 +276,9 @@ export class TeamsActivityHandler {
         return;
       case 'intake.open':
         await this.sendIntakeForm(context);
+        return;
+      case 'intake.revise':
+        await this.sendRevisionForm(context, data.intakeId);
         return;
     }
   }

@@ -11,7 +11,7 @@ import { statusLabels } from '../../core/presentation/classification-presentatio
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
 import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-types.js';
 import type { Logger } from '../../logger.js';
-import { adaptiveCard, cardAttachment, textBlock } from './adaptive-card.js';
+import { adaptiveCard, cardAttachment, submitAction, textBlock } from './adaptive-card.js';
 import { reviewCard } from './review-card.js';
 import { parseConversationReference, withoutActivityId, type TeamsConversationStore, type UserTarget } from './teams-conversation-store.js';
 import { escapeTeamsText } from './teams-text.js';
@@ -218,8 +218,17 @@ export class TeamsReviewDelivery implements ReviewNotifier {
       if (record.decisionComment !== undefined && record.decisionComment !== '') {
         lines.push(`Comment: ${escapeTeamsText(record.decisionComment)}`);
       }
-      if (record.status === 'changes_requested') lines.push('Type **intake** to submit a revised version.');
-      const message = { type: 'message', textFormat: 'markdown', text: lines.join('\n\n') } as const;
+      const message: Partial<Activity> = { type: 'message', textFormat: 'markdown', text: lines.join('\n\n') };
+      if (record.status === 'changes_requested') {
+        message.attachments = [
+          cardAttachment(
+            adaptiveCard(
+              [textBlock('Update the use case and send it again; the reviewers see it as a new version.', { isSubtle: true })],
+              [submitAction('Revise and resubmit', { action: 'intake.revise', intakeId: record.id })],
+            ),
+          ),
+        ];
+      }
       if (target.personal) {
         await this.post(target.reference, message);
       } else {
