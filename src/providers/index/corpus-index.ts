@@ -1,5 +1,5 @@
 // The corpus index: a hybrid retriever over the governance corpus. Dense side: hnswlib (cosine) over
-// the configured embedder's vectors; lexical side: MiniSearch BM25 over stemmed English and
+// the configured embedder's vectors; lexical side: BM25 (bm25-index.ts) over stemmed English and
 // segmented Japanese tokens; both fused into one [0, 1] score (see fusion.ts). Persisted under
 // DATA_DIR/index/ as one generation of files plus a manifest written last (temp file + rename), so a
 // reader never sees a half-written index. Ingestion is incremental by file content hash.
@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import { chunkDocument, defaultChunking, sectionSeparator, sha256, type ChunkingSettings } from '../../core/ingest/chunk-document.js';
 import { collectFiles, type CorpusFile } from '../../core/ingest/collect-files.js';
@@ -19,9 +18,10 @@ import type { Embedder } from '../../ports/embedder.js';
 import type { Passage, PassageFilter, ScoredPassage } from '../../ports/passage.js';
 import type { PassageCatalog, Retriever, SearchOptions } from '../../ports/retriever.js';
 import { defaultFusion, fuseRankings, type FusionOptions, type RankedCandidate } from './fusion.js';
+import { Bm25Index } from './bm25-index.js';
 import { lexicalTokens } from './lexical-tokenizer.js';
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** Retrieval mode: both sides fused (default), or one side alone (for evaluation and debugging). */
 export type SearchMode = 'hybrid' | 'dense' | 'bm25';
@@ -94,7 +94,7 @@ export interface IngestReport {
 
 const artifactSchema = z.object({ name: z.string(), sha256: z.string() });
 const manifestSchema = z.object({
-  formatVersion: z.literal(FORMAT_VERSION),
+  formatVersion: z.number(),
   generation: z.string(),
   embedder: z.object({ id: z.string(), dimensions: z.number().int().nonnegative() }),
   chunking: z.object({ chunkSize: z.number(), chunkOverlap: z.number(), version: z.number() }),
@@ -107,25 +107,13 @@ const manifestSchema = z.object({
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
-interface LexicalState {
-  search: MiniSearch<IndexedPassage>;
-  documentFrequency: Map<string, number>;
-}
-
-interface IndexedPassage {
-  id: number;
-  title: string;
-  section: string;
-  text: string;
-}
-
 interface IndexState {
   manifest: Manifest | undefined;
   passages: Passage[];
   /** Row-major vectors, `passages.length × dimensions`; undefined until needed for a rebuild. */
   vectors: Float32Array | undefined;
   hnsw: hnswlib.HierarchicalNSW | undefined;
-  lexical: LexicalState;
+  lexical: Bm25Index;
   bySource: Map<string, number[]>;
 }
 
@@ -137,42 +125,17 @@ export interface TokenizerSettings {
 
 export const defaultTokenizer: TokenizerSettings = { cjkBigrams: true, version: 1 };
 
-function miniSearchOptions(tokenizer: TokenizerSettings) {
-  return {
-    idField: 'id',
-    fields: ['title', 'section', 'text'],
-    tokenize: (text: string) => lexicalTokens(text, { cjkBigrams: tokenizer.cjkBigrams }),
-    processTerm: (term: string) => term,
-    searchOptions: { boost: { section: 1.5, title: 0.5 }, combineWith: 'OR' as const },
-  };
-}
-
 /** Text embedded for a passage: the heading path gives short passages their topic. */
 export function embeddingText(passage: Pick<Passage, 'title' | 'section' | 'text'>): string {
   return `${passage.section.replace(/ › /g, ', ')}\n${passage.text}`;
 }
 
-function emptyLexical(tokenizer: TokenizerSettings = defaultTokenizer): LexicalState {
-  return { search: new MiniSearch<IndexedPassage>(miniSearchOptions(tokenizer)), documentFrequency: new Map() };
+function emptyLexical(): Bm25Index {
+  return Bm25Index.build([], () => []);
 }
 
-function buildLexical(passages: Passage[], tokenizer: TokenizerSettings): { state: LexicalState; json: string } {
-  const search = new MiniSearch<IndexedPassage>(miniSearchOptions(tokenizer));
-  const documentFrequency = new Map<string, number>();
-  const documents: IndexedPassage[] = passages.map((passage, id) => ({ id, title: passage.title, section: passage.section, text: passage.text }));
-  search.addAll(documents);
-  for (const document of documents) {
-    for (const term of new Set(lexicalTokens(`${document.title}\n${document.section}\n${document.text}`, { cjkBigrams: tokenizer.cjkBigrams }))) {
-      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-    }
-  }
-  const json = JSON.stringify({ miniSearch: search.toJSON(), documentFrequency: [...documentFrequency] });
-  return { state: { search, documentFrequency }, json };
-}
-
-function parseLexical(json: string, tokenizer: TokenizerSettings): LexicalState {
-  const parsed = JSON.parse(json) as { miniSearch: Parameters<typeof MiniSearch.loadJS>[0]; documentFrequency: Array<[string, number]> };
-  return { search: MiniSearch.loadJS<IndexedPassage>(parsed.miniSearch, miniSearchOptions(tokenizer)), documentFrequency: new Map(parsed.documentFrequency) };
+function buildLexical(passages: Passage[], tokenizer: TokenizerSettings): Bm25Index {
+  return Bm25Index.build(passages, (text) => lexicalTokens(text, { cjkBigrams: tokenizer.cjkBigrams }));
 }
 
 function buildHnsw(vectors: Float32Array, count: number, dimensions: number, settings: HnswSettings): hnswlib.HierarchicalNSW | undefined {
@@ -234,7 +197,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     this.fusion = { ...defaultFusion, ...options.fusion };
     this.denseFloor = options.denseFloor ?? defaultDenseFloor;
     this.relevanceThreshold = options.relevanceThreshold ?? defaultRelevanceThreshold;
-    this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(this.tokenizer), bySource: new Map() };
+    this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
   }
 
   /**
@@ -336,24 +299,11 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   private lexicalCandidates(query: string, count: number, allowed?: (row: number) => boolean): RankedCandidate[] {
     const queryTerms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))];
     if (queryTerms.length === 0) return [];
-    const { search, documentFrequency } = this.state.lexical;
-    const total = this.state.passages.length;
-    const idf = (term: string) => {
-      const frequency = documentFrequency.get(term) ?? 0;
-      return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
-    };
-    const queryWeight = queryTerms.reduce((sum, term) => sum + idf(term), 0);
-    const hits = search.search(queryTerms.join(' '), allowed ? { filter: (result) => allowed(result.id as number) } : {});
-    const top = hits.slice(0, count);
-    const best = top[0]?.score ?? 0;
-    return top
-      .map((hit) => {
-        const matched = new Set(hit.queryTerms);
-        const coverage = [...matched].reduce((sum, term) => sum + idf(term), 0) / queryWeight;
-        const relative = best > 0 ? hit.score / best : 0;
-        return { id: hit.id as number, score: Math.min(1, coverage * (0.5 + 0.5 * relative)) };
-      })
-      .sort((left, right) => right.score - left.score);
+    const hits = this.state.lexical.search(queryTerms, count, allowed);
+    const best = hits[0]?.score ?? 0;
+    return hits
+      .map((hit) => ({ id: hit.id, score: Math.min(1, hit.coverage * (0.5 + 0.5 * (best > 0 ? hit.score / best : 0))) }))
+      .sort((left, right) => right.score - left.score || left.id - right.id);
   }
 
   /**
@@ -369,7 +319,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const started = performance.now();
     // Another process may have written a newer generation while we waited for the lock.
     if (!rebuild) await this.refreshFromDisk();
-    if (rebuild) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(this.tokenizer), bySource: new Map() };
+    if (rebuild) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
     const report: IngestReport = { added: [], updated: [], unchanged: [], removed: [], failed: [], passages: 0, ms: 0 };
     const { files, missing } = await collectFiles(this.corpusDir, paths);
     const previous = this.state.manifest?.files ?? {};
@@ -490,8 +440,8 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     });
     const hnsw = buildHnsw(vectors, passages.length, dimensions, this.hnswSettings);
     const lexical = buildLexical(passages, this.tokenizer);
-    const manifest = await this.persist(passages, vectors, hnsw, lexical.json, files, dimensions);
-    this.state = { manifest, passages, vectors, hnsw, lexical: lexical.state, bySource: groupBySource(passages) };
+    const manifest = await this.persist(passages, vectors, hnsw, lexical, files, dimensions);
+    this.state = { manifest, passages, vectors, hnsw, lexical, bySource: groupBySource(passages) };
   }
 
   private async storedVectors(): Promise<Float32Array | undefined> {
@@ -510,7 +460,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     passages: Passage[],
     vectors: Float32Array,
     hnsw: hnswlib.HierarchicalNSW | undefined,
-    lexicalJson: string,
+    lexical: Bm25Index,
     files: Manifest['files'],
     dimensions: number,
   ): Promise<Manifest> {
@@ -528,7 +478,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       await hnsw.writeIndex(path.join(this.directory, name));
       hnswArtifact = { name, sha256: sha256(await readFile(path.join(this.directory, name))) };
     }
-    const lexicalArtifact = await write(`lexical-${generation}.json`, lexicalJson);
+    const lexicalArtifact = await write(`lexical-${generation}.bin`, lexical.serialize());
     const manifest: Manifest = {
       formatVersion: FORMAT_VERSION,
       generation,
@@ -575,6 +525,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const recorded = Object.values(manifest.files).map((record) => record.path);
     const paths = recorded.length > 0 ? recorded.filter((file) => existsSync(file)) : undefined;
     const stale = (reason: string) => ({ loaded: false as const, stale: true, reason, paths });
+    if (manifest.formatVersion !== FORMAT_VERSION) return stale(`index format ${manifest.formatVersion}, expected ${FORMAT_VERSION}`);
     if (manifest.embedder.id !== this.embedder.id) return stale(`built with embedder ${manifest.embedder.id}, now ${this.embedder.id}`);
     if (this.embedder.dimensions > 0 && manifest.embedder.dimensions !== this.embedder.dimensions && manifest.passageCount > 0) {
       return stale(`built with ${manifest.embedder.dimensions} dimensions, embedder gives ${this.embedder.dimensions}`);
@@ -592,7 +543,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       };
       const passages = JSON.parse((await read(manifest.artifacts.passages)).toString('utf8')) as Passage[];
       if (!Array.isArray(passages) || passages.length !== manifest.passageCount) throw new Error('passage count does not match the manifest');
-      const lexical = parseLexical((await read(manifest.artifacts.lexical)).toString('utf8'), this.tokenizer);
+      const lexical = Bm25Index.deserialize(await read(manifest.artifacts.lexical));
       let hnsw: hnswlib.HierarchicalNSW | undefined;
       if (manifest.artifacts.hnsw) {
         await read(manifest.artifacts.hnsw);
@@ -616,7 +567,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const { manifest } = await this.readManifest();
     if (!manifest || manifest.generation === this.state.manifest?.generation) return;
     const outcome = await this.loadFromDisk();
-    if (!outcome.loaded) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(this.tokenizer), bySource: new Map() };
+    if (!outcome.loaded) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
   }
 
   /** One writer at a time per index folder: an in-process queue plus a lock file across processes. */

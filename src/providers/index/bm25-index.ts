@@ -1,0 +1,194 @@
+// A compact BM25 inverted index over typed arrays: postings are (document, weighted term frequency)
+// pairs per term, scored into a dense score array and cut to the top candidates with a small heap.
+// It replaces a general-purpose search library here because scoring must stay within a few
+// milliseconds at 100k passages, where common terms match most documents (see docs/retrieval.md).
+// Fields: section headings count 1.5×, the document title 0.5×, the body 1×.
+
+const FORMAT_VERSION = 1;
+const K1 = 1.2;
+const B = 0.75;
+
+export interface Bm25Document {
+  title: string;
+  section: string;
+  text: string;
+}
+
+export interface Bm25Hit {
+  id: number;
+  /** Raw BM25 score (unbounded). */
+  score: number;
+  /** idf-weighted share of the query's terms that this document contains, in [0, 1]. */
+  coverage: number;
+}
+
+export class Bm25Index {
+  private readonly termIds: Map<string, number>;
+
+  private constructor(
+    private readonly terms: string[],
+    /** Per term, the start of its postings in `postingDocuments`; length terms + 1. */
+    private readonly offsets: Uint32Array,
+    private readonly postingDocuments: Uint32Array,
+    /** Precomputed BM25 term-frequency part per posting (without idf). */
+    private readonly postingWeights: Float32Array,
+    private readonly documentCount: number,
+  ) {
+    this.termIds = new Map(terms.map((term, position) => [term, position]));
+  }
+
+  static build(documents: Bm25Document[], tokenize: (text: string) => string[]): Bm25Index {
+    const postings = new Map<string, { documents: number[]; frequencies: number[] }>();
+    const lengths = new Float32Array(documents.length);
+    documents.forEach((document, id) => {
+      const frequencies = new Map<string, number>();
+      const add = (text: string, weight: number) => {
+        const tokens = tokenize(text);
+        for (const token of tokens) frequencies.set(token, (frequencies.get(token) ?? 0) + weight);
+        return tokens.length;
+      };
+      const bodyLength = add(document.text, 1);
+      const sectionLength = add(document.section, 1.5);
+      add(document.title, 0.5); // the title is shared by every passage of a document: no length penalty
+      lengths[id] = bodyLength + sectionLength;
+      for (const [term, frequency] of frequencies) {
+        let list = postings.get(term);
+        if (!list) {
+          list = { documents: [], frequencies: [] };
+          postings.set(term, list);
+        }
+        list.documents.push(id);
+        list.frequencies.push(frequency);
+      }
+    });
+    let totalLength = 0;
+    for (const length of lengths) totalLength += length;
+    const averageLength = documents.length === 0 ? 1 : Math.max(1, totalLength / documents.length);
+    const terms = [...postings.keys()].sort();
+    const offsets = new Uint32Array(terms.length + 1);
+    let total = 0;
+    terms.forEach((term, position) => {
+      offsets[position] = total;
+      total += (postings.get(term) as { documents: number[] }).documents.length;
+    });
+    offsets[terms.length] = total;
+    const postingDocuments = new Uint32Array(total);
+    const postingWeights = new Float32Array(total);
+    terms.forEach((term, position) => {
+      const list = postings.get(term) as { documents: number[]; frequencies: number[] };
+      let cursor = offsets[position] as number;
+      list.documents.forEach((id, entry) => {
+        const frequency = list.frequencies[entry] as number;
+        const norm = K1 * (1 - B + (B * (lengths[id] as number)) / averageLength);
+        postingDocuments[cursor] = id;
+        postingWeights[cursor] = (frequency * (K1 + 1)) / (frequency + norm);
+        cursor += 1;
+      });
+    });
+    return new Bm25Index(terms, offsets, postingDocuments, postingWeights, documents.length);
+  }
+
+  /** Number of documents containing `term`. */
+  documentFrequency(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : (this.offsets[id + 1] as number) - (this.offsets[id] as number);
+  }
+
+  idf(term: string): number {
+    const frequency = this.documentFrequency(term);
+    return Math.log(1 + (this.documentCount - frequency + 0.5) / (frequency + 0.5));
+  }
+
+  /** Best `count` documents for the (already tokenized) query, best first. */
+  search(queryTerms: string[], count: number, allowed?: (id: number) => boolean): Bm25Hit[] {
+    const unique = [...new Set(queryTerms)];
+    if (unique.length === 0 || this.documentCount === 0) return [];
+    const scores = new Float32Array(this.documentCount);
+    const coverage = new Float32Array(this.documentCount);
+    const touched: number[] = [];
+    let queryWeight = 0;
+    for (const term of unique) {
+      const idf = this.idf(term);
+      queryWeight += idf;
+      const id = this.termIds.get(term);
+      if (id === undefined) continue;
+      const end = this.offsets[id + 1] as number;
+      for (let cursor = this.offsets[id] as number; cursor < end; cursor += 1) {
+        const document = this.postingDocuments[cursor] as number;
+        if (coverage[document] === 0) touched.push(document);
+        scores[document] = (scores[document] as number) + idf * (this.postingWeights[cursor] as number);
+        coverage[document] = (coverage[document] as number) + idf;
+      }
+    }
+    // Top `count` by score with a min-heap of document ids.
+    const heap: number[] = [];
+    const better = (left: number, right: number) =>
+      (scores[left] as number) > (scores[right] as number) || ((scores[left] as number) === (scores[right] as number) && left < right);
+    const siftDown = (start: number) => {
+      let position = start;
+      for (;;) {
+        const left = position * 2 + 1;
+        const right = left + 1;
+        let smallest = position;
+        if (left < heap.length && better(heap[smallest] as number, heap[left] as number)) smallest = left;
+        if (right < heap.length && better(heap[smallest] as number, heap[right] as number)) smallest = right;
+        if (smallest === position) return;
+        [heap[position], heap[smallest]] = [heap[smallest] as number, heap[position] as number];
+        position = smallest;
+      }
+    };
+    const siftUp = (start: number) => {
+      let position = start;
+      while (position > 0) {
+        const parent = (position - 1) >> 1;
+        if (!better(heap[parent] as number, heap[position] as number)) return;
+        [heap[position], heap[parent]] = [heap[parent] as number, heap[position] as number];
+        position = parent;
+      }
+    };
+    for (const document of touched) {
+      if (allowed && !allowed(document)) continue;
+      if (heap.length < count) {
+        heap.push(document);
+        siftUp(heap.length - 1);
+      } else if (better(document, heap[0] as number)) {
+        heap[0] = document;
+        siftDown(0);
+      }
+    }
+    return heap
+      .sort((left, right) => (better(left, right) ? -1 : better(right, left) ? 1 : 0))
+      .map((id) => ({ id, score: scores[id] as number, coverage: Math.min(1, (coverage[id] as number) / queryWeight) }));
+  }
+
+  serialize(): Buffer {
+    const header = Buffer.from(JSON.stringify({ version: FORMAT_VERSION, documentCount: this.documentCount, terms: this.terms }), 'utf8');
+    const prefix = Buffer.alloc(8);
+    prefix.writeUInt32LE(header.length, 0);
+    prefix.writeUInt32LE(this.postingDocuments.length, 4);
+    const padding = Buffer.alloc((4 - ((8 + header.length) % 4)) % 4);
+    const bytes = (array: Uint32Array | Float32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+    return Buffer.concat([prefix, header, padding, bytes(this.offsets), bytes(this.postingDocuments), bytes(this.postingWeights)]);
+  }
+
+  static deserialize(data: Buffer): Bm25Index {
+    const headerLength = data.readUInt32LE(0);
+    const postings = data.readUInt32LE(4);
+    const header = JSON.parse(data.toString('utf8', 8, 8 + headerLength)) as { version: number; documentCount: number; terms: string[] };
+    if (header.version !== FORMAT_VERSION) throw new Error(`lexical index format ${header.version} is not supported`);
+    let cursor = 8 + headerLength + ((4 - ((8 + headerLength) % 4)) % 4);
+    const take = <T extends Uint32Array | Float32Array>(Type: new (length: number) => T, length: number): T => {
+      const array = new Type(length);
+      const byteLength = length * 4;
+      if (cursor + byteLength > data.length) throw new Error('lexical index is truncated');
+      new Uint8Array(array.buffer).set(data.subarray(cursor, cursor + byteLength));
+      cursor += byteLength;
+      return array;
+    };
+    const offsets = take(Uint32Array, header.terms.length + 1);
+    const documents = take(Uint32Array, postings);
+    const weights = take(Float32Array, postings);
+    if (cursor !== data.length) throw new Error('lexical index has trailing bytes');
+    return new Bm25Index(header.terms, offsets, documents, weights, header.documentCount);
+  }
+}
