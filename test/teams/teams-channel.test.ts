@@ -1,7 +1,7 @@
 // The Teams door over the Bot Framework protocol: activities POSTed to /api/messages on loopback, the
 // bot's replies, card updates and proactive posts recorded by a fake connector acting as serviceUrl.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeBotConnector, type RecordedActivity } from '../helpers/fake-bot-connector.js';
+import { FakeBotConnector, type ConversationOptions, type RecordedActivity } from '../helpers/fake-bot-connector.js';
 import {
   createTestContext,
   defaultAnswer,
@@ -95,21 +95,21 @@ describe('Teams door', () => {
     await connector.close();
   });
 
-  async function say(user: typeof submitter, conversation: { id: string; conversationType: 'personal' | 'channel' }, text: string, fields: Record<string, unknown> = {}) {
+  async function say(user: typeof submitter, conversation: ConversationOptions, text: string, fields: Record<string, unknown> = {}) {
     const activity = connector.activity(user, conversation, { text, ...fields });
     const response = await bot.post(activity);
     expect(response.status).toBe(200);
     return activity;
   }
 
-  async function submitCard(user: typeof submitter, conversation: { id: string; conversationType: 'personal' | 'channel' }, replyToId: string, value: Record<string, unknown>) {
+  async function submitCard(user: typeof submitter, conversation: ConversationOptions, replyToId: string, value: Record<string, unknown>) {
     const activity = connector.activity(user, conversation, { replyToId, value });
     const response = await bot.post(activity);
     expect(response.status).toBe(200);
     return activity;
   }
 
-  async function openIntakeForm(conversation: { id: string; conversationType: 'personal' | 'channel' } = personal, user = submitter) {
+  async function openIntakeForm(conversation: ConversationOptions = personal, user = submitter) {
     await say(user, conversation, 'intake');
     const form = await connector.nextMessage(conversation.id);
     const card = cardOf(form);
@@ -406,6 +406,18 @@ describe('Teams door', () => {
       expect((await connector.nextMessage(personal.id)).activity.text).toContain('CV screening assistant: Waiting for governance review (High risk)');
       await say(reviewer, reviewerChat, 'status');
       expect((await connector.nextMessage(reviewerChat.id)).activity.text).toContain('1 intake waiting for governance review.');
+    });
+  });
+
+  describe('restricted to one tenant', () => {
+    beforeEach(() => start({ MicrosoftAppTenantId: 'tenant-1' }));
+
+    it('serves its own tenant and ignores others', async () => {
+      await say(submitter, { id: 'a:other-tenant', conversationType: 'personal', tenantId: 'tenant-2' }, 'Is CV screening high-risk?');
+      await say(submitter, personal, 'And in my tenant?');
+      const reply = await connector.nextMessage();
+      expect(reply.conversationId).toBe(personal.id);
+      expect(context.questions).toEqual(['And in my tenant?']);
     });
   });
 

@@ -65,6 +65,12 @@ export function messageText(activity: Activity): string {
     .trim();
 }
 
+/** The Entra tenant an activity came from (Teams puts it in channelData and on the conversation). */
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  return typeof fromChannelData === 'string' ? fromChannelData : activity.conversation?.tenantId;
+}
+
 export interface TeamsActivityHandlerDependencies {
   app: AppContext;
   conversations: TeamsConversationStore;
@@ -90,6 +96,12 @@ export class TeamsActivityHandler {
     const { activity } = context;
     const type = activity.type ?? 'unknown';
     try {
+      if (!this.fromOwnTenant(activity)) {
+        this.count(type, 'other_tenant');
+        this.logger.warn({ activityId: activity.id, type }, 'Teams activity from another tenant ignored');
+        if (type === 'invoke') await this.invokeResponse(context, 403);
+        return;
+      }
       await this.rememberService(activity);
       if (!(await this.claim(activity))) {
         this.count(type, 'duplicate');
@@ -129,6 +141,13 @@ export class TeamsActivityHandler {
     }
   }
 
+  /** With MicrosoftAppTenantId set, only that tenant's Teams users are served. */
+  private fromOwnTenant(activity: Activity): boolean {
+    const ownTenant = this.app.config.teams.tenantId;
+    if (ownTenant === undefined || activity.channelId !== 'msteams') return true;
+    return tenantOf(activity) === ownTenant;
+  }
+
   private count(type: string, outcome: string): void {
     this.app.metrics.chatEvents.inc({ channel: 'teams', type, outcome });
   }
@@ -141,7 +160,7 @@ export class TeamsActivityHandler {
 
   private async rememberService(activity: Activity): Promise<void> {
     if (activity.channelId !== 'msteams' || activity.serviceUrl === undefined) return;
-    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenantId = tenantOf(activity);
     await this.conversations.rememberService({
       serviceUrl: activity.serviceUrl,
       ...(tenantId !== undefined ? { tenantId } : {}),
@@ -338,7 +357,7 @@ export class TeamsActivityHandler {
     if (aadObjectId === undefined || activity.serviceUrl === undefined) return;
     const reference = withoutActivityId(TurnContext.getConversationReference(activity));
     const personal = activity.conversation?.conversationType === 'personal';
-    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenantId = tenantOf(activity);
     await this.conversations.setUserTarget(aadObjectId, {
       reference: { ...reference, serviceUrl: activity.serviceUrl, channelId: activity.channelId, conversation: activity.conversation },
       userId: activity.from.id,
