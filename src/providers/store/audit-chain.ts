@@ -94,3 +94,16 @@ export class AuditChainVerifier {
     return { ok: false, entries: this.count, firstBrokenSequence: this.broken.sequence, reason: this.broken.reason };
   }
 }
+
+/** Walks the whole trail page by page (`readPage` returns entries after a sequence, ascending). */
+export async function verifyAuditChain(readPage: (afterSequence: number, limit: number) => Promise<AuditEntry[]>, pageSize = 1000): Promise<AuditVerification> {
+  const verifier = new AuditChainVerifier();
+  let after = 0;
+  for (;;) {
+    const page = await readPage(after, pageSize);
+    for (const entry of page) verifier.add(entry);
+    const last = page.at(-1);
+    if (last === undefined || page.length < pageSize) return verifier.result();
+    after = last.sequence;
+  }
+}

@@ -2,6 +2,7 @@
 // DATA_DIR/shishin.db. Runs the migrations before handing the store out.
 import path from 'node:path';
 import type { Config } from '../../config.js';
+import { isShishinError, ShishinError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../../ports/clock.js';
 import type { IntakeStore } from '../../ports/intake-store.js';
@@ -47,6 +48,15 @@ export async function createStore(
       await store.migrate();
     } catch (error) {
       await store.close().catch(() => undefined);
+      // At start-up the operator, not a user, reads this: name the database and the setting to check.
+      if (isShishinError(error, 'unavailable')) {
+        const reason = error.cause instanceof Error ? error.cause.message : 'no connection';
+        throw new ShishinError(
+          'unavailable',
+          `Cannot reach the database ${store.description} (${reason}); check DATABASE_URL and that the server is running.`,
+          { cause: error },
+        );
+      }
       throw error;
     }
   }

@@ -106,6 +106,3 @@ export const defaultEventTtlSeconds = 24 * 60 * 60;
 
 /** How often (at most) a store sweeps expired event ids. */
 export const eventPruneIntervalMilliseconds = 60_000;
-
-/** Page size when walking the audit trail for verification. */
-export const auditVerifyPageSize = 1000;

@@ -20,9 +20,8 @@ import type {
   IntakeStore,
   NewIntake,
 } from '../../ports/intake-store.js';
-import { AuditChainVerifier, chainAuditEntry } from './audit-chain.js';
+import { chainAuditEntry, verifyAuditChain } from './audit-chain.js';
 import {
-  auditVerifyPageSize,
   defaultEventTtlSeconds,
   eventPruneIntervalMilliseconds,
   groupReviewMessages,
@@ -365,16 +364,7 @@ export class PostgresIntakeStore implements IntakeStore {
   }
 
   async verifyAudit(): Promise<AuditVerification> {
-    const verifier = new AuditChainVerifier();
-    let after = 0;
-    for (;;) {
-      const page = await this.listAudit({ afterSequence: after, limit: auditVerifyPageSize });
-      for (const entry of page) verifier.add(entry);
-      const last = page.at(-1);
-      if (last === undefined || page.length < auditVerifyPageSize) break;
-      after = last.sequence;
-    }
-    return verifier.result();
+    return verifyAuditChain((afterSequence, limit) => this.listAudit({ afterSequence, limit }));
   }
 
   async claimEvent(channel: string, eventId: string, ttlSeconds = defaultEventTtlSeconds): Promise<boolean> {

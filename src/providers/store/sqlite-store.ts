@@ -22,9 +22,8 @@ import type {
   NewIntake,
 } from '../../ports/intake-store.js';
 import type { ReviewMessageRef } from '../../core/review/review-types.js';
-import { AuditChainVerifier, canonicalJson, chainAuditEntry } from './audit-chain.js';
+import { canonicalJson, chainAuditEntry, verifyAuditChain } from './audit-chain.js';
 import {
-  auditVerifyPageSize,
   defaultEventTtlSeconds,
   eventPruneIntervalMilliseconds,
   groupReviewMessages,
@@ -261,16 +260,7 @@ export class SqliteIntakeStore implements IntakeStore {
   }
 
   async verifyAudit(): Promise<AuditVerification> {
-    const verifier = new AuditChainVerifier();
-    let after = 0;
-    for (;;) {
-      const page = await this.listAudit({ afterSequence: after, limit: auditVerifyPageSize });
-      for (const entry of page) verifier.add(entry);
-      const last = page.at(-1);
-      if (last === undefined || page.length < auditVerifyPageSize) break;
-      after = last.sequence;
-    }
-    return verifier.result();
+    return verifyAuditChain((afterSequence, limit) => this.listAudit({ afterSequence, limit }));
   }
 
   async claimEvent(channel: string, eventId: string, ttlSeconds = defaultEventTtlSeconds): Promise<boolean> {
