@@ -24,7 +24,7 @@ export interface Authenticator {
   identify(request: Request): RequestIdentity;
 }
 
-const userNamePattern = /^[\p{L}\p{N}._@+\-]{1,128}$/u;
+const userNamePattern = /^[\p{L}\p{N}._@+-]{1,128}$/u;
 
 /** Parses `web:alice` (or a bare `alice`) into a web actor; undefined when unusable. */
 export function parseWebIdentity(value: string): Actor | undefined {

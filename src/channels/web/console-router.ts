@@ -27,7 +27,7 @@ import {
   type DecisionFormOptions,
   type QueueItem,
 } from './pages/intake-pages.js';
-import { renderPage, type PageContext } from './pages/layout.js';
+import { notSignedIn, renderPage, type PageContext } from './pages/layout.js';
 import { abortOnDisconnect, authenticate } from './api-router.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { locals } from './request-context.js';
@@ -39,7 +39,7 @@ const idempotencyKeyPattern = /^[A-Za-z0-9-]{8,80}$/;
 export function pageContext(app: AppContext, request: Request, response: Response, authenticator: Authenticator): PageContext {
   const identity = locals(response).identity;
   return {
-    user: identity === undefined ? 'not signed in' : actorKey(identity.actor),
+    user: identity === undefined ? notSignedIn : actorKey(identity.actor),
     governanceMember: identity === undefined ? false : app.intakes.isGovernanceMember(identity.actor),
     developmentMode: authenticator.developmentMode,
     csrfToken: locals(response).csrfToken ?? '',

@@ -1,4 +1,5 @@
 // Progressive enhancement for the Shishin console; every page works without it.
+/* global document, window, fetch, FormData, URLSearchParams */
 (function () {
   'use strict';
   // Feedback buttons: send in the background and say thanks in place.

@@ -2,6 +2,9 @@
 // document skeleton (language, viewport, stylesheet, enhancement script).
 import { html, type SafeHtml } from '../html.js';
 
+/** The `user` of a page context when the request carries no identity (e.g. the sign-in error page). */
+export const notSignedIn = 'not signed in';
+
 export interface PageContext {
   /** The acting user, e.g. `web:alice`. */
   user: string;
@@ -38,6 +41,7 @@ function navigation(context: PageContext): SafeHtml {
 
 function identityBar(context: PageContext): SafeHtml {
   if (!context.developmentMode) {
+    if (context.user === notSignedIn) return html`<p class="identity">Not signed in</p>`;
     return html`<p class="identity">Signed in as <strong>${context.user}</strong>${context.governanceMember ? ' (governance member)' : ''}</p>`;
   }
   return html`<div class="identity development" role="note">
