@@ -25,6 +25,7 @@ export interface AuditEntry extends AuditEntryInput {
 
 export interface AuditVerification {
   ok: boolean;
+  /** How many entries the trail holds (all of them are read, even past a broken one). */
   entries: number;
   /** The first entry whose hash or link does not match, when not ok. */
   firstBrokenSequence?: number;

@@ -81,7 +81,7 @@ function describeService(backend: StoreBackend): void {
     let logLines: string[];
     let keyCounter = 0;
 
-    const build = (extra: { generateId?: () => string } = {}) => {
+    const build = (extra: { generateId?: () => string; notifierTimeoutMs?: number } = {}) => {
       const logger = createLogger({
         level: 'info',
         destination: new Writable({
@@ -206,6 +206,24 @@ function describeService(backend: StoreBackend): void {
         expect(decided.status).toBe('approved');
         expect(after.decided).toHaveLength(1);
         expect(logLines.filter((line) => line.includes('review notifier failed'))).toHaveLength(2);
+      });
+
+      it('does not wait beyond the timeout for a notifier that hangs', async () => {
+        service = build({ notifierTimeoutMs: 50 });
+        let release: () => void = () => undefined;
+        const hanging: ReviewNotifier = {
+          name: 'hanging',
+          intakeSubmitted: () => new Promise<void>((resolve) => (release = resolve)),
+          intakeDecided: async () => undefined,
+        };
+        const quick = new RecordingNotifier('quick');
+        service.addNotifier(hanging);
+        service.addNotifier(quick);
+        const { created } = await submit();
+        expect(created).toBe(true);
+        expect(quick.submitted).toHaveLength(1);
+        expect(logLines.some((line) => line.includes('review notifier is slow'))).toBe(true);
+        release();
       });
 
       it('stores nothing when the classifier fails', async () => {

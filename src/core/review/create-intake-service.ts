@@ -31,6 +31,11 @@ export interface IntakeServiceOptions {
   metrics?: Metrics;
   /** Id generator; tests pass one that collides on purpose. */
   generateId?: () => string;
+  /**
+   * How long a submission or decision waits for each notifier (default 10 000 ms). A slower one
+   * carries on in the background; the caller gets its answer without waiting for a chat platform.
+   */
+  notifierTimeoutMs?: number;
 }
 
 const maximumIdAttempts = 8;
@@ -59,13 +64,21 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
   const isGovernanceMember = (actor: Actor) => members.has(actorKey(actor));
 
   async function notify(event: 'intakeSubmitted' | 'intakeDecided', record: IntakeRecord): Promise<void> {
+    const timeoutMs = options.notifierTimeoutMs ?? 10_000;
     await Promise.all(
       notifiers.map(async (notifier) => {
-        try {
-          await notifier[event](record);
-        } catch (error) {
-          logger.error({ err: error, notifier: notifier.name, intakeId: record.id, event }, 'review notifier failed');
-        }
+        let timer: NodeJS.Timeout | undefined;
+        const call = Promise.resolve()
+          .then(() => notifier[event](record))
+          .catch((error: unknown) => logger.error({ err: error, notifier: notifier.name, intakeId: record.id, event }, 'review notifier failed'));
+        const slow = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            logger.warn({ notifier: notifier.name, intakeId: record.id, event, timeoutMs }, 'review notifier is slow; continuing without it');
+            resolve();
+          }, timeoutMs);
+        });
+        await Promise.race([call, slow]);
+        clearTimeout(timer);
       }),
     );
   }
