@@ -66,14 +66,31 @@ console.log('| configuration | recall@1 | recall@5 | MRR@10 | recall@5 en | reca
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
 
-console.log('\nThreshold on the top fused score (default configuration):\n');
-const defaults = await evaluateRetrieval((question) => index.search(question, { k: 10 }), gold);
-console.log('| answerable kept ≥ | threshold | accuracy | answerable kept | unanswerable rejected |');
-console.log('| --- | --- | --- | --- | --- |');
-for (const minimum of [0.9, 0.95, 0.98]) {
-  const choice = calibrateThreshold(defaults.outcomes, minimum);
-  console.log(`| ${minimum} | ${choice.threshold} | ${format(choice.accuracy)} | ${format(choice.answerableKept)} | ${format(choice.unanswerableRejected)} |`);
+console.log('\nThreshold on the top score (default fusion), by query-coverage setting:\n');
+console.log('| query-coverage evidence | answerable kept ≥ | threshold | accuracy | answerable kept | unanswerable rejected |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+const evidenceVariants: Array<[string, CorpusIndex]> = [
+  ['off (name weight 0, scale 1)', await openIndex({ nameWeight: 0 })],
+  ['names weigh 1×', await openIndex({ nameWeight: 1 })],
+  ['names weigh 3× (default)', index],
+];
+for (const [name, variant] of evidenceVariants) {
+  const figures = await evaluateRetrieval(
+    name.startsWith('off')
+      ? async (question) => {
+          const { results, evidence } = await variant.searchWithEvidence(question, { k: 10 });
+          const scale = evidence.queryCoverage > 0 ? evidence.queryCoverage ** 2 : 1;
+          return results.map((result) => ({ ...result, score: result.score / scale }));
+        }
+      : (question) => variant.search(question, { k: 10 }),
+    gold,
+  );
+  for (const minimum of [0.9, 0.95]) {
+    const choice = calibrateThreshold(figures.outcomes, minimum);
+    console.log(`| ${name} | ${minimum} | ${choice.threshold} | ${format(choice.accuracy)} | ${format(choice.answerableKept)} | ${format(choice.unanswerableRejected)} |`);
+  }
 }
+const defaults = await evaluateRetrieval((question) => index.search(question, { k: 10 }), gold);
 const sorted = (answerable: boolean) =>
   defaults.outcomes
     .filter((outcome) => outcome.answerable === answerable)

@@ -106,6 +106,11 @@ describe('CorpusIndex', () => {
     expect(offTopic.evidence.covered).toBe(false);
     expect(offTopic.evidence.topLexical).toBe(0);
     expect(onTopic.evidence.topScore).toBeGreaterThan(offTopic.evidence.topScore);
+    const otherCountry = await index.searchWithEvidence('Do deployers in Singapore have to disclose deepfakes?');
+    expect(otherCountry.evidence.unknownTerms).toEqual(['singapor']);
+    expect(otherCountry.evidence.queryCoverage).toBeLessThan(onTopic.evidence.queryCoverage);
+    expect(otherCountry.evidence.topScore).toBeLessThan(onTopic.evidence.topScore);
+    expect(otherCountry.results[0]?.passage.section).toBe('Article 50 — Transparency › Deepfakes');
   });
 
   it('finds a paraphrase through the dense side alone (semantic, not lexical)', async () => {

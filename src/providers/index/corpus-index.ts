@@ -19,7 +19,7 @@ import type { Passage, PassageFilter, ScoredPassage } from '../../ports/passage.
 import type { PassageCatalog, Retriever, SearchOptions } from '../../ports/retriever.js';
 import { defaultFusion, fuseRankings, type FusionOptions, type RankedCandidate } from './fusion.js';
 import { Bm25Index } from './bm25-index.js';
-import { lexicalTokens } from './lexical-tokenizer.js';
+import { lexicalTokens, nameTokens } from './lexical-tokenizer.js';
 
 const FORMAT_VERSION = 2;
 
@@ -40,6 +40,14 @@ export interface RetrievalEvidence {
   topDense: number;
   /** Best lexical score: idf-weighted share of the query's terms found in one passage, [0, 1]. */
   topLexical: number;
+  /**
+   * Share of the query's idf-weighted terms that occur anywhere in the corpus (names weigh
+   * `nameWeight`×). Every fused score is multiplied by this share squared, so a question about a
+   * name or topic the corpus never mentions scores low even when its other words match well.
+   */
+  queryCoverage: number;
+  /** Query terms (lexical tokens) found nowhere in the corpus. */
+  unknownTerms: string[];
   /** Whether `topScore` reaches `relevanceThreshold`. */
   covered: boolean;
 }
@@ -61,7 +69,7 @@ export const defaultHnsw: HnswSettings = { m: 16, efConstruction: 200, ef: 100 }
 export const defaultDenseFloor = 0.3;
 
 /** Fused score at or above which the corpus is taken to cover a question (calibrated; see docs/retrieval.md). */
-export const defaultRelevanceThreshold = 0.35;
+export const defaultRelevanceThreshold = 0.07;
 
 export interface CorpusIndexOptions {
   /** Service data folder; the index lives in `<dataDir>/index/`. */
@@ -77,6 +85,8 @@ export interface CorpusIndexOptions {
   fusion?: Partial<FusionOptions>;
   hnsw?: Partial<HnswSettings>;
   denseFloor?: number;
+  /** Weight of names (capitalised words, acronyms) in the query-coverage evidence (default 3). */
+  nameWeight?: number;
   relevanceThreshold?: number;
 }
 
@@ -184,6 +194,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   private readonly tokenizer: TokenizerSettings;
   private readonly hnswSettings: HnswSettings;
   private readonly denseFloor: number;
+  private readonly nameWeight: number;
   private state: IndexState;
 
   private constructor(options: CorpusIndexOptions) {
@@ -196,6 +207,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     this.hnswSettings = { ...defaultHnsw, ...options.hnsw };
     this.fusion = { ...defaultFusion, ...options.fusion };
     this.denseFloor = options.denseFloor ?? defaultDenseFloor;
+    this.nameWeight = options.nameWeight ?? 3;
     this.relevanceThreshold = options.relevanceThreshold ?? defaultRelevanceThreshold;
     this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
   }
@@ -254,7 +266,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const k = Math.max(1, options.k ?? 8);
     const mode = options.mode ?? 'hybrid';
     const { passages } = this.state;
-    const none = { results: [], evidence: { topScore: 0, topDense: 0, topLexical: 0, covered: false } };
+    const none = { results: [], evidence: { topScore: 0, topDense: 0, topLexical: 0, queryCoverage: 0, unknownTerms: [], covered: false } };
     if (passages.length === 0 || query.trim() === '') return none;
     const filter = options.filter;
     const allowed = (row: number) => matchesFilter(passages[row] as Passage, filter);
@@ -268,15 +280,19 @@ export class CorpusIndex implements Retriever, PassageCatalog {
         : mode === 'bm25'
           ? lexical.map((candidate) => ({ id: candidate.id, score: candidate.score, dense: 0, lexical: candidate.score }))
           : fuseRankings(dense, lexical, fusion);
+    const { coverage, unknownTerms } = this.queryCoverage(query);
+    const scale = coverage * coverage;
     const results = fused
       .filter((candidate) => candidate.score > 0)
       .slice(0, k)
-      .map((candidate) => ({ passage: passages[candidate.id] as Passage, score: candidate.score }));
+      .map((candidate) => ({ passage: passages[candidate.id] as Passage, score: candidate.score * scale }));
     const topScore = results[0]?.score ?? 0;
     const evidence: RetrievalEvidence = {
       topScore,
       topDense: dense[0]?.score ?? 0,
       topLexical: lexical.reduce((best, candidate) => Math.max(best, candidate.score), 0),
+      queryCoverage: coverage,
+      unknownTerms,
       covered: topScore >= this.relevanceThreshold,
     };
     return { results, evidence };
@@ -294,6 +310,24 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       const cosine = 1 - (distances[position] as number);
       return { id, score: Math.min(1, Math.max(0, (cosine - floor) / (1 - floor))) };
     });
+  }
+
+  /** idf-weighted share of the query's terms present in the corpus; names count `nameWeight`×. */
+  private queryCoverage(query: string): { coverage: number; unknownTerms: string[] } {
+    const terms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))].filter((term) => !term.startsWith('¦'));
+    if (terms.length === 0) return { coverage: 1, unknownTerms: [] };
+    const names = nameTokens(query);
+    const lexical = this.state.lexical;
+    let known = 0;
+    let total = 0;
+    const unknownTerms: string[] = [];
+    for (const term of terms) {
+      const weight = lexical.idf(term) * (names.has(term) ? this.nameWeight : 1);
+      total += weight;
+      if (lexical.documentFrequency(term) > 0) known += weight;
+      else unknownTerms.push(term);
+    }
+    return { coverage: total > 0 ? known / total : 1, unknownTerms };
   }
 
   private lexicalCandidates(query: string, count: number, allowed?: (row: number) => boolean): RankedCandidate[] {

@@ -31,7 +31,7 @@ export interface FusionOptions {
   rrfK: number;
 }
 
-export const defaultFusion: FusionOptions = { method: 'weighted', denseWeight: 0.5, rrfK: 60 };
+export const defaultFusion: FusionOptions = { method: 'weighted', denseWeight: 0.3, rrfK: 60 };
 
 function byScoreThenRank(
   entries: Map<number, FusedCandidate>,

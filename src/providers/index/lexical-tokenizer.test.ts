@@ -21,3 +21,11 @@ describe('lexical tokens', () => {
     expect(lexicalTokens('')).toEqual([]);
   });
 });
+
+describe('name tokens', () => {
+  it('finds capitalised words inside a sentence and acronyms, not sentence-initial words', async () => {
+    const { nameTokens } = await import('./lexical-tokenizer.js');
+    expect([...nameTokens("Does Singapore's framework apply? What about the VPN?")]).toEqual(['singapor', 'vpn']);
+    expect([...nameTokens('How much vacation do I get?')]).toEqual([]);
+  });
+});

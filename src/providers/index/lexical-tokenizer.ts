@@ -79,3 +79,21 @@ export function lexicalTokens(text: string, options: LexicalTokenizerOptions = {
   }
   return tokens;
 }
+
+/**
+ * Lexical tokens of the names in an English query: capitalised words that do not start a sentence,
+ * and all-capital acronyms ("Singapore", "VPN"). A name the corpus never mentions is strong
+ * evidence that the question is about something the corpus does not cover.
+ */
+export function nameTokens(text: string): Set<string> {
+  const names = new Set<string>();
+  const pattern = /(^|[.?!:;]\s+|\s|["“(])([\p{Lu}][\p{L}\p{N}'’-]*)/gu;
+  for (const match of text.normalize('NFKC').matchAll(pattern)) {
+    const word = match[2] as string;
+    const sentenceStart = match.index === 0 || /[.?!:;]\s+$/.test(match[1] as string) || (match[1] === '' && match.index === 0);
+    const acronym = /^[\p{Lu}\p{N}]{2,}$/u.test(word.replace(/['’]s$/, ''));
+    if (sentenceStart && !acronym) continue;
+    for (const token of lexicalTokens(word)) names.add(token);
+  }
+  return names;
+}
