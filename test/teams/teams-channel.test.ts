@@ -347,7 +347,7 @@ describe('Teams door', () => {
       const intakeId = cardOf(posted).actions?.[0]?.data?.intakeId as string;
       await submitCard(reviewer, governance, posted.activityId, { action: 'review.decide', intakeId, decision: 'request_changes', comment: '  ' });
       const refreshed = await connector.nextUpdate(posted.activityId);
-      expect(cardText(cardOf(refreshed))).toContain('Add a comment explaining this decision.');
+      expect(cardText(cardOf(refreshed))).toContain('A comment is required: say what should change.');
       expect(cardOf(refreshed).actions).toHaveLength(4);
       expect((await context.app.intakes.get(intakeId)).status).toBe('pending_review');
     });

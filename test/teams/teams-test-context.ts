@@ -1,7 +1,8 @@
-// Test wiring for the Teams door: a real SQLite store on a temporary DATA_DIR (dedupe, settings,
-// review message refs, feedback, audit) behind a compact intake service that mirrors core's
-// contract (validation, idempotency, membership check with an audited refusal, notifiers), and a
-// scripted answer service. Plus an express app mounting the channel on 127.0.0.1.
+// Test wiring for the Teams door: the real intake service and a real SQLite store on a temporary
+// DATA_DIR (dedupe, settings, review message refs, feedback, audit), with a small deterministic
+// classifier and a scripted answer service so each test controls what the door renders. The full
+// application (corpus, index, rules) is exercised in teams-end-to-end.test.ts. Plus an express app
+// mounting the channel on 127.0.0.1.
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,13 +11,10 @@ import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../../src/app-context.js';
 import { loadConfig, type Environment } from '../../src/config.js';
-import { actorKey } from '../../src/core/actor.js';
 import type { AnswerDetails, AskRequest } from '../../src/core/answer/answer.js';
 import type { Classification } from '../../src/core/intake/classification.js';
 import { parseIntake } from '../../src/core/intake/intake-schema.js';
-import type { IntakeService, ReviewNotifier } from '../../src/core/review/intake-service.js';
-import { statusAfterDecision, type IntakeRecord } from '../../src/core/review/review-types.js';
-import { ShishinError } from '../../src/errors.js';
+import { createIntakeService } from '../../src/core/review/create-intake-service.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createStore } from '../../src/providers/store/create-store.js';
@@ -98,76 +96,13 @@ export async function createTestContext(environment: Environment = {}): Promise<
   });
   const logger = silentLogger();
   const store = await createStore(config, logger);
-  const notifiers: ReviewNotifier[] = [];
-  const members = new Set(config.governanceMembers);
-  let counter = 0;
-  const now = () => new Date().toISOString();
-
-  const intakes: IntakeService = {
-    classify: async (input) => classify(input),
-    async submit(request) {
-      const existing = await store.findByIdempotencyKey(request.idempotencyKey);
-      if (existing !== undefined) return { record: existing, created: false };
-      const input = parseIntake(request.input);
-      const classification = classify(input);
-      counter += 1;
-      const result = await store.createIntake({
-        record: {
-          id: `AI-TEAMS${counter}`,
-          version: 1,
-          input,
-          classification,
-          status: classification.flagged ? 'pending_review' : 'auto_cleared',
-          submittedBy: request.submittedBy,
-          submittedAt: now(),
-          idempotencyKey: request.idempotencyKey,
-          reviewMessages: [],
-        },
-        audit: [{ action: 'intake.submitted', actor: request.submittedBy, intakeId: `AI-TEAMS${counter}`, details: {} }],
-      });
-      if (result.created) for (const notifier of notifiers) await notifier.intakeSubmitted(result.record);
-      return result;
-    },
-    async get(id) {
-      const found = await store.getIntake(id);
-      if (found === undefined) throw new ShishinError('not_found', `No intake ${id}.`);
-      return found;
-    },
-    list: (query) => store.listIntakes(query),
-    queue: () => store.listIntakes({ status: ['pending_review'] }),
-    async decide(request) {
-      const found = await this.get(request.intakeId);
-      if (!members.has(actorKey(request.actor))) {
-        await store.appendAudit([
-          { action: 'decision.refused', actor: request.actor, intakeId: found.id, details: { decision: request.decision } },
-        ]);
-        throw new ShishinError('not_authorised', 'Only governance members can decide.');
-      }
-      if (request.decision !== 'approve' && (request.comment ?? '') === '') {
-        throw new ShishinError('input_invalid', 'A comment is required.', {
-          fields: [{ field: 'comment', message: 'Add a comment explaining this decision.' }],
-        });
-      }
-      if (found.status !== 'pending_review') throw new ShishinError('conflict', `Intake ${found.id} is already decided.`);
-      const updated: IntakeRecord = await store.recordDecision({
-        intakeId: found.id,
-        expectedStatus: found.status,
-        status: statusAfterDecision[request.decision],
-        decision: request.decision,
-        decidedBy: request.actor,
-        decidedAt: now(),
-        ...(request.comment !== undefined ? { comment: request.comment } : {}),
-        audit: [{ action: 'intake.decided', actor: request.actor, intakeId: found.id, details: { decision: request.decision } }],
-      });
-      for (const notifier of notifiers) await notifier.intakeDecided(updated);
-      return updated;
-    },
-    isGovernanceMember: (actor) => members.has(actorKey(actor)),
-    register: async () => [],
-    addNotifier: (notifier) => {
-      notifiers.push(notifier);
-    },
-  };
+  const intakes = createIntakeService({
+    store,
+    classifier: { classify: async (input) => classify(input) },
+    governanceMembers: config.governanceMembers,
+    clock: { now: () => new Date() },
+    logger,
+  });
 
   const context: TestContext = {
     questions: [],

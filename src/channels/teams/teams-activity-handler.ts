@@ -466,6 +466,8 @@ export class TeamsActivityHandler {
 
   private async onInstalled(context: TurnContext, welcome: boolean): Promise<void> {
     const { activity } = context;
+    // A personal install is the first chance to remember how to reach this user later.
+    if (activity.conversation?.conversationType === 'personal') await this.rememberSubmitter(activity);
     const captured = await this.delivery.captureReviewConversation(activity);
     if (welcome) {
       const text = captured
