@@ -10,6 +10,7 @@ import { createClassifier, loadRules } from './core/intake/classifier.js';
 import { createIntakeService } from './core/review/create-intake-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { requestIdMixin } from './observability/request-scope.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { IntakeStore } from './ports/intake-store.js';
 import { createEmbedder } from './providers/embeddings/create-embedder.js';
@@ -43,7 +44,7 @@ function documentCount(index: CorpusIndex): number {
 
 /** Builds the application services. Fails loudly (ShishinError config_invalid) on a broken rules file or citation. */
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<AppContext> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, mixin: requestIdMixin });
   const metrics = options.metrics ?? createMetrics();
   const clock = options.clock ?? systemClock;
   const log = logger.child({ component: 'app' });

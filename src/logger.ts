@@ -17,10 +17,13 @@ const redactPaths = [
   '*.password',
 ];
 
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: NodeJS.WritableStream; mixin?: () => Record<string, unknown> } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? 'info',
+      ...(options.mixin === undefined ? {} : { mixin: options.mixin }),
       base: { service: 'shishin' },
       redact: { paths: redactPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,

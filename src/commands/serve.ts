@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { startService } from '../main.js';
+import { requestIdMixin } from '../observability/request-scope.js';
 
 const help = `Usage: shishin serve [--port N]
 
@@ -36,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, mixin: requestIdMixin });
   let service;
   try {
     service = await startService(config, { logger, ...(port === undefined ? {} : { port }) });

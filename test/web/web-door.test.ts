@@ -6,6 +6,9 @@ import { createRateLimiter } from '../../src/channels/web/rate-limiter.js';
 import { startWebServer, type RunningWebServer } from '../../src/channels/web/web-server.js';
 import { createFakeAppContext } from './fake-app-context.js';
 import type { Environment } from '../../src/config.js';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logger.js';
+import { requestIdMixin } from '../../src/observability/request-scope.js';
 
 const servers: RunningWebServer[] = [];
 afterEach(async () => {
@@ -131,5 +134,38 @@ describe('web door over HTTP', () => {
     expect((await app.intakes.list()).length).toBe(1);
     const detail = await (await fetch(`${url}${created.headers.get('location')}`, { headers: { cookie } })).text();
     expect(detail).toContain('data-tier="high"');
+  });
+});
+
+describe('request ids in logs', () => {
+  it('tags every log line of a request, including lines written by core code, with its id', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        for (const line of chunk.toString('utf8').split('\n').filter((text) => text !== '')) lines.push(JSON.parse(line) as Record<string, unknown>);
+        callback();
+      },
+    });
+    const app = createFakeAppContext();
+    app.logger = createLogger({ level: 'info', destination, mixin: requestIdMixin });
+    const ask = app.answers.ask.bind(app.answers);
+    app.answers = {
+      async ask(request) {
+        await new Promise((resolve) => setImmediate(resolve));
+        app.logger.info({ component: 'core' }, 'core work');
+        return ask(request);
+      },
+    };
+    const server = await startWebServer(app, { port: 0, host: '127.0.0.1' });
+    servers.push(server);
+    const response = await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42' }, body: JSON.stringify({ question: 'employment?' }) });
+    expect(response.status).toBe(200);
+    await server.close(1000);
+    servers.pop();
+    const core = lines.find((line) => line.msg === 'core work');
+    expect(core?.requestId).toBe('trace-42');
+    const access = lines.find((line) => line.msg === 'request');
+    expect(access).toMatchObject({ requestId: 'trace-42', route: '/api/ask', status: 200 });
+    expect(JSON.stringify(lines)).not.toContain('employment?');
   });
 });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { requestScope } from '../../observability/request-scope.js';
 import type { RequestIdentity } from './authentication.js';
 
 /** What handlers find in `response.locals`. */
@@ -34,7 +35,8 @@ export function requestContext(options: { logger: Logger; metrics: Metrics }) {
     const incoming = request.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     response.setHeader('x-request-id', requestId);
-    const log = options.logger.child({ requestId });
+    // The id reaches log lines through the request scope (logger mixin), and explicitly below.
+    const log = options.logger;
     Object.assign(response.locals, { requestId, log } satisfies RequestLocals);
     const started = process.hrtime.bigint();
     let pattern = 'unmatched';
@@ -51,6 +53,7 @@ export function requestContext(options: { logger: Logger; metrics: Metrics }) {
       const identity = locals(response).identity;
       log.info(
         {
+          requestId,
           method: request.method,
           route: pattern,
           status: response.statusCode,
@@ -61,6 +64,19 @@ export function requestContext(options: { logger: Logger; metrics: Metrics }) {
         'request',
       );
     });
-    next();
+    requestScope.run({ requestId }, next);
   };
+}
+
+/**
+ * Re-enters the request scope. Body parsers resume the chain from stream callbacks, which run outside
+ * the scope entered at the start; mount this after them.
+ */
+export function restoreRequestScope(_request: Request, response: Response, next: NextFunction): void {
+  const requestId = locals(response).requestId;
+  if (requestId === undefined || requestScope.getStore()?.requestId === requestId) {
+    next();
+    return;
+  }
+  requestScope.run({ requestId }, next);
 }

@@ -10,7 +10,7 @@ import { consoleErrorPage, createConsoleRouter, pageContext } from './console-ro
 import { toErrorResponse } from './error-response.js';
 import { createOperationsRouter } from './operations-router.js';
 import { createRateLimiter } from './rate-limiter.js';
-import { locals, requestContext } from './request-context.js';
+import { locals, requestContext, restoreRequestScope } from './request-context.js';
 
 /** Largest accepted JSON or form body. */
 export const bodyLimitBytes = 64 * 1024;
@@ -65,6 +65,7 @@ export function createWebApplication(app: AppContext, options: WebApplicationOpt
 
   web.use(express.json({ limit: bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   web.use(express.urlencoded({ extended: false, limit: bodyLimitBytes, parameterLimit: 200 }));
+  web.use(restoreRequestScope);
   web.use(createApiRouter(app, { authenticator, limiter }));
   web.use(createConsoleRouter(app, { authenticator, limiter }));
 
