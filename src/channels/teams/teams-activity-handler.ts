@@ -76,6 +76,12 @@ export interface TeamsActivityHandlerDependencies {
   conversations: TeamsConversationStore;
   delivery: TeamsReviewDelivery;
   logger: Logger;
+  /**
+   * Runs `work` after the current HTTP request has been answered, in a new turn on the same
+   * conversation whose replies still reply to the user's message. Answers can take longer than
+   * Teams waits for a response (an LLM call), so they are produced this way.
+   */
+  continueLater: (context: TurnContext, work: (later: TurnContext) => Promise<void>) => void;
 }
 
 export class TeamsActivityHandler {
@@ -83,8 +89,10 @@ export class TeamsActivityHandler {
   private readonly conversations: TeamsConversationStore;
   private readonly delivery: TeamsReviewDelivery;
   private readonly logger: Logger;
+  private readonly continueLater: TeamsActivityHandlerDependencies['continueLater'];
 
   constructor(dependencies: TeamsActivityHandlerDependencies) {
+    this.continueLater = dependencies.continueLater;
     this.app = dependencies.app;
     this.conversations = dependencies.conversations;
     this.delivery = dependencies.delivery;
@@ -200,6 +208,10 @@ export class TeamsActivityHandler {
       return;
     }
     await context.sendActivity({ type: 'typing' });
+    this.continueLater(context, (later) => this.produceAnswer(later, question));
+  }
+
+  private async produceAnswer(context: TurnContext, question: string): Promise<void> {
     // Teams shows a typing indicator for a few seconds; repeat it while the answer is being prepared.
     const typing = setInterval(() => {
       context.sendActivity({ type: 'typing' }).catch(() => undefined);
@@ -218,11 +230,13 @@ export class TeamsActivityHandler {
       clearInterval(typing);
       this.count('message', 'failed');
       this.logger.error({ err: error }, 'answering a Teams question failed');
-      await context.sendActivity(
-        isShishinError(error, 'rate_limited')
-          ? 'Too many questions at once; please try again in a minute.'
-          : "Sorry, I couldn't answer that just now. Please try again in a moment.",
-      );
+      await context
+        .sendActivity(
+          isShishinError(error, 'rate_limited')
+            ? 'Too many questions at once; please try again in a minute.'
+            : "Sorry, I couldn't answer that just now. Please try again in a moment.",
+        )
+        .catch((sendError: unknown) => this.logger.warn({ err: sendError }, 'could not tell the user about a failure'));
     }
   }
 

@@ -3,8 +3,8 @@
 // token when an app id is configured), then runs the turn logic. Review notifications for intakes
 // from every door are delivered through the channel's notifier.
 import type { Request, Response } from 'express';
-import { CloudAdapter, type Activity, type TurnContext } from 'botbuilder';
-import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import { CloudAdapter, TurnContext, type Activity } from 'botbuilder';
+import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity } from 'botframework-connector';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
@@ -129,7 +129,20 @@ export async function createTeamsChannel(app: AppContext, options: TeamsChannelO
     logger,
     ...(settings.ToChannelFromBotOAuthScope !== undefined ? { audience: settings.ToChannelFromBotOAuthScope } : {}),
   });
-  const turns = new TeamsActivityHandler({ app, conversations, delivery, logger });
+  const tracker = new TurnTracker();
+  const continueLater = (context: TurnContext, work: (later: TurnContext) => Promise<void>) => {
+    const reference = TurnContext.getConversationReference(context.activity);
+    const claims = context.turnState.get(adapter.BotIdentityKey) as ClaimsIdentity | undefined;
+    const background = adapter
+      .continueConversationAsync(claims ?? appId, reference, async (later) => {
+        // Reply to the user's message, not to the synthetic continuation activity.
+        later.activity.id = reference.activityId;
+        await work(later);
+      })
+      .catch((error: unknown) => logger.error({ err: error, activityId: reference.activityId }, 'background Teams work failed'));
+    void tracker.track(background);
+  };
+  const turns = new TeamsActivityHandler({ app, conversations, delivery, logger, continueLater });
   adapter.onTurnError = async (_context, error) => {
     logger.error({ err: error }, 'unhandled error in a Teams turn');
   };
@@ -140,7 +153,6 @@ export async function createTeamsChannel(app: AppContext, options: TeamsChannelO
     logger.warn('DANGEROUSLY_ALLOW_UNAUTHENTICATED_TEAMS is ignored because MicrosoftAppId is set');
   }
   const reviewLine = await delivery.describeReviewTarget().catch(() => 'review conversation unknown (store unavailable)');
-  const tracker = new TurnTracker();
   let stopped = false;
 
   const send = (response: Response, status: number, body?: unknown) => {
