@@ -171,6 +171,25 @@ describe('Teams door', () => {
       expect(text).toContain('[2] EU AI Act — Article 12');
     });
 
+    it('acknowledges at once and answers when the answer is ready', async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      context.answer = async () => {
+        await gate;
+        return defaultAnswer;
+      };
+      const incoming = await say(submitter, personal, 'A slow question');
+      // The HTTP request has completed; only the typing indicator has been sent so far.
+      await connector.nextActivity((record) => record.activity.type === 'typing');
+      expect(connector.activities.filter((record) => record.activity.type === 'message')).toHaveLength(0);
+      release();
+      const reply = await connector.nextMessage(personal.id);
+      expect(reply.replyToId).toBe(incoming.id);
+      expect(reply.activity.text).toContain('[1]');
+    });
+
     it('says so in one friendly line when answering fails', async () => {
       context.answer = async () => {
         throw new ShishinError('provider_failed', 'upstream exploded with secret details');
