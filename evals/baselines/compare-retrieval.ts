@@ -11,7 +11,7 @@ import { CorpusIndex, defaultTokenizer, type CorpusSearchOptions, type CorpusInd
 import { buildLangchainBaseline } from './langchain-default.js';
 import { calibrateThreshold, evaluateRetrieval, loadGold, type GoldItem, type RetrievalFigures } from './retrieval-metrics.js';
 
-const goldFile = process.argv[2] ?? 'evals/qa-gold.jsonl';
+const goldFile = process.argv.slice(2).find((argument) => !argument.startsWith('--')) ?? 'evals/qa-gold.jsonl';
 const corpusDir = path.resolve('corpus');
 const gold = loadGold(goldFile);
 const embedder = new LocalEmbedder();
@@ -32,7 +32,12 @@ function record(name: string, figures: RetrievalFigures, subset: GoldItem[] = go
     const outcomes = figures.outcomes.filter((outcome) => ids.has(outcome.id));
     return outcomes.length === 0 ? '–' : format(outcomes.filter((outcome) => outcome.hitRank >= 1 && outcome.hitRank <= 5).length / outcomes.length);
   };
-  rows.push(`| ${name} | ${format(figures.recallAt1)} | ${format(figures.recallAt5)} | ${format(figures.mrr)} | ${byLanguage('en')} | ${byLanguage('ja')} |`);
+  const mrrJapanese = (() => {
+    const ids = new Set(subset.filter((item) => item.language === 'ja' && item.expected.length > 0).map((item) => item.id));
+    const outcomes = figures.outcomes.filter((outcome) => ids.has(outcome.id));
+    return outcomes.length === 0 ? '–' : format(outcomes.reduce((sum, outcome) => sum + (outcome.hitRank > 0 ? 1 / outcome.hitRank : 0), 0) / outcomes.length);
+  })();
+  rows.push(`| ${name} | ${format(figures.recallAt1)} | ${format(figures.recallAt5)} | ${format(figures.mrr)} | ${byLanguage('en')} | ${byLanguage('ja')} | ${mrrJapanese} |`);
 }
 
 const index = await openIndex();
@@ -54,7 +59,7 @@ record('LangChain default recipe (1000/200 split, HNSWLib, dense only)', await e
 const variants: Array<[string, Partial<CorpusIndexOptions>]> = [
   ['chunk 600 / overlap 80', { chunking: { chunkSize: 600, chunkOverlap: 80, version: defaultChunking.version } }],
   ['chunk 1500 / overlap 150', { chunking: { chunkSize: 1500, chunkOverlap: 150, version: defaultChunking.version } }],
-  ['no CJK bigrams', { tokenizer: { ...defaultTokenizer, cjkBigrams: false } }],
+  [defaultTokenizer.cjkBigrams ? 'no CJK bigrams' : 'with CJK bigrams', { tokenizer: { ...defaultTokenizer, cjkBigrams: !defaultTokenizer.cjkBigrams } }],
 ];
 for (const [name, overrides] of variants) {
   const variant = await openIndex(overrides);
@@ -62,8 +67,8 @@ for (const [name, overrides] of variants) {
 }
 
 console.log(`Gold: ${gold.length} questions, ${gold.filter((item) => item.expected.length > 0).length} answerable; index: ${index.size()} passages (chunk ${defaultChunking.chunkSize}/${defaultChunking.chunkOverlap}).\n`);
-console.log('| configuration | recall@1 | recall@5 | MRR@10 | recall@5 en | recall@5 ja |');
-console.log('| --- | --- | --- | --- | --- | --- |');
+console.log('| configuration | recall@1 | recall@5 | MRR@10 | recall@5 en | recall@5 ja | MRR@10 ja |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
 
 console.log('\nThreshold on the top score (default fusion), by query-coverage setting:\n');

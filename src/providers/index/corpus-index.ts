@@ -133,7 +133,7 @@ export interface TokenizerSettings {
   version: number;
 }
 
-export const defaultTokenizer: TokenizerSettings = { cjkBigrams: true, version: 1 };
+export const defaultTokenizer: TokenizerSettings = { cjkBigrams: false, version: 2 };
 
 /** Text embedded for a passage: the heading path gives short passages their topic. */
 export function embeddingText(passage: Pick<Passage, 'title' | 'section' | 'text'>): string {
@@ -314,7 +314,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
 
   /** idf-weighted share of the query's terms present in the corpus; names count `nameWeight`×. */
   private queryCoverage(query: string): { coverage: number; unknownTerms: string[] } {
-    const terms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))].filter((term) => !term.startsWith('¦'));
+    const terms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))].filter((term) => !term.startsWith('¦') && !term.startsWith('§'));
     if (terms.length === 0) return { coverage: 1, unknownTerms: [] };
     const names = nameTokens(query);
     const lexical = this.state.lexical;

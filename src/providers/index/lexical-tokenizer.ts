@@ -41,10 +41,19 @@ function englishToken(word: string): string | undefined {
   return stemmer(word);
 }
 
+// Structured references such as "99(5)", "5(1)(h)", "A.7" or "6.1.2" also become one token each
+// ("§99(5)"), so a question naming a paragraph finds that paragraph rather than every "99" and "5".
+const referencePattern = /(?<![\p{L}\p{N}.])(?:\d+(?:\(\d+[a-z]?\))+(?:\([a-z]\))?|[a-z]?\d*\.\d+(?:\.\d+)*|[a-z]\.\d+)(?![\p{L}\p{N}(]|\.\d)/gu;
+
+function referenceTokens(normalised: string, into: string[]): void {
+  for (const match of normalised.matchAll(referencePattern)) into.push(`§${match[0]}`);
+}
+
 /** Normalises and tokenizes text for BM25 (used for both documents and queries). */
 export function lexicalTokens(text: string, options: LexicalTokenizerOptions = {}): string[] {
   const normalised = text.normalize('NFKC').toLowerCase().replace(/['’]s\b/g, '');
   const tokens: string[] = [];
+  referenceTokens(normalised, tokens);
   if (!cjkPattern.test(normalised)) {
     for (const match of normalised.matchAll(wordPattern)) {
       const token = englishToken(match[0]);
