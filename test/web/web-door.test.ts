@@ -98,6 +98,17 @@ describe('web door over HTTP', () => {
     expect(page).toContain('Development identity: <strong>web:dev</strong>');
     const refused = await fetch(`${url}/console/feedback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'answerId=a&rating=up', redirect: 'manual' });
     expect(refused.status).toBe(403);
+    // With a valid token, a post from another site is still refused.
+    const first = await fetch(`${url}/console/ask`);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const token = /name="_csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? '';
+    const body = new URLSearchParams({ _csrf: token, answerId: 'a', rating: 'up' });
+    const headers = { cookie, 'content-type': 'application/x-www-form-urlencoded' };
+    const crossSite = await fetch(`${url}/console/feedback`, { method: 'POST', headers: { ...headers, origin: 'http://evil.example' }, body, redirect: 'manual' });
+    expect(crossSite.status).toBe(403);
+    const sameSite = await fetch(`${url}/console/feedback`, { method: 'POST', headers: { ...headers, origin: url }, body, redirect: 'manual' });
+    expect(sameSite.status).toBe(303);
+    expect(sameSite.headers.get('location')).toBe('/console/ask?feedback=thanks');
   });
 
   it('keeps entered values and shows inline errors, then redirects after a valid submit', async () => {
