@@ -29,3 +29,13 @@ describe('name tokens', () => {
     expect([...nameTokens('How much vacation do I get?')]).toEqual([]);
   });
 });
+
+describe('reference tokens', () => {
+  it('keeps legal and clause references whole', () => {
+    const references = (text: string) => lexicalTokens(text).filter((token) => token.startsWith('§'));
+    expect(references('What is the fine under Article 99(5)?')).toEqual(['§99(5)']);
+    expect(references('Article 5(1)(h) applies')).toEqual(['§5(1)(h)']);
+    expect(references('Annex A.7 and clause 6.1.2')).toEqual(['§a.7', '§6.1.2']);
+    expect(references('EUR 35 million or 7%')).toEqual([]);
+  });
+});
