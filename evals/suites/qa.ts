@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.js';
 import type { AnswerDetails } from '../../src/core/answer/answer.js';
-import { createAnswerService } from '../../src/core/answer/answer-service.js';
+import { createAnswerService, type AnswerServiceOptions } from '../../src/core/answer/answer-service.js';
 import { defaultMinTermOverlap } from '../../src/core/answer/coverage.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import type { Embedder } from '../../src/ports/embedder.js';
@@ -39,6 +39,9 @@ export const systemLabels: Record<SystemName, string> = {
   hybrid: 'Hybrid (shipped default)',
   langchain: 'LangChain default recipe',
 };
+
+/** Coverage settings of the answer service that the evaluation compares. */
+type CoverageSettings = Pick<AnswerServiceOptions, 'minTermOverlap' | 'checkNames' | 'thresholdScale'>;
 
 export interface QaEvalOptions {
   corpusDir?: string;
@@ -166,7 +169,7 @@ async function evaluateSystem(
   system: SystemName,
   retriever: Retriever,
   gold: GoldItem[],
-  context: { threshold: number; indexTexts: string[]; embedder: Embedder; logger: Logger; minTermOverlap?: number },
+  context: { threshold: number; indexTexts: string[]; embedder: Embedder; logger: Logger; coverage?: CoverageSettings },
 ): Promise<SystemResult> {
   const recorder = recording(retriever);
   const service = createAnswerService({
@@ -175,7 +178,7 @@ async function evaluateSystem(
     promptsDir: path.join(repositoryRoot, 'prompts'),
     logger: context.logger,
     embedder: context.embedder,
-    ...(context.minTermOverlap !== undefined ? { minTermOverlap: context.minTermOverlap } : {}),
+    ...context.coverage,
   });
   const items: ItemOutcome[] = [];
   for (const item of gold) {
@@ -253,7 +256,13 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
           continue;
         }
         // The default recipe has no calibrated "covered" score: it always answers from its top hits.
-        const result = await evaluateSystem('langchain', baseline, gold, { threshold: Number.NEGATIVE_INFINITY, indexTexts, embedder, logger, minTermOverlap: 0 });
+        const result = await evaluateSystem('langchain', baseline, gold, {
+          threshold: Number.NEGATIVE_INFINITY,
+          indexTexts,
+          embedder,
+          logger,
+          coverage: { minTermOverlap: 0, checkNames: false },
+        });
         results.push({ ...result, note: 'no abstention in the recipe: always answers from its top passages' });
         continue;
       }
@@ -265,11 +274,14 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
     if (options.coverageAblation ?? true) {
       const hybrid: Retriever = { search: (query, searchOptions) => index.search(query, { ...searchOptions, mode: 'hybrid' }) };
       const rows = [];
-      for (const [rule, minTermOverlap] of [
-        ['score ≥ threshold', 0],
-        [`score ≥ threshold and term overlap ≥ ${defaultMinTermOverlap} (shipped)`, defaultMinTermOverlap],
-      ] as const) {
-        const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, minTermOverlap });
+      const rules: Array<[string, CoverageSettings]> = [
+        ['score ≥ threshold', { minTermOverlap: 0, checkNames: false, thresholdScale: {} }],
+        ['+ Japanese questions judged on the lexical half (threshold × 0.5)', { minTermOverlap: 0, checkNames: false }],
+        [`+ term overlap ≥ ${defaultMinTermOverlap}`, { checkNames: false }],
+        ['+ names in the question must appear in the top passages (shipped)', {}],
+      ];
+      for (const [rule, coverage] of rules) {
+        const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, coverage });
         rows.push({
           rule,
           abstentionAccuracy: result.abstentionAccuracy,

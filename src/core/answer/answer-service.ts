@@ -45,6 +45,10 @@ export interface AnswerServiceOptions {
   llmPassages?: number;
   /** Least share of query terms the top passages must contain (see coverage.ts). */
   minTermOverlap?: number;
+  /** Require names in the question to appear in the top passages (see coverage.ts). Default true. */
+  checkNames?: boolean;
+  /** Threshold multiplier per question language (see coverage.ts); default `{ ja: 0.5 }`. */
+  thresholdScale?: Partial<Record<AnswerLanguage, number>>;
 }
 
 const messages = {
@@ -170,7 +174,12 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       options.metrics?.retrievalDuration.observe(retrievalMs / 1000);
       if (request.signal?.aborted) throw cancelled();
 
-      const coverage: CoverageDecision = decideCoverage(query.text, passages, { relevanceThreshold: options.relevanceThreshold, minTermOverlap });
+      const coverage: CoverageDecision = decideCoverage(query.text, passages, {
+        relevanceThreshold: options.relevanceThreshold,
+        minTermOverlap,
+        ...(options.checkNames !== undefined ? { checkNames: options.checkNames } : {}),
+        ...(options.thresholdScale !== undefined ? { thresholdScale: options.thresholdScale } : {}),
+      });
       const finish = (result: Omit<AnswerDetails, 'answerId' | 'timings'>): AnswerDetails => {
         const totalMs = clock.now().getTime() - started;
         options.metrics?.answerDuration.observe({ mode: result.mode, channel: request.channel ?? 'unknown' }, totalMs / 1000);

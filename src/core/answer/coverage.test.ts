@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makePassage } from '../../../test/helpers/fake-retriever.js';
-import { decideCoverage, termOverlap } from './coverage.js';
+import { decideCoverage, questionNames, termOverlap } from './coverage.js';
 import { buildRetrievalQuery } from './retrieval-query.js';
 
 const passage = makePassage({ source: 'a.md', title: 'EU AI Act', section: 'Article 50 › Deepfakes', text: 'Deployers must disclose deepfakes. Chatbots must tell people they talk to a machine.' });
@@ -27,6 +27,36 @@ describe('decideCoverage', () => {
 
   it('counts terms in the title and section too', () => {
     expect(termOverlap('article 50', [{ passage, score: 1 }])).toBe(1);
+  });
+});
+
+describe('names in the question', () => {
+  it('finds capitalised names and acronyms but not the first word or AI compounds', () => {
+    expect(questionNames("Does Colorado's AI Act require audits from NIST-certified insurers?")).toEqual(['Colorado', 'Act', 'NIST']);
+    expect(questionNames('What do the G7 code and the EU AI Act say about AI-generated content?')).toEqual(['Act']);
+  });
+
+  it('is not covered when a named subject appears in no top passage', () => {
+    const decision = decideCoverage('What do Canadian rules say about deepfakes?', [{ passage, score: 0.9 }], { relevanceThreshold: 0.5, minTermOverlap: 0 });
+    expect(decision).toMatchObject({ covered: false, reason: 'name', missingNames: ['Canadian'] });
+  });
+
+  it('accepts a name found as the start of a longer word or through a short form', () => {
+    const european = makePassage({ source: 'b.md', section: 'S', text: 'The EU AI Act applies to providers in Germany.' });
+    expect(decideCoverage('Does the law apply in Europe to our German office?', [{ passage: european, score: 0.9 }], { relevanceThreshold: 0.5, minTermOverlap: 0 }).covered).toBe(true);
+  });
+
+  it('can be switched off', () => {
+    expect(decideCoverage('What do Canadian rules say about deepfakes?', [{ passage, score: 0.9 }], { relevanceThreshold: 0.5, minTermOverlap: 0, checkNames: false }).covered).toBe(true);
+  });
+});
+
+describe('threshold by language', () => {
+  const japanese = makePassage({ source: 'j.md', section: '罰則', language: 'ja', text: 'AI推進法には罰則の規定はない。' });
+  it('judges Japanese questions against half the threshold by default', () => {
+    expect(decideCoverage('AI推進法に罰則はありますか？', [{ passage: japanese, score: 0.3 }], { relevanceThreshold: 0.5, minTermOverlap: 0 }).covered).toBe(true);
+    expect(decideCoverage('AI推進法に罰則はありますか？', [{ passage: japanese, score: 0.2 }], { relevanceThreshold: 0.5, minTermOverlap: 0 }).reason).toBe('score');
+    expect(decideCoverage('AI推進法に罰則はありますか？', [{ passage: japanese, score: 0.3 }], { relevanceThreshold: 0.5, minTermOverlap: 0, thresholdScale: {} }).reason).toBe('score');
   });
 });
 

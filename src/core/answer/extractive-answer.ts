@@ -67,21 +67,37 @@ export function clipQuote(text: string): string {
   return (lastSpace >= 200 ? slice.slice(0, lastSpace) : slice).trim();
 }
 
-/** The verbatim quote for a passage: the used sentences' span, widened to ~300 characters. */
-function quoteFor(text: string, used: CandidateSentence[]): string {
-  const start = Math.min(...used.map((sentence) => sentence.start));
-  let end = Math.max(...used.map((sentence) => sentence.end));
-  if (end - start > maxQuoteCharacters) {
-    const best = used[0];
-    return best === undefined ? clipQuote(text) : clipQuote(text.slice(best.start, best.end));
+/**
+ * The verbatim quote for a passage: a run of whole sentences of at most 300 characters that contains
+ * the best used sentence and, among such runs, covers the most of the weighted reference terms (the
+ * question's); ties go to the run starting earliest at or after the anchor. Falls back to the anchor
+ * clipped to 300 characters.
+ */
+function quoteFor(text: string, used: Array<Pick<SentenceSpan, 'start' | 'end'>>, reference: Map<string, number> = new Map()): string {
+  const anchor = used[0];
+  if (anchor === undefined) return clipQuote(text);
+  const spans = splitSentences(text);
+  const anchorIndex = spans.findIndex((span) => span.start <= anchor.start && span.end >= anchor.end);
+  if (anchorIndex === -1 || anchor.end - anchor.start > maxQuoteCharacters) return clipQuote(text.slice(anchor.start, anchor.end));
+  const weights = spans.map((span) => {
+    let weight = 0;
+    for (const term of termSet(span.text)) weight += reference.get(term) ?? 0;
+    return weight;
+  });
+  const usedIndexes = new Set(used.map((sentence) => spans.findIndex((span) => span.start <= sentence.start && span.end >= sentence.end)));
+  let best = { from: anchorIndex, to: anchorIndex, value: -1 };
+  for (let from = anchorIndex; from >= 0; from -= 1) {
+    if ((spans[anchorIndex]?.end ?? 0) - (spans[from]?.start ?? 0) > maxQuoteCharacters) break;
+    for (let to = anchorIndex; to < spans.length; to += 1) {
+      if ((spans[to]?.end ?? 0) - (spans[from]?.start ?? 0) > maxQuoteCharacters) break;
+      let value = 0;
+      for (let index = from; index <= to; index += 1) value += usedIndexes.has(index) ? 0 : (weights[index] ?? 0);
+      // Prefer longer runs on ties (more context), then runs that start at the anchor.
+      const better = value > best.value || (value === best.value && to - from > best.to - best.from) || (value === best.value && to - from === best.to - best.from && from > best.from);
+      if (better) best = { from, to, value };
+    }
   }
-  // Widen with the following sentences while the quote stays within the limit.
-  for (const span of splitSentences(text)) {
-    if (span.start < end) continue;
-    if (span.end - start > maxQuoteCharacters) break;
-    end = span.end;
-  }
-  return text.slice(start, end).trim();
+  return text.slice(spans[best.from]?.start ?? anchor.start, spans[best.to]?.end ?? anchor.end).trim();
 }
 
 /**
@@ -103,7 +119,9 @@ export function bestQuote(passageText: string, supportedText: string): string {
     }
   }
   if (best === undefined) return clipQuote(passageText);
-  return quoteFor(passageText, [{ ...best, passageIndex: 0, position: 0, siblings: 1 }]);
+  const weights = new Map<string, number>();
+  for (const term of reference) weights.set(term, 1 / reference.size);
+  return quoteFor(passageText, [best], weights);
 }
 
 /** Inserts the marker before the sentence's final punctuation: "… deployment [1]." / "…です[1]。" */
@@ -122,19 +140,62 @@ function jaccard(left: Set<string>, right: Set<string>): number {
   return shared / (left.size + right.size - shared);
 }
 
+/** A candidate sentence with its relevance to the question. */
+export interface RankedSentence {
+  sentence: CandidateSentence;
+  terms: Set<string>;
+  score: number;
+}
+
+/** Scoring weights (sum to about 1); exposed so the evaluation can compare settings. */
+export interface SentenceWeights {
+  lexical: number;
+  dense: number;
+  prior: number;
+  early: number;
+  answerType: number;
+}
+
+export const defaultSentenceWeights: SentenceWeights = { lexical: 0.5, dense: 0.25, prior: 0.2, early: 0.05, answerType: 0.3 };
+
+const monthNames = 'january|february|march|april|may|june|july|august|september|october|november|december';
+const numberWords = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred';
+
 /**
- * Picks the best sentences for the question from the top passages and composes a cited answer.
- * Scoring: IDF-weighted coverage of the question's terms, dense similarity when given, the passage's
- * retrieval score, a small preference for early sentences and for the question's language.
+ * Expected answer type of a question, as a pattern a sentence holding such an answer matches:
+ * dates for "when", durations for "how long", amounts for "how much" and fines. Generic reading
+ * comprehension cues, independent of any corpus.
  */
-export function extractiveAnswer(question: string, passages: ScoredPassage[], options: ExtractiveOptions = {}): ExtractiveResult {
+export function answerTypePattern(question: string): RegExp | undefined {
+  const text = question.toLowerCase();
+  if (/\bhow long\b|\bfor how many\b|\bretain|\bretention\b|いつまで|期間|何年|何か月/u.test(text)) {
+    return new RegExp(`\\b(?:\\d+|${numberWords})[- ](?:day|week|month|year)s?\\b|[0-9０-９一二三四五六七八九十]+(?:日|週間|か月|ヶ月|年)`, 'iu');
+  }
+  if (/\bwhen\b|\bwhat date\b|\bdeadline|\bstart to apply|\bapply from\b|\bin force\b|\bpushed back\b|\bpostpone|いつ|施行|期限/u.test(text)) {
+    return new RegExp(`\\b\\d{1,2} (?:${monthNames}) \\d{4}\\b|\\b(?:${monthNames}) \\d{4}\\b|\\b(?:19|20)\\d{2}\\b|\\d{4}年|\\d+月\\d+日`, 'iu');
+  }
+  if (/\bhow much\b|\bfine[sd]?\b|\bpenalt|\bcost\b|\bamount\b|いくら|罰金|制裁金|金額/u.test(text)) {
+    return /(?:eur|€|\$|usd|¥|yen|円)\s?\d|\d[\d,. ]*\s?(?:million|billion|%|per ?cent|円|万)|\bpercent/iu;
+  }
+  if (/^\s*who\b|\bwho (?:is|are|chairs|leads|heads|runs|decides|approves|must|should)\b|誰|だれ/u.test(text)) {
+    return /\b(?:headed|chaired|led|run|appointed|designated|approved|decided) by\b|\b(?:Minister|Commission|Office|Board|Authority|Committee|Council|team|officer|body|supervisor)\b|大臣|本部長|委員会|責任者/u;
+  }
+  if (/\bhow many\b|\bnumber of\b|いくつ|何つ|何項目/u.test(text)) {
+    return new RegExp(`\\b(?:\\d+|${numberWords})\\b|[0-9０-９一二三四五六七八九十]+(?:つ|項目|個)`, 'iu');
+  }
+  return undefined;
+}
+
+/** Scores every candidate sentence of the top passages for the question, best first. */
+export function rankSentences(
+  question: string,
+  passages: ScoredPassage[],
+  options: ExtractiveOptions & { weights?: SentenceWeights } = {},
+): { ranked: RankedSentence[]; pool: ScoredPassage[]; referenceWeights: Map<string, number> } {
   const language = options.language ?? detectLanguage(question);
-  const maxWords = options.maxWords ?? 80;
-  const maxPassages = options.maxPassages ?? 3;
+  const weights = options.weights ?? defaultSentenceWeights;
   const pool = candidatePassages(passages, options.candidatePassages ?? 5);
   const sentences = candidateSentences(passages, options.candidatePassages ?? 5);
-  if (sentences.length === 0 || pool.length === 0) return { answer: '', citations: [] };
-
   const questionTerms = new Map<string, number>();
   for (const term of contentTerms(question)) questionTerms.set(term, 1);
   for (const term of options.contextTerms ?? []) if (!questionTerms.has(term)) questionTerms.set(term, 0.5);
@@ -145,10 +206,13 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
   const idf = (term: string) => Math.log(1 + (sentences.length + 1) / ((documentFrequency.get(term) ?? 0) + 0.5));
   let totalWeight = 0;
   for (const [term, weight] of questionTerms) totalWeight += weight * idf(term);
+  const referenceWeights = new Map<string, number>();
+  for (const [term, weight] of questionTerms) referenceWeights.set(term, (weight * idf(term)) / (totalWeight || 1));
 
   const bestScore = pool[0]?.score ?? 1;
   const hasDense = options.denseSimilarity !== undefined && options.denseSimilarity.size > 0;
-  const scored = sentences.map((sentence, index) => {
+  const answerType = answerTypePattern(question);
+  const ranked = sentences.map((sentence, index) => {
     const terms = sentenceTerms[index] ?? new Set<string>();
     let matched = 0;
     for (const [term, weight] of questionTerms) if (terms.has(term)) matched += weight * idf(term);
@@ -158,30 +222,68 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     const prior = Math.min(1, ((item?.score ?? 0) / (bestScore || 1)) * (sameLanguage ? 1 : 0.85));
     const early = 1 - sentence.position / Math.max(1, sentence.siblings);
     const dense = Math.max(0, options.denseSimilarity?.get(sentence.text) ?? 0);
-    let score = hasDense ? 0.5 * lexical + 0.25 * dense + 0.2 * prior + 0.05 * early : 0.7 * lexical + 0.25 * prior + 0.05 * early;
+    const typed = answerType !== undefined && answerType.test(sentence.text) ? 1 : 0;
+    let score =
+      (hasDense ? weights.lexical * lexical + weights.dense * dense : (weights.lexical + weights.dense) * lexical) +
+      weights.prior * prior +
+      weights.early * early +
+      weights.answerType * typed;
     const words = wordCount(sentence.text);
     if (words < 6) score *= 0.6;
     if (words > 70) score *= 0.85;
     return { sentence, terms, score };
   });
-  scored.sort((left, right) => right.score - left.score);
+  ranked.sort((left, right) => right.score - left.score);
+  return { ranked, pool, referenceWeights };
+}
+
+/**
+ * Picks the best sentences for the question from the top passages and composes a cited answer.
+ * Scoring: IDF-weighted coverage of the question's terms, dense similarity when given, the passage's
+ * retrieval score, a small preference for early sentences and for the question's language, and the
+ * expected answer type (a date for "when", an amount for "how much").
+ */
+export function extractiveAnswer(question: string, passages: ScoredPassage[], options: ExtractiveOptions & { weights?: SentenceWeights } = {}): ExtractiveResult {
+  const maxWords = options.maxWords ?? 80;
+  const maxPassages = options.maxPassages ?? 3;
+  const { ranked: scored, pool, referenceWeights } = rankSentences(question, passages, options);
+  if (scored.length === 0 || pool.length === 0) return { answer: '', citations: [] };
 
   const chosen: typeof scored = [];
   const passagesUsed: number[] = [];
   let words = 0;
   const top = scored[0]?.score ?? 0;
-  for (const candidate of scored) {
-    if (chosen.length >= 4) break;
-    const isNewPassage = !passagesUsed.includes(candidate.sentence.passageIndex);
-    if (isNewPassage && passagesUsed.length >= maxPassages) continue;
-    if (chosen.length > 0) {
-      if (candidate.score < top * 0.55) break;
-      if (words + wordCount(candidate.sentence.text) > maxWords) continue;
-      if (chosen.some((other) => jaccard(other.terms, candidate.terms) > 0.6)) continue;
-    }
+  // Greedy selection with a redundancy penalty (maximal marginal relevance): each pick is the best
+  // remaining sentence minus 0.3 × its term overlap with those already chosen.
+  const redundancyPenalty = 0.3;
+  const maxSentences = 4;
+  const minRatio = 0.55;
+  const remaining = [...scored];
+  while (chosen.length < maxSentences && remaining.length > 0) {
+    let bestIndex = -1;
+    let bestValue = Number.NEGATIVE_INFINITY;
+    remaining.forEach((candidate, index) => {
+      const isNewPassage = !passagesUsed.includes(candidate.sentence.passageIndex);
+      if (isNewPassage && passagesUsed.length >= maxPassages) return;
+      const length = wordCount(candidate.sentence.text);
+      if (chosen.length > 0) {
+        if (candidate.score < top * minRatio) return;
+        if (words + length > maxWords) return;
+        if (chosen.some((other) => jaccard(other.terms, candidate.terms) > 0.6)) return;
+      }
+      const redundancy = chosen.reduce((most, other) => Math.max(most, jaccard(other.terms, candidate.terms)), 0);
+      const value = candidate.score - redundancyPenalty * redundancy;
+      if (value > bestValue) {
+        bestValue = value;
+        bestIndex = index;
+      }
+    });
+    if (bestIndex === -1) break;
+    const [candidate] = remaining.splice(bestIndex, 1);
+    if (candidate === undefined) break;
     chosen.push(candidate);
     words += wordCount(candidate.sentence.text);
-    if (isNewPassage) passagesUsed.push(candidate.sentence.passageIndex);
+    if (!passagesUsed.includes(candidate.sentence.passageIndex)) passagesUsed.push(candidate.sentence.passageIndex);
   }
 
   const citations: Citation[] = [];
@@ -197,7 +299,7 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
       title: item.passage.title,
       source: item.passage.source,
       section: item.passage.section,
-      quote: quoteFor(item.passage.text, used),
+      quote: quoteFor(item.passage.text, used, referenceWeights),
       score: Math.round(item.score * 1000) / 1000,
     };
     if (item.passage.url !== undefined) citation.url = item.passage.url;
