@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -194,5 +195,43 @@ describe('CorpusIndex', () => {
     expect([...left.added, ...right.added]).toEqual(['privacy.md']);
     const reader = await CorpusIndex.open({ dataDir, corpusDir, embedder });
     expect(reader.size()).toBe(5);
+  });
+
+  it('never shows a reader in another process a half-written index while a writer rebuilds', async () => {
+    const files: Record<string, string> = {};
+    for (let number = 0; number < 40; number += 1) {
+      files[`document-${number}.md`] = corpusFile(`Document ${number}`, `framework-${number}`, 'EU', `## Part A\n\nRules about topic ${number} and risk management.\n\n## Part B\n\nMore on oversight ${number}.`);
+    }
+    const { dataDir, corpusDir, index } = await openWith(files);
+    expect(index.size()).toBe(80);
+    const script = `
+      const { CorpusIndex } = await import(${JSON.stringify(path.resolve('src/providers/index/corpus-index.ts'))});
+      const { LocalEmbedder } = await import(${JSON.stringify(path.resolve('src/providers/embeddings/local-embedder.ts'))});
+      const index = await CorpusIndex.open({ dataDir: ${JSON.stringify(dataDir)}, corpusDir: ${JSON.stringify(corpusDir)}, embedder: new LocalEmbedder() });
+      process.stdout.write('ready\\n');
+      for (let round = 0; round < 6; round += 1) await index.ingest(undefined, { rebuild: true });
+      process.stdout.write('done\\n');
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => ((output += String(chunk)), output.includes('ready') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let running = true;
+    void exited.then(() => (running = false));
+    await started;
+    const { createLogger } = await import('../../logger.js');
+    const { Writable } = await import('node:stream');
+    const warnings: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _encoding, done) => (warnings.push(String(chunk)), done()) }) });
+    let reads = 0;
+    while (running && reads < 500) {
+      const reader = await CorpusIndex.open({ dataDir, corpusDir, embedder, logger });
+      expect(reader.size()).toBe(80);
+      reads += 1;
+    }
+    expect(await exited).toBe(0);
+    expect(output).toContain('done');
+    expect(reads).toBeGreaterThan(0);
+    expect(warnings).toEqual([]);
   });
 });

@@ -220,7 +220,14 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   static async open(options: CorpusIndexOptions): Promise<CorpusIndex> {
     const index = new CorpusIndex(options);
     const started = performance.now();
-    const outcome = await index.loadFromDisk();
+    let outcome = await index.loadFromDisk();
+    // A writer in another process may have replaced the generation while we were reading it: if the
+    // manifest changed meanwhile, read the new one instead of rebuilding.
+    for (let attempt = 0; attempt < 3 && !outcome.loaded && outcome.stale && outcome.generation !== undefined; attempt += 1) {
+      const { manifest } = await index.readManifest();
+      if (manifest === undefined || manifest.generation === outcome.generation) break;
+      outcome = await index.loadFromDisk();
+    }
     if (outcome.loaded) {
       index.logger.info({ passages: index.size(), ms: Math.round(performance.now() - started) }, 'index loaded');
     } else if (outcome.stale) {
@@ -552,13 +559,13 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     }
   }
 
-  private async loadFromDisk(): Promise<{ loaded: true } | { loaded: false; stale: boolean; reason?: string; paths?: string[] }> {
+  private async loadFromDisk(): Promise<{ loaded: true } | { loaded: false; stale: boolean; reason?: string; paths?: string[]; generation?: string }> {
     const { manifest, problem } = await this.readManifest();
     if (problem) return { loaded: false, stale: true, reason: problem };
     if (!manifest) return { loaded: false, stale: false };
     const recorded = Object.values(manifest.files).map((record) => record.path);
     const paths = recorded.length > 0 ? recorded.filter((file) => existsSync(file)) : undefined;
-    const stale = (reason: string) => ({ loaded: false as const, stale: true, reason, paths });
+    const stale = (reason: string) => ({ loaded: false as const, stale: true, reason, paths, generation: manifest.generation });
     if (manifest.formatVersion !== FORMAT_VERSION) return stale(`index format ${manifest.formatVersion}, expected ${FORMAT_VERSION}`);
     if (manifest.embedder.id !== this.embedder.id) return stale(`built with embedder ${manifest.embedder.id}, now ${this.embedder.id}`);
     if (this.embedder.dimensions > 0 && manifest.embedder.dimensions !== this.embedder.dimensions && manifest.passageCount > 0) {
