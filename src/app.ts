@@ -86,7 +86,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
   });
   const { members, developmentDefault } = effectiveGovernanceMembers(config);
-  const intakes = createIntakeService({ store, classifier, governanceMembers: members, clock, logger, metrics });
+  let intakes: ReturnType<typeof createIntakeService>;
+  try {
+    intakes = createIntakeService({ store, classifier, governanceMembers: members, clock, logger, metrics });
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
 
   const passages = index.size();
   const documents = documentCount(index);
