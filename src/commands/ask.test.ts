@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAIServer } from '../../test/helpers/fake-openai-server.js';
 import { run } from './ask.js';
 
 function capture() {
@@ -70,5 +71,22 @@ describe('shishin ask', () => {
     expect(await run(['Do deepfakes have to be labelled?'], { output: output.stream, errors: capture().stream })).toBe(0);
     expect(output.text()).toMatch(/\[1\]/u);
     expect(output.text()).toMatch(/\nSources:\n\[1\] .+ — .+\n/u);
+  }, 60_000);
+
+  it('uses the configured OpenAI-compatible model and verifies its citations', async () => {
+    const fake = await startFakeOpenAIServer();
+    fake.setChatHandler({ content: 'Deepfakes must be disclosed as artificially generated [1]. Invented claim [9].' });
+    process.env['OPENAI_BASE_URL'] = fake.baseURL;
+    try {
+      const output = capture();
+      expect(await run(['--json', 'Do deepfakes have to be labelled?'], { output: output.stream, errors: capture().stream })).toBe(0);
+      const answer = JSON.parse(output.text()) as { answer: string; citations: unknown[] };
+      expect(answer.answer).toBe('Deepfakes must be disclosed as artificially generated [1].');
+      expect(answer.citations).toHaveLength(1);
+      expect(fake.chatRequests()).toHaveLength(1);
+    } finally {
+      delete process.env['OPENAI_BASE_URL'];
+      await fake.close();
+    }
   }, 60_000);
 });

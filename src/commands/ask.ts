@@ -10,7 +10,6 @@ import type { Answer, AnswerDetails, AnswerService } from '../core/answer/answer
 import { createAnswerService } from '../core/answer/answer-service.js';
 import { createEmbedder } from '../providers/embeddings/create-embedder.js';
 import { CorpusIndex } from '../providers/index/corpus-index.js';
-import { createChatModel } from '../providers/llm/create-chat-model.js';
 
 const help = `Usage: shishin ask [--json] [QUESTION]
 
@@ -74,7 +73,8 @@ async function openService(errors: NodeJS.WritableStream): Promise<AnswerService
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: errors });
   const embedder = await createEmbedder(config);
   const index = await CorpusIndex.open({ dataDir: config.dataDir, corpusDir: config.corpusDir, embedder, logger, autoIngest: true });
-  const chatModel = createChatModel(config, logger);
+  // The OpenAI SDK is loaded only when a model is configured: it is a noticeable part of start-up.
+  const chatModel = config.openai.chatEnabled ? (await import('../providers/llm/create-chat-model.js')).createChatModel(config, logger) : undefined;
   return createAnswerService({
     retriever: index,
     relevanceThreshold: index.relevanceThreshold,
