@@ -3,7 +3,7 @@
 // (English and Japanese sentence ends), never inside a word when avoidable.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import type { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import type { Passage } from '../../ports/passage.js';
 import type { LoadedDocument } from './document.js';
 
@@ -22,13 +22,21 @@ export const defaultChunking: ChunkingSettings = { chunkSize: 1000, chunkOverlap
 /** Separators, coarsest first. The separator stays at the end of the piece it closes. */
 export const chunkSeparators = ['\n\n', '\n', '。', '. ', '? ', '! ', '; ', '、', ', ', ' ', ''];
 
-/** Keeps each separator with the text before it, so sentences end with their full stop. */
-class SentenceKeepingSplitter extends RecursiveCharacterTextSplitter {
-  override splitOnSeparator(text: string, separator: string): string[] {
-    if (separator === '') return text.split('');
-    const escaped = separator.replace(/[/\-\\^$*+?.()|[\]{}]/g, '\\$&');
-    return text.split(new RegExp(`(?<=${escaped})`)).filter((piece) => piece !== '');
-  }
+let splitterClass: Promise<new (fields: ConstructorParameters<typeof RecursiveCharacterTextSplitter>[0]) => RecursiveCharacterTextSplitter> | undefined;
+
+/** The splitter, loaded on first use (only ingestion needs it). */
+function sentenceKeepingSplitter() {
+  splitterClass ??= import('@langchain/textsplitters').then(({ RecursiveCharacterTextSplitter: Base }) => {
+    /** Keeps each separator with the text before it, so sentences end with their full stop. */
+    return class SentenceKeepingSplitter extends Base {
+      override splitOnSeparator(text: string, separator: string): string[] {
+        if (separator === '') return text.split('');
+        const escaped = separator.replace(/[/\-\\^$*+?.()|[\]{}]/g, '\\$&');
+        return text.split(new RegExp(`(?<=${escaped})`)).filter((piece) => piece !== '');
+      }
+    };
+  });
+  return splitterClass;
 }
 
 export const sectionSeparator = ' › ';
@@ -41,7 +49,8 @@ export function sha256(text: string | Buffer): string {
 export async function splitText(text: string, settings: ChunkingSettings = defaultChunking): Promise<string[]> {
   const trimmed = text.trim();
   if (trimmed.length <= settings.chunkSize) return trimmed === '' ? [] : [trimmed];
-  const splitter = new SentenceKeepingSplitter({
+  const Splitter = await sentenceKeepingSplitter();
+  const splitter = new Splitter({
     chunkSize: settings.chunkSize,
     chunkOverlap: settings.chunkOverlap,
     separators: chunkSeparators,

@@ -3,11 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedDocument } from './document.js';
-import { loadDocx } from './docx-loader.js';
-import { loadHtml } from './html-loader.js';
 import { IngestFileError } from './ingest-file-error.js';
 import { loadMarkdown, loadPlainText } from './markdown-loader.js';
-import { loadPdf } from './pdf-loader.js';
+
+// The HTML, PDF and DOCX readers pull in large libraries (cheerio, pdf.js, mammoth); they are
+// imported on first use so a service that only serves a stored index starts quickly.
 
 /** File extensions the loaders understand (lower case, with the dot). */
 export const supportedExtensions = ['.md', '.markdown', '.txt', '.html', '.htm', '.pdf', '.docx'] as const;
@@ -39,15 +39,15 @@ export async function loadDocumentData(file: string, data: Buffer): Promise<Load
       break;
     case '.html':
     case '.htm':
-      document = loadHtml(decodeText(data));
+      document = (await import('./html-loader.js')).loadHtml(decodeText(data));
       break;
     case '.pdf':
       if (!data.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw new IngestFileError('corrupt', 'corrupt or invalid PDF (no PDF header)');
-      document = await loadPdf(data);
+      document = await (await import('./pdf-loader.js')).loadPdf(data);
       break;
     default:
       if (data.readUInt32LE(0) !== 0x04034b50) throw new IngestFileError('corrupt', 'corrupt or invalid DOCX (not a ZIP package)');
-      document = await loadDocx(data);
+      document = await (await import('./docx-loader.js')).loadDocx(data);
   }
   if (document.sections.every((section) => section.text.trim() === '')) {
     throw new IngestFileError('empty', extension === '.pdf' ? 'no extractable text (scanned or empty PDF?)' : 'no text content');

@@ -24,6 +24,9 @@ export interface Bm25Hit {
 
 export class Bm25Index {
   private readonly termIds: Map<string, number>;
+  private scores: Float32Array | undefined;
+  private matched: Float32Array | undefined;
+  private touched: Uint32Array | undefined;
 
   private constructor(
     private readonly terms: string[],
@@ -102,10 +105,13 @@ export class Bm25Index {
   /** Best `count` documents for the (already tokenized) query, best first. */
   search(queryTerms: string[], count: number, allowed?: (id: number) => boolean): Bm25Hit[] {
     const unique = [...new Set(queryTerms)];
-    if (unique.length === 0 || this.documentCount === 0) return [];
-    const scores = new Float32Array(this.documentCount);
-    const coverage = new Float32Array(this.documentCount);
-    const touched: number[] = [];
+    if (unique.length === 0 || this.documentCount === 0 || count <= 0) return [];
+    // Score buffers are reused across queries (search is synchronous); only touched entries are reset.
+    this.scores ??= new Float32Array(this.documentCount);
+    this.matched ??= new Float32Array(this.documentCount);
+    this.touched ??= new Uint32Array(this.documentCount);
+    const { scores, matched, touched } = this;
+    let touchedCount = 0;
     let queryWeight = 0;
     for (const term of unique) {
       const idf = this.idf(term);
@@ -115,50 +121,60 @@ export class Bm25Index {
       const end = this.offsets[id + 1] as number;
       for (let cursor = this.offsets[id] as number; cursor < end; cursor += 1) {
         const document = this.postingDocuments[cursor] as number;
-        if (coverage[document] === 0) touched.push(document);
+        if (matched[document] === 0) touched[touchedCount++] = document;
         scores[document] = (scores[document] as number) + idf * (this.postingWeights[cursor] as number);
-        coverage[document] = (coverage[document] as number) + idf;
+        matched[document] = (matched[document] as number) + idf;
       }
     }
-    // Top `count` by score with a min-heap of document ids.
-    const heap: number[] = [];
-    const better = (left: number, right: number) =>
-      (scores[left] as number) > (scores[right] as number) || ((scores[left] as number) === (scores[right] as number) && left < right);
-    const siftDown = (start: number) => {
-      let position = start;
-      for (;;) {
-        const left = position * 2 + 1;
-        const right = left + 1;
-        let smallest = position;
-        if (left < heap.length && better(heap[smallest] as number, heap[left] as number)) smallest = left;
-        if (right < heap.length && better(heap[smallest] as number, heap[right] as number)) smallest = right;
-        if (smallest === position) return;
-        [heap[position], heap[smallest]] = [heap[smallest] as number, heap[position] as number];
-        position = smallest;
-      }
+    // Top `count` by score (ties: lower id first) with a binary min-heap whose root is the worst kept.
+    const heap = new Uint32Array(Math.min(count, touchedCount));
+    let size = 0;
+    const worse = (left: number, right: number) => {
+      const difference = (scores[left] as number) - (scores[right] as number);
+      return difference < 0 || (difference === 0 && left > right);
     };
-    const siftUp = (start: number) => {
-      let position = start;
-      while (position > 0) {
-        const parent = (position - 1) >> 1;
-        if (!better(heap[parent] as number, heap[position] as number)) return;
-        [heap[position], heap[parent]] = [heap[parent] as number, heap[position] as number];
-        position = parent;
-      }
-    };
-    for (const document of touched) {
+    for (let position = 0; position < touchedCount; position += 1) {
+      const document = touched[position] as number;
       if (allowed && !allowed(document)) continue;
-      if (heap.length < count) {
-        heap.push(document);
-        siftUp(heap.length - 1);
-      } else if (better(document, heap[0] as number)) {
+      if (size < heap.length) {
+        let child = size++;
+        heap[child] = document;
+        while (child > 0) {
+          const parent = (child - 1) >> 1;
+          if (!worse(heap[child] as number, heap[parent] as number)) break;
+          const swap = heap[parent] as number;
+          heap[parent] = heap[child] as number;
+          heap[child] = swap;
+          child = parent;
+        }
+      } else if (size > 0 && worse(heap[0] as number, document)) {
         heap[0] = document;
-        siftDown(0);
+        let parent = 0;
+        for (;;) {
+          const left = parent * 2 + 1;
+          const right = left + 1;
+          let smallest = parent;
+          if (left < size && worse(heap[left] as number, heap[smallest] as number)) smallest = left;
+          if (right < size && worse(heap[right] as number, heap[smallest] as number)) smallest = right;
+          if (smallest === parent) break;
+          const swap = heap[parent] as number;
+          heap[parent] = heap[smallest] as number;
+          heap[smallest] = swap;
+          parent = smallest;
+        }
       }
     }
-    return heap
-      .sort((left, right) => (better(left, right) ? -1 : better(right, left) ? 1 : 0))
-      .map((id) => ({ id, score: scores[id] as number, coverage: Math.min(1, (coverage[id] as number) / queryWeight) }));
+    const hits = Array.from(heap.subarray(0, size), (id) => ({
+      id,
+      score: scores[id] as number,
+      coverage: Math.min(1, (matched[id] as number) / queryWeight),
+    })).sort((left, right) => right.score - left.score || left.id - right.id);
+    for (let position = 0; position < touchedCount; position += 1) {
+      const document = touched[position] as number;
+      scores[document] = 0;
+      matched[document] = 0;
+    }
+    return hits;
   }
 
   serialize(): Buffer {
