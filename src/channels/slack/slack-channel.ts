@@ -95,6 +95,15 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
       endpoints: '/slack/events',
       processBeforeResponse: false,
       logger: boltLogger,
+      // The listeners ack before doing any work, so an error before the ack is Bolt failing on the
+      // payload's shape (e.g. block actions with an empty action list): a 400, never a 500.
+      processEventErrorHandler: async ({ error, response }) => {
+        if (response.headersSent) return false;
+        logger.warn({ err: error }, 'Slack request could not be processed');
+        response.writeHead(400);
+        response.end();
+        return true;
+      },
     });
     receiver = expressReceiver;
     router = expressReceiver.router as Router;
