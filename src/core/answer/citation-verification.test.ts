@@ -63,6 +63,11 @@ describe('verifyCitations', () => {
     expect(japanese.used).toEqual([2, 1]);
   });
 
+  it('reads 【n】 markers and moves a marker written after 。 before it', () => {
+    const result = verifyCitations('記録義務があります。【2】透明性も必要です。[1]', 2);
+    expect(result.text).toBe('記録義務があります[1]。透明性も必要です[2]。');
+  });
+
   it('keeps list lines and drops unsupported ones', () => {
     const result = verifyCitations('Obligations:\n- risk management [1]\n- data governance [2]\n- made-up duty [5]', 2);
     expect(result.text).toBe('- risk management [1]\n- data governance [2]');

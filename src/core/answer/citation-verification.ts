@@ -17,8 +17,8 @@ export interface CitationVerification {
   notCovered: boolean;
 }
 
-/** `[1]`, `[1, 2]`, `[1-3]`, `［２］`, `[Passage 2]`, `[source 1; 3]`. */
-const markerPattern = /[[［]\s*(?:(?:passage|source|doc|document)\s*)?([0-9０-９]+(?:\s*[,，、;；\-–~〜]\s*(?:(?:passage|source)\s*)?[0-9０-９]+)*)\s*[\]］]/giu;
+/** `[1]`, `[1, 2]`, `[1-3]`, `［２］`, `【2】`, `[Passage 2]`, `[source 1; 3]`. */
+const markerPattern = /[[［【]\s*(?:(?:passage|source|doc|document)\s*)?([0-9０-９]+(?:\s*[,，、;；\-–~〜]\s*(?:(?:passage|source)\s*)?[0-9０-９]+)*)\s*[\]］】]/giu;
 
 const notCoveredPatterns: RegExp[] = [
   /\b(?:do|does|did)\s+not\s+(?:cover|address|mention|answer|contain|say|discuss|include|specify|provide)/iu,
@@ -89,6 +89,8 @@ export function verifyCitations(text: string, passageCount: number): CitationVer
         return good.map(placeholder).join('');
       });
       const cleaned = rewritten
+        // A marker written after 。 moves before it: "…です[1]。"
+        .replace(/([。！？])\s*((?:\u0000\d+\u0000)+)/gu, '$2$1')
         .replace(/[ \t]+/gu, ' ')
         .replace(/\s+([.,;:!?。、])/gu, '$1')
         .trim();
