@@ -41,15 +41,21 @@ export const systemLabels: Record<SystemName, string> = {
 };
 
 /** Coverage settings of the answer service that the evaluation compares. */
-type CoverageSettings = Pick<AnswerServiceOptions, 'minTermOverlap' | 'checkNames' | 'thresholdScale'>;
+type CoverageSettings = Pick<AnswerServiceOptions, 'minTermOverlap' | 'checkNames' | 'thresholdScale' | 'extractWords'>;
 
 export interface QaEvalOptions {
   corpusDir?: string;
   goldFile?: string;
   systems?: SystemName[];
   logger?: Logger;
-  /** Also measure the coverage rule without the term-overlap check (hybrid only). Default true. */
+  /** Also compare coverage rules and extract budgets (hybrid only). Default true. */
   coverageAblation?: boolean;
+}
+
+export interface BudgetRow {
+  budget: string;
+  factHitRate: number;
+  factShare: number;
 }
 
 export interface ItemOutcome {
@@ -88,6 +94,8 @@ export interface QaEvalResult {
   relevanceThreshold: number;
   systems: SystemResult[];
   coverageAblation?: Array<{ rule: string; abstentionAccuracy: number; factHitRate: number; falseAbstentions: number; missedAbstentions: number }>;
+  /** Fact-hit of hybrid by extract word budget, and the ceiling of quoting whole top passages. */
+  budgets?: BudgetRow[];
 }
 
 export async function loadGold(file: string): Promise<GoldItem[]> {
@@ -291,6 +299,25 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
         });
       }
       outcome.coverageAblation = rows;
+      const budgets: BudgetRow[] = [];
+      for (const words of [80, 120, 200]) {
+        const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, coverage: { extractWords: words } });
+        budgets.push({ budget: `extract of ${words} words${words === 80 ? ' (shipped)' : ''}`, factHitRate: result.factHitRate, factShare: result.factShare });
+      }
+      // Ceiling for any extract: every fact somewhere in the top-k retrieved passages.
+      const answerableGold = gold.filter((item) => item.type !== 'unanswerable');
+      for (const k of [1, 3, 5]) {
+        let hits = 0;
+        let share = 0;
+        for (const item of answerableGold) {
+          const results = await hybrid.search(item.question, { k });
+          const found = factShare({ answer: results.map((result) => result.passage.text).join('\n'), citations: [] }, item.facts);
+          share += found;
+          if (found === 1) hits += 1;
+        }
+        budgets.push({ budget: `ceiling: whole top-${k} passages`, factHitRate: round(hits / answerableGold.length), factShare: round(share / answerableGold.length) });
+      }
+      outcome.budgets = budgets;
     }
     return outcome;
   } finally {
@@ -348,6 +375,12 @@ export async function run(options: QaEvalOptions = {}) {
         'answerable but abstained': row.falseAbstentions,
         'unanswerable but answered': row.missedAbstentions,
       })),
+    });
+  }
+  if (result.budgets !== undefined) {
+    tables.push({
+      caption: 'Fact-hit (hybrid) by extract length, and the retrieval ceiling',
+      rows: result.budgets.map((row) => ({ 'answer text': row.budget, 'fact-hit': row.factHitRate, 'facts found': row.factShare })),
     });
   }
   const metrics: Record<string, number> = { questions: result.questions, relevanceThreshold: result.relevanceThreshold };

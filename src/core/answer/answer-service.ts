@@ -47,6 +47,8 @@ export interface AnswerServiceOptions {
   minTermOverlap?: number;
   /** Require names in the question to appear in the top passages (see coverage.ts). Default true. */
   checkNames?: boolean;
+  /** Word budget of extractive answers. Default 80. */
+  extractWords?: number;
   /** Threshold multiplier per question language (see coverage.ts); default `{ ja: 0.5 }`. */
   thresholdScale?: Partial<Record<AnswerLanguage, number>>;
 }
@@ -141,7 +143,12 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
 
   async function extract(question: string, language: AnswerLanguage, passages: ScoredPassage[], contextTerms: string[]) {
     const dense = await denseSimilarity(question, passages);
-    return extractiveAnswer(question, passages, { language, contextTerms, ...(dense !== undefined ? { denseSimilarity: dense } : {}) });
+    return extractiveAnswer(question, passages, {
+      language,
+      contextTerms,
+      ...(options.extractWords !== undefined ? { maxWords: options.extractWords } : {}),
+      ...(dense !== undefined ? { denseSimilarity: dense } : {}),
+    });
   }
 
   function cancelled(): ShishinError {
