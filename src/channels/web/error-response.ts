@@ -40,6 +40,10 @@ function fromBodyParser(error: unknown, bodyLimitBytes: number): ShishinError | 
     return new ShishinError('input_invalid', 'The request body was not received completely.', { cause: error });
   }
   const status = (error as BodyParserError).status;
+  // The router decodes path parameters and marks a malformed escape such as `/api/intakes/%` as 400.
+  if (error instanceof URIError && status === 400) {
+    return new ShishinError('input_invalid', 'The request path is not validly encoded.', { cause: error });
+  }
   if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
     return new ShishinError('input_invalid', 'The request body could not be read.', { cause: error });
   }
