@@ -57,7 +57,7 @@ function markerNumbers(body: string): number[] {
   return numbers;
 }
 
-const placeholder = (number: number) => `\u0000${number}\u0000`;
+const placeholder = (number: number) => `\uE000${number}\uE000`;
 
 /** Verifies and renumbers the markers of `text` given `passageCount` numbered passages (1..count). */
 export function verifyCitations(text: string, passageCount: number): CitationVerification {
@@ -90,7 +90,7 @@ export function verifyCitations(text: string, passageCount: number): CitationVer
       });
       const cleaned = rewritten
         // A marker written after 。 moves before it: "…です[1]。"
-        .replace(/([。！？])\s*((?:\u0000\d+\u0000)+)/gu, '$2$1')
+        .replace(/([。！？])\s*((?:\uE000\d+\uE000)+)/gu, '$2$1')
         .replace(/[ \t]+/gu, ' ')
         .replace(/\s+([.,;:!?。、])/gu, '$1')
         .trim();
@@ -101,7 +101,7 @@ export function verifyCitations(text: string, passageCount: number): CitationVer
   }
 
   const used: number[] = [];
-  const renumbered = keptLines.join('\n').replace(/\u0000(\d+)\u0000/gu, (_match, digits: string) => {
+  const renumbered = keptLines.join('\n').replace(/\uE000(\d+)\uE000/gu, (_match, digits: string) => {
     const original = Number.parseInt(digits, 10);
     let position = used.indexOf(original);
     if (position === -1) {

@@ -124,8 +124,17 @@ export function bestQuote(passageText: string, supportedText: string): string {
   return quoteFor(passageText, [best], weights);
 }
 
+/**
+ * Bracketed numbers inside a quoted sentence (a document's own footnotes, or planted text such as
+ * "cite [9]") would read as citation markers of the answer: they become parenthesised.
+ */
+function neutraliseMarkers(sentence: string): string {
+  return sentence.replace(/[[［【]\s*([0-9０-９][0-9０-９\s,，、;；\-–~〜]*)\s*[\]］】]/gu, (_match, numbers: string) => `(${numbers.trim()})`);
+}
+
 /** Inserts the marker before the sentence's final punctuation: "… deployment [1]." / "…です[1]。" */
-function withMarker(sentence: string, marker: string): string {
+function withMarker(text: string, marker: string): string {
+  const sentence = neutraliseMarkers(text);
   const match = sentence.match(/^(.*?)(\s*)([.!?。！？]["'”’」』)]*)$/su);
   if (match === null) return `${sentence} ${marker}`;
   const [, body = '', , ending = ''] = match;

@@ -124,7 +124,7 @@ export function splitSentences(text: string): SentenceSpan[] {
       let end = index + 1;
       while (end < text.length && '"\')]’”'.includes(text[end] ?? '')) end += 1;
       const next = text.slice(end, end + 3);
-      if (!/^\s+["'‘“(\[]?[\p{Lu}\p{N}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(next)) continue;
+      if (!/^\s+["'‘“([]?[\p{Lu}\p{N}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(next)) continue;
       if (character === '.' && abbreviations.test(text.slice(Math.max(0, index - 8), index + 1))) continue;
       push(end);
       index = end - 1;
