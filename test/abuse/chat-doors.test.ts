@@ -10,8 +10,8 @@ import { call } from '../api/http-client.js';
 import { cvScreeningIntake } from '../api/intake-fixtures.js';
 import { FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { fakeBotUserId, postSignedEvent, type RecordedCall } from '../helpers/fake-slack-api.js';
-import { buttonClick, governanceMember, outsider, signingSecret, startSlackHarness, submitter, type SlackHarness } from '../slack/slack-harness.js';
-import { createInjectedCorpus, injectedTopic, type InjectedCorpus } from './injected-corpus.js';
+import { buttonClick, governanceMember, outsider, startSlackHarness, submitter, type SlackHarness } from '../slack/slack-harness.js';
+import { createInjectedCorpus, type InjectedCorpus } from './injected-corpus.js';
 
 const pingPattern = /<!(?:channel|here|everyone)|<@U|<!subteam|<https?:/;
 const teamsOutsider = { id: '29:fuzz-outsider', name: 'Olli Outsider', aadObjectId: 'aad-outsider' };

@@ -72,7 +72,8 @@ describe('index faults', () => {
     ['a passages file with flipped bytes', async () => {
       const file = await artifactFile('passages');
       const bytes = await readFile(file);
-      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
       await writeFile(file, bytes);
     }],
     ['a truncated vector index', async () => truncate(await artifactFile('hnsw'), 100)],

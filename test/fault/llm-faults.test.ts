@@ -78,7 +78,7 @@ describe('LLM faults', () => {
     }
   });
 
-  const scripts: Array<[string, FakeScript, number?]> = [
+  const scripts: Array<[string, FakeScript]> = [
     ['slower than its timeout', { content: 'Too late [1].', delayMs: timeoutMs * 4 }],
     ['hanging without ever answering', { hang: true }],
     ['answering malformed JSON', { rawBody: '{"choices": [ {"message": ', status: 200 }],
