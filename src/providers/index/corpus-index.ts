@@ -60,7 +60,7 @@ export interface HnswSettings {
   ef: number;
 }
 
-export const defaultHnsw: HnswSettings = { m: 16, efConstruction: 200, ef: 100 };
+export const defaultHnsw: HnswSettings = { m: 16, efConstruction: 200, ef: 400 };
 
 /**
  * Scale mapping for dense cosine similarities: averaged word vectors of unrelated English texts
