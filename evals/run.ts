@@ -87,4 +87,7 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-process.exitCode = await main();
+// Run only when executed (`tsx evals/run.ts`), not when imported by a test.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  process.exitCode = await main();
+}
