@@ -17,6 +17,7 @@
 // Runs from `npm install` (postinstall). Skips the work when a valid file already exists; pass
 // --force to rebuild. Without the source package (a production install that omitted it) it prints a
 // warning and exits 0: the service then stops with a message naming the missing file.
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
