@@ -68,6 +68,13 @@ describe('verifyCitations', () => {
     expect(result.text).toBe('記録義務があります[1]。透明性も必要です[2]。');
   });
 
+  it('drops a source list the model appended', () => {
+    const result = verifyCitations('Deepfakes must be disclosed [1].\n\nSources:\n[1] EU AI Act — Article 50\n[2] Internal policy', 2);
+    expect(result.text).toBe('Deepfakes must be disclosed [1].');
+    expect(result.used).toEqual([1]);
+    expect(verifyCitations('Logs are required [2].\n[2]: Article 12 record-keeping', 2).text).toBe('Logs are required [1].');
+  });
+
   it('keeps list lines and drops unsupported ones', () => {
     const result = verifyCitations('Obligations:\n- risk management [1]\n- data governance [2]\n- made-up duty [5]', 2);
     expect(result.text).toBe('- risk management [1]\n- data governance [2]');

@@ -57,6 +57,10 @@ function markerNumbers(body: string): number[] {
   return numbers;
 }
 
+const sourceHeading = /^\s*(?:#+\s*)?(?:\*\*)?(?:sources?|references?|citations?|出典|参考(?:文献)?|引用元)(?:\*\*)?\s*[:：]?\s*(?:\*\*)?\s*$/iu;
+/** A line that starts with a marker, e.g. "[1] EU AI Act — Article 50" or "- [2]: Policy". */
+const sourceEntry = /^\s*(?:[-*•]\s*)?[[［【]\s*\d+\s*[\]］】]\s*[:：\-–—]?\s*\S/u;
+
 const placeholder = (number: number) => `\uE000${number}\uE000`;
 
 /** Verifies and renumbers the markers of `text` given `passageCount` numbered passages (1..count). */
@@ -66,7 +70,15 @@ export function verifyCitations(text: string, passageCount: number): CitationVer
   const keptLines: string[] = [];
   const startsWithMarker = new RegExp(`^(?:\\s*${markerPattern.source})+`, 'iu');
 
+  let inSourceList = false;
   for (const line of text.replace(/\r\n?/gu, '\n').split('\n')) {
+    // A trailing list of sources ("Sources:", "[1] EU AI Act — Article 50") is not part of the
+    // answer: the citations are rebuilt from the passages themselves.
+    if (sourceHeading.test(line)) {
+      inSourceList = true;
+      continue;
+    }
+    if (sourceEntry.test(line) || (inSourceList && line.trim() !== '')) continue;
     const sentences = splitSentences(line).map((span) => span.text);
     // A marker written after the full stop ("… deployment. [2]") belongs to the sentence before it.
     for (let index = 1; index < sentences.length; index += 1) {
