@@ -272,10 +272,12 @@ export class PostgresIntakeStore implements IntakeStore {
         return { record: existing[0], created: false };
       }
       for (const reference of record.reviewMessages) await this.insertReviewMessage(client, record.id, reference);
-      await this.appendAuditInTransaction(client, intake.audit);
-      this.hooks.insideTransaction?.('createIntake');
+      // Read back before the audit append: the audit lock serialises every writer, so it is held
+      // for as few round trips as possible.
       const stored = await selectIntakes(client, 'WHERE id = $1', [record.id]);
       if (stored[0] === undefined) throw new Error('inserted intake not found');
+      await this.appendAuditInTransaction(client, intake.audit);
+      this.hooks.insideTransaction?.('createIntake');
       return { record: stored[0], created: true };
     });
   }
@@ -322,10 +324,10 @@ export class PostgresIntakeStore implements IntakeStore {
         if (status === undefined) throw intakeMissing(update.intakeId);
         throw statusConflict(update.intakeId, update.expectedStatus, status);
       }
-      await this.appendAuditInTransaction(client, update.audit);
-      this.hooks.insideTransaction?.('recordDecision');
       const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
       if (stored[0] === undefined) throw new Error('decided intake not found');
+      await this.appendAuditInTransaction(client, update.audit);
+      this.hooks.insideTransaction?.('recordDecision');
       return stored[0];
     });
   }
@@ -433,13 +435,25 @@ export class PostgresIntakeStore implements IntakeStore {
     const appended: AuditEntry[] = [];
     for (const input of entries) {
       const entry = chainAuditEntry(input, previous, this.clock.now().toISOString());
-      await client.query(
-        'INSERT INTO audit_entries (sequence, at, action, actor, intake_id, details, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [entry.sequence, entry.at, entry.action, JSON.stringify(entry.actor), entry.intakeId ?? null, JSON.stringify(entry.details), entry.previousHash, entry.hash],
-      );
       appended.push(entry);
       previous = entry;
     }
+    // One statement for all entries: every round trip here is spent holding the audit lock.
+    const values = appended.flatMap((entry) => [
+      entry.sequence,
+      entry.at,
+      entry.action,
+      JSON.stringify(entry.actor),
+      entry.intakeId ?? null,
+      JSON.stringify(entry.details),
+      entry.previousHash,
+      entry.hash,
+    ]);
+    const rows = appended.map((_, row) => `(${Array.from({ length: 8 }, (_unused, column) => `$${row * 8 + column + 1}`).join(', ')})`);
+    await client.query(
+      `INSERT INTO audit_entries (sequence, at, action, actor, intake_id, details, previous_hash, hash) VALUES ${rows.join(', ')}`,
+      values,
+    );
     return appended;
   }
 }
