@@ -57,8 +57,9 @@ const baseline = await buildLangchainBaseline(corpusDir, embedder);
 record('LangChain default recipe (1000/200 split, HNSWLib, dense only)', await evaluateRetrieval((question) => baseline.search(question, { k: 10 }), gold));
 
 const variants: Array<[string, Partial<CorpusIndexOptions>]> = [
-  ['chunk 600 / overlap 80', { chunking: { chunkSize: 600, chunkOverlap: 80, version: defaultChunking.version } }],
+  ['chunk 1000 / overlap 120', { chunking: { chunkSize: 1000, chunkOverlap: 120, version: defaultChunking.version } }],
   ['chunk 1500 / overlap 150', { chunking: { chunkSize: 1500, chunkOverlap: 150, version: defaultChunking.version } }],
+  ['centred vectors, floor 0', { centreVectors: true, denseFloor: 0 }],
   [defaultTokenizer.cjkBigrams ? 'no CJK bigrams' : 'with CJK bigrams', { tokenizer: { ...defaultTokenizer, cjkBigrams: !defaultTokenizer.cjkBigrams } }],
 ];
 for (const [name, overrides] of variants) {

@@ -17,7 +17,7 @@ export interface ChunkingSettings {
   version: number;
 }
 
-export const defaultChunking: ChunkingSettings = { chunkSize: 1000, chunkOverlap: 120, version: 1 };
+export const defaultChunking: ChunkingSettings = { chunkSize: 600, chunkOverlap: 80, version: 1 };
 
 /** Separators, coarsest first. The separator stays at the end of the piece it closes. */
 export const chunkSeparators = ['\n\n', '\n', '。', '. ', '? ', '! ', '; ', '、', ', ', ' ', ''];
