@@ -104,6 +104,10 @@ export class PostgresIntakeStore implements IntakeStore {
   private readonly lockScope: string;
   private readonly maxConnections: number;
   private lastPrune = 0;
+  /** Write transactions running now, at most `maxWrites`; the others wait in order (see transaction()). */
+  private activeWrites = 0;
+  private readonly maxWrites: number;
+  private readonly waitingWrites: Array<() => void> = [];
 
   constructor(options: PostgresStoreOptions) {
     if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
@@ -116,6 +120,7 @@ export class PostgresIntakeStore implements IntakeStore {
     this.logger = options.logger.child({ component: 'postgres-store' });
     this.hooks = options.hooks ?? {};
     this.maxConnections = options.maxConnections ?? 10;
+    this.maxWrites = Math.max(1, Math.floor(this.maxConnections / 2));
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: this.maxConnections,
@@ -143,7 +148,26 @@ export class PostgresIntakeStore implements IntakeStore {
     return this.read((client) => client.query<R>(text, values));
   }
 
+  /**
+   * At most a few write transactions of this process run at once. Every write that matters ends by
+   * taking the audit lock, which orders the writers of all replicas anyway; queuing the rest here
+   * instead of in the pool keeps lock waiters from holding every connection, so reads still get one
+   * and a busy pool is never reported as a database outage.
+   */
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (this.activeWrites >= this.maxWrites) await new Promise<void>((resolve) => this.waitingWrites.push(resolve));
+    else this.activeWrites += 1;
+    try {
+      return await this.runTransaction(work);
+    } finally {
+      // Hand the slot straight to the next waiter, or free it.
+      const next = this.waitingWrites.shift();
+      if (next === undefined) this.activeWrites -= 1;
+      else next();
+    }
+  }
+
+  private async runTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       try {
         await client.query('BEGIN');
@@ -429,8 +453,12 @@ export class PostgresIntakeStore implements IntakeStore {
   /** Must run inside a transaction; the advisory lock is held until it commits or rolls back. */
   private async appendAuditInTransaction(client: Queryable, entries: AuditEntryInput[]): Promise<AuditEntry[]> {
     if (entries.length === 0) return [];
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockNamespace + auditLock, this.lockScope]);
-    const last = await client.query<{ sequence: string; hash: string }>('SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1');
+    // Lock and read the chain's tail in one round trip (two statements; the second one's snapshot is
+    // taken after the lock is granted): the lock is held only for this, the insert and the commit.
+    const [, last] = (await client.query(
+      `SELECT pg_advisory_xact_lock(${lockNamespace + auditLock}, hashtext(${pg.escapeLiteral(this.lockScope)}));
+       SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1`,
+    )) as unknown as [pg.QueryResult, pg.QueryResult<{ sequence: string; hash: string }>];
     let previous = last.rows[0] === undefined ? undefined : { sequence: Number(last.rows[0].sequence), hash: last.rows[0].hash };
     const appended: AuditEntry[] = [];
     for (const input of entries) {
