@@ -48,6 +48,12 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** How long to wait for a connection before reporting the database unavailable (default 5000 ms). */
   connectionTimeoutMs?: number;
+  /**
+   * How long to wait for the answer to one statement before reporting the database unavailable
+   * (default 15000 ms). Without it, a database that stops answering without closing the connection
+   * (a network partition) would hold requests forever.
+   */
+  queryTimeoutMs?: number;
   hooks?: StoreHooks;
 }
 
@@ -76,7 +82,12 @@ export function isConnectionError(error: unknown): boolean {
     // 08: connection exception; 57P01-03: server shutting down / starting; 53300: too many connections.
     if (/^(08...|57P0[123]|53300)$/.test(code)) return true;
   }
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(error.message);
+  return isQueryTimeout(error) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(error.message);
+}
+
+/** The client gave up waiting for an answer: the connection is unusable, and trying another is no quicker. */
+function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
 }
 
 function quoteIdentifier(name: string): string {
@@ -125,9 +136,12 @@ export class PostgresIntakeStore implements IntakeStore {
       connectionString: options.connectionString,
       max: this.maxConnections,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      query_timeout: options.queryTimeoutMs ?? 15_000,
       idleTimeoutMillis: 30_000,
       application_name: 'shishin',
-      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+      // A session cut off mid-transaction (say, by a partition) would keep the audit lock until the
+      // server noticed; the idle-in-transaction timeout makes the server end it instead.
+      options: [...(options.schema === undefined ? [] : [`-c search_path=${options.schema}`]), '-c idle_in_transaction_session_timeout=60000'].join(' '),
     });
     // An idle client losing its connection must not crash the process; the pool drops it and
     // opens a fresh one on the next query.
@@ -173,7 +187,7 @@ export class PostgresIntakeStore implements IntakeStore {
         await client.query('BEGIN');
       } catch (error) {
         // Nothing was sent yet: a pooled connection that died while idle can be swapped for a fresh one.
-        throw isConnectionError(error) ? new StaleConnection(error) : error;
+        throw isConnectionError(error) && !isQueryTimeout(error) ? new StaleConnection(error) : error;
       }
       try {
         const result = await work(client);
@@ -192,7 +206,7 @@ export class PostgresIntakeStore implements IntakeStore {
       try {
         return await work(client);
       } catch (error) {
-        throw isConnectionError(error) ? new StaleConnection(error) : error;
+        throw isConnectionError(error) && !isQueryTimeout(error) ? new StaleConnection(error) : error;
       }
     });
   }
