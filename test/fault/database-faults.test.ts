@@ -171,6 +171,28 @@ if (database === undefined) {
       await expectNothingHalfWritten();
     });
 
+    it('answers a clear 503 within seconds when the database stops answering altogether, and recovers', async () => {
+      expect((await submit('before-black-hole')).status).toBe(201);
+      proxy.freeze();
+      try {
+        const started = performance.now();
+        const refused = await submit('during-black-hole');
+        expect(refused.status).toBe(503);
+        expect(refused.body).toMatchObject({ error: { code: 'unavailable' } });
+        expect(performance.now() - started).toBeLessThan(20_000);
+        const ready = await call(`${server.url}/readyz`);
+        expect(ready.status).toBe(503);
+      } finally {
+        // The partition ends the way real ones do: the stale connections are reset.
+        await proxy.cut();
+        await proxy.restore();
+      }
+      const retried = await submit('during-black-hole');
+      expect([200, 201]).toContain(retried.status);
+      expect((await call(`${server.url}/readyz`)).status).toBe(200);
+      await expectNothingHalfWritten();
+    }, 90_000);
+
     it('exits non-zero with one clear line when the database is unreachable at start-up', async () => {
       const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shishin-fault-start-'));
       try {

@@ -10,6 +10,12 @@ export interface TcpProxy {
   readonly accepted: number;
   /** Stops listening and destroys every open connection (both sides). New connections are refused. */
   cut(): Promise<void>;
+  /**
+   * A network black hole: every byte from now on is dropped (nothing is
+   * forwarded in either direction, no connection is closed) and new connections are accepted but
+   * never forwarded. `cut()` then ends the partition the way a real one usually ends: with resets.
+   */
+  freeze(): void;
   /** Listens again on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -19,12 +25,18 @@ export interface TcpProxy {
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let accepted = 0;
+  let frozen = false;
   const track = (socket: Socket) => {
     open.add(socket);
     socket.on('close', () => open.delete(socket));
   };
   const onConnection = (client: Socket) => {
     accepted += 1;
+    if (frozen) {
+      track(client);
+      client.on('error', () => undefined);
+      return;
+    }
     const upstream = net.connect(targetPort, targetHost);
     track(client);
     track(upstream);
@@ -32,8 +44,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // Forward chunk by chunk so a freeze can hold them back.
+    client.on('data', (chunk: Buffer) => {
+      if (!frozen) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!frozen) client.write(chunk);
+    });
   };
 
   let server: Server | undefined;
@@ -50,6 +67,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   const port = (server.address() as AddressInfo).port;
 
   const stop = async () => {
+    frozen = false;
     const current = server;
     server = undefined;
     for (const socket of open) socket.destroy();
@@ -62,6 +80,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       return accepted;
     },
     cut: stop,
+    freeze() {
+      frozen = true;
+    },
     async restore() {
       if (server === undefined) server = await listen(port);
     },
