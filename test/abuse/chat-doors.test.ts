@@ -188,7 +188,7 @@ describe('fuzzing the chat doors', () => {
 });
 
 describe('non-members at every decision door', () => {
-  it('refuses and audits a non-member deciding through the web API, a Slack button and a Teams card', async () => {
+  it('refuses and audits a non-member deciding through the web API, the console form, a Slack button and a Teams card', async () => {
     const created = await call(`${base}/api/intakes`, { token: 'alice-token', body: cvScreeningIntake });
     expect(created.status).toBe(201);
     const intakeId = String(created.body.id);
@@ -210,10 +210,21 @@ describe('non-members at every decision door', () => {
       body: JSON.stringify(connector.activity(teamsOutsider, { id: `${governanceChannel};messageid=1`, conversationType: 'channel' }, { value: { action: 'review.decide', intakeId, decision: 'approve' } })),
     });
     expect(teamsResponse.status).toBeLessThan(300);
-    await expect.poll(async () => (await refusals()).length, { timeout: 10_000 }).toBe(4);
+    // The console's decision form, as the development identity (web:dev, not a member), with a valid CSRF token.
+    const page = await fetch(`${base}/console/intakes/${intakeId}`);
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const consoleResponse = await fetch(`${base}/console/intakes/${intakeId}/decision`, {
+      method: 'POST',
+      headers: { cookie, origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, decision: 'approve' }),
+      redirect: 'manual',
+    });
+    expect(consoleResponse.status).toBe(403);
+    await expect.poll(async () => (await refusals()).length, { timeout: 10_000 }).toBe(5);
 
     const actors = (await refusals()).map((entry) => `${entry.actor.channel}:${entry.actor.id}`).sort();
-    expect(actors).toEqual(['slack:' + outsider, 'teams:' + teamsOutsider.aadObjectId, 'web:alice', 'web:mallory'].sort());
+    expect(actors).toEqual(['slack:' + outsider, 'teams:' + teamsOutsider.aadObjectId, 'web:alice', 'web:dev', 'web:mallory'].sort());
     const record = await harness.service.app.intakes.get(intakeId);
     expect(record.status).toBe('pending_review');
     expect((await harness.service.app.store.verifyAudit()).ok).toBe(true);
