@@ -3,7 +3,7 @@
 // Socket Mode connects out with an app-level token instead. Also provides the review notifier.
 import { App, ExpressReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
 import { ShishinError } from '../../errors.js';
@@ -106,7 +106,20 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
       },
     });
     receiver = expressReceiver;
-    router = expressReceiver.router as Router;
+    // Bolt refuses requests signed more than five minutes ago but accepts any dated in the future;
+    // Slack's own rule is five minutes either way, which keeps a replay window bounded whatever the skew.
+    const guarded = express.Router();
+    guarded.use((request, response, next) => {
+      const timestamp = Number(request.headers['x-slack-request-timestamp']);
+      if (Number.isFinite(timestamp) && timestamp > Date.now() / 1000 + 5 * 60) {
+        logger.warn({ timestamp }, 'Slack request dated in the future refused');
+        response.status(401).end();
+        return;
+      }
+      next();
+    });
+    guarded.use(expressReceiver.router as Router);
+    router = guarded;
   } else {
     receiver = new SocketModeReceiver({
       appToken: settings.appToken ?? '',
