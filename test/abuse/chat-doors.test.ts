@@ -94,6 +94,7 @@ describe('forged and replayed Slack requests', () => {
     const attempts: Array<Promise<Response>> = [
       harness.event(payload.event, { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' }),
       harness.event(payload.event, { timestamp: stale }),
+      harness.event(payload.event, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }),
       postSignedEvent(harness.eventsUrl, 'not-the-secret', payload),
       fetch(harness.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
       harness.command('status', submitter, { signature: 'v0=forged' }),
