@@ -75,7 +75,7 @@ async function writeSyntheticCorpus(folder: string, passages: number, sentences:
     const parts = [`---\ntitle: "Synthetic document ${file}"\njurisdiction: "${file % 2 === 0 ? 'EU' : 'JP'}"\nkind: "synthetic"\nlanguage: "en"\n---\n`];
     for (let section = 0; section < perFile && file * perFile + section < passages; section += 1) {
       const count = 3 + Math.floor(next() * 3);
-      parts.push(`## Section ${file}.${section}\n\n${Array.from({ length: count }, pick).join(' ').slice(0, 950)}\n`);
+      parts.push(`## Section ${file}.${section}\n\n${Array.from({ length: count }, pick).join(' ').slice(0, 560)}\n`);
     }
     await writeFile(path.join(folder, `synthetic-${String(file).padStart(5, '0')}.md`), parts.join('\n'));
   }
@@ -100,11 +100,15 @@ async function hnswRecall(dataDir: string, queries: number[][], ef: number): Pro
   const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8')) as {
     embedder: { dimensions: number };
     artifacts: { vectors: { name: string }; hnsw: { name: string } };
+    centre: number[] | null;
   };
   const dimensions = manifest.embedder.dimensions;
   const bytes = await readFile(path.join(indexDir, manifest.artifacts.vectors.name));
   const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const count = vectors.length / dimensions;
+  // The graph holds vectors minus the corpus centre (when centring is on); compare like with like.
+  const centre = manifest.centre;
+  if (centre) for (let position = 0; position < vectors.length; position += 1) vectors[position] = (vectors[position] as number) - (centre[position % dimensions] as number);
   const norms = new Float32Array(count);
   for (let row = 0; row < count; row += 1) {
     let sum = 0;
@@ -117,7 +121,8 @@ async function hnswRecall(dataDir: string, queries: number[][], ef: number): Pro
   let found = 0;
   let foundWithTies = 0;
   const times: number[] = [];
-  for (const query of queries) {
+  for (const rawQuery of queries) {
+    const query = centre ? rawQuery.map((value, d) => value - (centre[d] as number)) : rawQuery;
     const scores = new Float32Array(count);
     for (let row = 0; row < count; row += 1) {
       let dot = 0;
@@ -215,7 +220,7 @@ export async function run(): Promise<{ title: string; rows: Array<Record<string,
       const recall = await hnswRecall(path.join(folder, 'data'), queryVectors, defaultHnsw.ef);
       const syntheticCold = coldStart(path.join(folder, 'data'), questions[0] as string, path.join(folder, 'corpus'));
       rows.push({
-        corpus: `synthetic ${size.toLocaleString('en')} passages`,
+        corpus: `synthetic ${index.size().toLocaleString('en')} passages`,
         'ingest (s)': buildMs / 1000,
         'cold start: open (ms)': Math.round(syntheticCold.openMs),
         'cold start: process ready (ms)': Math.round(syntheticCold.readyMs),
@@ -230,7 +235,7 @@ export async function run(): Promise<{ title: string; rows: Array<Record<string,
       );
       await rm(folder, { recursive: true, force: true });
     }
-    notes.push('Synthetic passages recombine 3–5 real corpus sentences (deterministic seed); queries are the gold questions plus 100 eight-word fragments of corpus sentences.');
+    notes.push('Synthetic passages recombine 3–5 real corpus sentences, cut to 560 characters so each section is one passage (deterministic seed); queries are the gold questions plus 100 eight-word fragments of corpus sentences.');
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
