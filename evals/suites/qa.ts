@@ -4,6 +4,7 @@
 // citations. Every system answers through the same answer service (extractive, no LLM), so the
 // differences come from retrieval. Also measures the coverage rule with and without the term-overlap
 // check, on the whole gold set.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import { loadConfig } from '../../src/config.js';
 import type { AnswerDetails } from '../../src/core/answer/answer.js';
 import { createAnswerService, type AnswerServiceOptions } from '../../src/core/answer/answer-service.js';
 import { defaultMinTermOverlap } from '../../src/core/answer/coverage.js';
+import { defaultExtractWords } from '../../src/core/answer/extractive-answer.js';
+import type { SectionCatalog } from '../../src/core/answer/section-context.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import type { Embedder } from '../../src/ports/embedder.js';
 import type { Passage, ScoredPassage } from '../../src/ports/passage.js';
@@ -56,6 +59,7 @@ export interface BudgetRow {
   budget: string;
   factHitRate: number;
   factShare: number;
+  answerTextFactHitRate?: number;
 }
 
 export interface ItemOutcome {
@@ -69,9 +73,27 @@ export interface ItemOutcome {
   grounded: boolean;
   factHit: boolean;
   factShare: number;
+  /** Every fact appears in the answer text itself (quotes not counted). */
+  answerTextFactHit: boolean;
+  /** For answerable questions: why facts are missing, or `hit`. */
+  miss?: MissCause;
   invalidCitations: number;
   answerMs: number;
 }
+
+/**
+ * Where an answerable question's facts were lost: `abstained` (answered "not covered"), `retrieval`
+ * (an expected section is not among the top 3 results), `selection` (retrieved in the top 3 but not
+ * cited), `extraction` (every expected section cited, yet a fact is in neither the answer nor a quote).
+ */
+export type MissCause = 'hit' | 'abstained' | 'retrieval' | 'selection' | 'extraction';
+export const missCauseLabels: Record<MissCause, string> = {
+  hit: 'every fact found',
+  abstained: 'abstained (answered "not covered")',
+  retrieval: 'retrieval: an expected section not in the top 3 results',
+  selection: 'selection: retrieved in the top 3 but not cited',
+  extraction: 'extraction: expected sections cited, a fact in neither answer nor quotes',
+};
 
 export interface SystemResult {
   system: SystemName;
@@ -81,6 +103,8 @@ export interface SystemResult {
   mrr: number;
   factHitRate: number;
   factShare: number;
+  /** Fact-hit counting the answer text only (no quotes). */
+  answerTextFactHitRate: number;
   abstentionAccuracy: number;
   invalidCitations: number;
   meanAnswerMs: number;
@@ -177,7 +201,7 @@ async function evaluateSystem(
   system: SystemName,
   retriever: Retriever,
   gold: GoldItem[],
-  context: { threshold: number; indexTexts: string[]; embedder: Embedder; logger: Logger; coverage?: CoverageSettings },
+  context: { threshold: number; indexTexts: string[]; embedder: Embedder; logger: Logger; coverage?: CoverageSettings; catalog?: SectionCatalog },
 ): Promise<SystemResult> {
   const recorder = recording(retriever);
   const service = createAnswerService({
@@ -186,6 +210,7 @@ async function evaluateSystem(
     promptsDir: path.join(repositoryRoot, 'prompts'),
     logger: context.logger,
     embedder: context.embedder,
+    ...(context.catalog !== undefined ? { catalog: context.catalog } : {}),
     ...context.coverage,
   });
   const items: ItemOutcome[] = [];
@@ -196,6 +221,15 @@ async function evaluateSystem(
     const ranking = recorder.last();
     const answerable = item.type !== 'unanswerable';
     const share = answerable && answer.grounded ? factShare(answer, item.facts) : 0;
+    const factHit = answerable && answer.grounded && share === 1;
+    let miss: MissCause | undefined;
+    if (answerable) {
+      if (factHit) miss = 'hit';
+      else if (!answer.grounded) miss = 'abstained';
+      else if (recallAt(ranking, item.expected, 3) < 1) miss = 'retrieval';
+      else if (!item.expected.every((location) => answer.citations.slice(0, 3).some((citation) => matchesExpected(citation, location)))) miss = 'selection';
+      else miss = 'extraction';
+    }
     items.push({
       id: item.id,
       type: item.type,
@@ -205,8 +239,10 @@ async function evaluateSystem(
       recallAt1: answerable ? recallAt(ranking, item.expected, 1) : 0,
       recallAt5: answerable ? recallAt(ranking, item.expected, 5) : 0,
       grounded: answer.grounded,
-      factHit: answerable && answer.grounded && share === 1,
+      factHit,
       factShare: share,
+      answerTextFactHit: answerable && answer.grounded && factShare({ answer: answer.answer, citations: [] }, item.facts) === 1,
+      ...(miss !== undefined ? { miss } : {}),
       invalidCitations: invalidCitationCount(answer, [...context.indexTexts, ...recorder.texts]),
       answerMs,
     });
@@ -224,6 +260,7 @@ function summarise(system: SystemName, items: ItemOutcome[]): SystemResult {
     mrr: round(mean(answerable.map((item) => (item.rank === undefined ? 0 : 1 / item.rank)))),
     factHitRate: round(mean(answerable.map((item) => (item.factHit ? 1 : 0)))),
     factShare: round(mean(answerable.map((item) => item.factShare))),
+    answerTextFactHitRate: round(mean(answerable.map((item) => (item.answerTextFactHit ? 1 : 0)))),
     abstentionAccuracy: round(mean(items.map((item) => (item.grounded === item.answerable ? 1 : 0)))),
     invalidCitations: items.reduce((sum, item) => sum + item.invalidCitations, 0),
     meanAnswerMs: round(mean(items.map((item) => item.answerMs)), 1),
@@ -276,7 +313,7 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
       }
       const mode: SearchMode = system;
       const retriever: Retriever = { search: (query, searchOptions) => index.search(query, { ...searchOptions, mode }) };
-      results.push(await evaluateSystem(system, retriever, gold, { threshold, indexTexts, embedder, logger }));
+      results.push(await evaluateSystem(system, retriever, gold, { threshold, indexTexts, embedder, logger, catalog: index }));
     }
     const outcome: QaEvalResult = { questions: gold.length, answerable: gold.filter((item) => item.type !== 'unanswerable').length, relevanceThreshold: threshold, systems: results };
     if (options.coverageAblation ?? true) {
@@ -289,7 +326,7 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
         ['+ names in the question must appear in the top passages (shipped)', {}],
       ];
       for (const [rule, coverage] of rules) {
-        const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, coverage });
+        const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, coverage, catalog: index });
         rows.push({
           rule,
           abstentionAccuracy: result.abstentionAccuracy,
@@ -300,9 +337,14 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
       }
       outcome.coverageAblation = rows;
       const budgets: BudgetRow[] = [];
-      for (const words of [80, 120, 200]) {
-        const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, coverage: { extractWords: words } });
-        budgets.push({ budget: `extract of ${words} words${words === 80 ? ' (shipped)' : ''}`, factHitRate: result.factHitRate, factShare: result.factShare });
+      for (const words of [80, defaultExtractWords, 120, 200]) {
+        const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, coverage: { extractWords: words }, catalog: index });
+        budgets.push({
+          budget: `extract of ${words} words${words === defaultExtractWords ? ' (shipped)' : ''}`,
+          factHitRate: result.factHitRate,
+          factShare: result.factShare,
+          answerTextFactHitRate: result.answerTextFactHitRate,
+        });
       }
       // Ceiling for any extract: every fact somewhere in the top-k retrieved passages.
       const answerableGold = gold.filter((item) => item.type !== 'unanswerable');
@@ -325,24 +367,47 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
   }
 }
 
+function systemRow(system: SystemResult): Record<string, string | number> {
+  return {
+    system: system.label,
+    'recall@1': system.recallAt1,
+    'recall@5': system.recallAt5,
+    MRR: system.mrr,
+    'fact-hit': system.factHitRate,
+    'facts found': system.factShare,
+    'fact-hit, answer text only': system.answerTextFactHitRate,
+    abstention: system.abstentionAccuracy,
+    'invalid citations': system.invalidCitations,
+    'mean ms': system.meanAnswerMs,
+    ...(system.note !== undefined ? { note: system.note } : {}),
+  };
+}
+
+function missTable(caption: string, system: SystemResult, listIds = true): { caption: string; rows: Array<Record<string, string | number>> } {
+  const answerable = system.items.filter((item) => item.answerable);
+  const causes = Object.keys(missCauseLabels) as MissCause[];
+  return {
+    caption,
+    rows: causes.map((cause) => {
+      const items = answerable.filter((item) => item.miss === cause);
+      return {
+        outcome: missCauseLabels[cause],
+        questions: items.length,
+        share: round(items.length / Math.max(1, answerable.length)),
+        ...(cause === 'hit' || !listIds ? {} : { ids: items.map((item) => item.id).join(' ') }),
+      };
+    }),
+  };
+}
+
 /** Suite entry point for evals/run.ts. */
 export async function run(options: QaEvalOptions = {}) {
   const result = await runQaEval(options);
+  const metrics: Record<string, number> = { questions: result.questions, relevanceThreshold: result.relevanceThreshold };
   const tables: Array<{ caption: string; rows: Array<Record<string, string | number>> }> = [
     {
       caption: `Retrieval and answers on ${result.questions} gold questions (${result.answerable} answerable); extractive answers; relevance threshold ${result.relevanceThreshold}`,
-      rows: result.systems.map((system) => ({
-        system: system.label,
-        'recall@1': system.recallAt1,
-        'recall@5': system.recallAt5,
-        MRR: system.mrr,
-        'fact-hit': system.factHitRate,
-        'facts found': system.factShare,
-        abstention: system.abstentionAccuracy,
-        'invalid citations': system.invalidCitations,
-        'mean ms': system.meanAnswerMs,
-        ...(system.note !== undefined ? { note: system.note } : {}),
-      })),
+      rows: result.systems.map((system) => systemRow(system)),
     },
   ];
   const hybrid = result.systems.find((system) => system.system === 'hybrid');
@@ -364,6 +429,26 @@ export async function run(options: QaEvalOptions = {}) {
         };
       }),
     });
+    tables.push(missTable('Where facts were lost (hybrid, answerable questions): first failing stage', hybrid));
+  }
+  const holdoutFile = path.join(repositoryRoot, 'evals', 'qa-holdout.jsonl');
+  if (options.goldFile === undefined && existsSync(holdoutFile)) {
+    // The held-out set is never tuned on: it only checks that gains on the gold set generalise.
+    const holdout = await runQaEval({ ...options, goldFile: holdoutFile, systems: ['bm25', 'dense', 'hybrid'], coverageAblation: false });
+    tables.push({
+      caption: `Held-out set (evals/qa-holdout.jsonl): ${holdout.questions} questions (${holdout.answerable} answerable), same metrics, never tuned on`,
+      rows: holdout.systems.map((system) => systemRow(system)),
+    });
+    const holdoutHybrid = holdout.systems.find((system) => system.system === 'hybrid');
+    if (holdoutHybrid !== undefined) {
+      tables.push(missTable('Where facts were lost on the held-out set (hybrid)', holdoutHybrid, false));
+      metrics['holdout.hybrid.recallAt1'] = holdoutHybrid.recallAt1;
+      metrics['holdout.hybrid.recallAt5'] = holdoutHybrid.recallAt5;
+      metrics['holdout.hybrid.mrr'] = holdoutHybrid.mrr;
+      metrics['holdout.hybrid.factHitRate'] = holdoutHybrid.factHitRate;
+      metrics['holdout.hybrid.abstentionAccuracy'] = holdoutHybrid.abstentionAccuracy;
+      metrics['holdout.hybrid.invalidCitations'] = holdoutHybrid.invalidCitations;
+    }
   }
   if (result.coverageAblation !== undefined) {
     tables.push({
@@ -380,10 +465,14 @@ export async function run(options: QaEvalOptions = {}) {
   if (result.budgets !== undefined) {
     tables.push({
       caption: 'Fact-hit (hybrid) by extract length, and the retrieval ceiling',
-      rows: result.budgets.map((row) => ({ 'answer text': row.budget, 'fact-hit': row.factHitRate, 'facts found': row.factShare })),
+      rows: result.budgets.map((row) => ({
+        'answer text': row.budget,
+        'fact-hit': row.factHitRate,
+        'facts found': row.factShare,
+        'fact-hit, answer text only': row.answerTextFactHitRate ?? '—',
+      })),
     });
   }
-  const metrics: Record<string, number> = { questions: result.questions, relevanceThreshold: result.relevanceThreshold };
   for (const system of result.systems) {
     metrics[`${system.system}.recallAt1`] = system.recallAt1;
     metrics[`${system.system}.recallAt5`] = system.recallAt5;

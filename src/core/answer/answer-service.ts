@@ -15,8 +15,9 @@ import type { AnswerDetails, AnswerService, AskRequest, Citation } from './answe
 import { buildAnswerMessages, loadAnswerPrompts, type AnswerPrompts } from './answer-prompt.js';
 import { verifyCitations } from './citation-verification.js';
 import { decideCoverage, defaultMinTermOverlap, type CoverageDecision } from './coverage.js';
-import { bestQuote, candidateSentences, extractiveAnswer } from './extractive-answer.js';
+import { bestQuote, candidateSentences, extractiveAnswer, type SelectionSettings } from './extractive-answer.js';
 import { buildRetrievalQuery } from './retrieval-query.js';
+import { asSectionCatalog, type SectionCatalog } from './section-context.js';
 import { detectLanguage, type AnswerLanguage } from './text-terms.js';
 
 export { verifyCitations } from './citation-verification.js';
@@ -47,10 +48,17 @@ export interface AnswerServiceOptions {
   minTermOverlap?: number;
   /** Require names in the question to appear in the top passages (see coverage.ts). Default true. */
   checkNames?: boolean;
-  /** Word budget of extractive answers. Default 80. */
+  /** Word budget of extractive answers. Default 100. */
   extractWords?: number;
   /** Threshold multiplier per question language (see coverage.ts); default `{ ja: 0.5 }`. */
   thresholdScale?: Partial<Record<AnswerLanguage, number>>;
+  /**
+   * Section look-up, so extracts can draw on the other chunks of a retrieved passage's section.
+   * Default: the retriever itself when it offers `findSection` (the corpus index does).
+   */
+  catalog?: SectionCatalog;
+  /** Sentence selection settings of extractive answers (evaluation); see extractive-answer.ts. */
+  selection?: Partial<SelectionSettings>;
 }
 
 const messages = {
@@ -126,12 +134,13 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   const topK = options.topK ?? 8;
   const llmPassageCount = options.llmPassages ?? 6;
   const minTermOverlap = options.minTermOverlap ?? defaultMinTermOverlap;
+  const catalog = options.catalog ?? asSectionCatalog(options.retriever);
   const prompts: AnswerPrompts | undefined = options.chatModel === undefined ? undefined : loadAnswerPrompts(options.promptsDir);
 
   async function denseSimilarity(question: string, passages: ScoredPassage[]): Promise<Map<string, number> | undefined> {
     if (options.embedder === undefined) return undefined;
     try {
-      const texts = [...new Set(candidateSentences(passages).map((sentence) => sentence.text))];
+      const texts = [...new Set(candidateSentences(passages, 5, catalog).map((sentence) => sentence.text))];
       if (texts.length === 0) return undefined;
       const [questionVector, sentenceVectors] = await Promise.all([options.embedder.embedQuery(question), options.embedder.embedDocuments(texts)]);
       return new Map(texts.map((text, index) => [text, cosine(questionVector, sentenceVectors[index] ?? [])]));
@@ -146,6 +155,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     return extractiveAnswer(question, passages, {
       language,
       contextTerms,
+      ...(catalog !== undefined ? { sectionCatalog: catalog } : {}),
+      ...(options.selection !== undefined ? { selection: options.selection } : {}),
       ...(options.extractWords !== undefined ? { maxWords: options.extractWords } : {}),
       ...(dense !== undefined ? { denseSimilarity: dense } : {}),
     });

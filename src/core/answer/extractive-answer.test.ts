@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ScoredPassage } from '../../ports/passage.js';
 import { makePassage } from '../../../test/helpers/fake-retriever.js';
-import { answerTypePattern, bestQuote, defaultSentenceWeights, extractiveAnswer } from './extractive-answer.js';
+import type { Passage } from '../../ports/passage.js';
+import { answerTypePattern, bestQuote, defaultSentenceWeights, extractiveAnswer, isDangling } from './extractive-answer.js';
+import type { SectionCatalog } from './section-context.js';
 import { splitSentences } from './text-terms.js';
 
 const transparency = makePassage({
@@ -41,19 +43,19 @@ describe('extractiveAnswer', () => {
     for (const citation of result.citations) {
       const passage = [transparency, logging, penalties].find((item) => item.source === citation.source);
       expect(passage?.text).toContain(citation.quote);
-      expect(citation.quote.length).toBeLessThanOrEqual(300);
+      expect(citation.quote.length).toBeLessThanOrEqual(600);
     }
     const markers = [...result.answer.matchAll(/\[(\d+)\]/gu)].map((match) => Number(match[1]));
     expect(new Set(markers)).toEqual(new Set(result.citations.map((citation) => citation.n)));
   });
 
-  it('stays within about 80 words and at most three passages', () => {
+  it('stays within about 100 words and at most three passages', () => {
     const many = Array.from({ length: 6 }, (_, index) =>
       makePassage({ source: `doc-${index}.md`, section: 'S', text: `Risk management for high-risk AI systems is a continuous process number ${index}. It runs through the lifecycle of the system ${index}.` }, index),
     );
     const result = extractiveAnswer('What is risk management for high-risk AI systems?', many.map((passage) => ({ passage, score: 0.8 })));
     expect(result.citations.length).toBeLessThanOrEqual(3);
-    expect(result.answer.split(/\s+/u).length).toBeLessThanOrEqual(95);
+    expect(result.answer.split(/\s+/u).length).toBeLessThanOrEqual(115);
     expect(result.citations.map((citation) => citation.n)).toEqual(result.citations.map((_, index) => index + 1));
   });
 
@@ -108,15 +110,22 @@ describe('answer types', () => {
 });
 
 describe('quotes', () => {
-  it('quote the used sentence with the neighbours that add most of the question, within 300 characters', () => {
+  it('quote the whole passage when it fits in 600 characters', () => {
+    const result = extractiveAnswer('Do deployers have to disclose deepfakes?', scored([transparency, 0.9]));
+    expect(result.citations[0]?.quote).toBe(transparency.text.trim());
+  });
+
+  it('quote the used sentence with the neighbours that add most of the question, within 600 characters', () => {
+    const filler = 'Filler sentence about something unrelated to anything in particular, repeated to make the passage long. '.repeat(4);
     const text =
-      'Filler sentence about something unrelated to anything here. The penalty regime is set out in Article 99 of the Act. ' +
-      'Fines for prohibited practices reach EUR 35 million or 7 % of turnover. Member States lay down the detailed rules. Another unrelated filler sentence closes it.';
+      `${filler}The penalty regime is set out in Article 99 of the Act. ` +
+      `Fines for prohibited practices reach EUR 35 million or 7 % of turnover. Member States lay down the detailed rules. ${filler}Another unrelated filler sentence closes it.`;
     const passage = makePassage({ source: 'p.md', section: 'Article 99', text });
     const result = extractiveAnswer('What is the penalty regime of Article 99 for prohibited practices fines?', [{ passage, score: 0.9 }], { maxWords: 15 });
     const quote = result.citations[0]?.quote ?? '';
     expect(text).toContain(quote);
-    expect(quote.length).toBeLessThanOrEqual(300);
+    expect(text.length).toBeGreaterThan(600);
+    expect(quote.length).toBeLessThanOrEqual(600);
     expect(quote).toContain('Fines for prohibited practices');
     expect(quote).toContain('Article 99 of the Act');
   });
@@ -137,5 +146,49 @@ describe('splitSentences', () => {
     ]);
     expect(splitSentences('一つ目です。二つ目です。').map((span) => span.text)).toEqual(['一つ目です。', '二つ目です。']);
     expect(splitSentences('Heading\n- item one\n- item two').map((span) => span.text)).toEqual(['Heading', '- item one', '- item two']);
+  });
+});
+
+describe('sentences that lean on their predecessor', () => {
+  it('recognises dangling openings in English and Japanese', () => {
+    expect(isDangling('In this respect it differs sharply from the EU AI Act.')).toBe(true);
+    expect(isDangling('However, the Act has no fines.')).toBe(true);
+    expect(isDangling('These uses are high-risk because they shape careers.')).toBe(true);
+    expect(isDangling('その一方で、罰則はありません。')).toBe(true);
+    expect(isDangling('The Guidelines impose no penalties.')).toBe(false);
+    expect(isDangling('There are four conditions.')).toBe(false);
+    expect(isDangling('It is prohibited to place such systems on the market.')).toBe(false);
+  });
+
+  it('prefer a self-standing sentence to one that depends on a sentence left out', () => {
+    const passage = makePassage({
+      source: 'jp.md',
+      section: 'Penalties',
+      text:
+        'The Japanese guidelines are voluntary soft law. They were issued in December. ' +
+        'In this respect they differ sharply from the EU AI Act, which has penalties. The Japanese guidelines impose no penalties on companies.',
+    });
+    const result = extractiveAnswer('Do the Japanese guidelines impose penalties?', [{ passage, score: 0.9 }], { maxWords: 12 });
+    expect(result.answer.startsWith('The Japanese guidelines impose no penalties')).toBe(true);
+  });
+});
+
+describe('section context', () => {
+  const intro = makePassage({ source: 'annex.md', section: 'Area 8', text: 'Area 8 of the annex covers two kinds of use. Point (a) covers AI used by courts to research and interpret facts and law.' }, 4);
+  const rest = makePassage({ source: 'annex.md', section: 'Area 8', text: 'Point (b) covers AI intended to influence the outcome of an election or referendum or voting behaviour.' }, 5);
+  const other = makePassage({ source: 'annex.md', section: 'Area 7', text: 'Area 7 of the annex covers migration, asylum and border control.' }, 3);
+  const catalog: SectionCatalog = {
+    findSection: (source: string, section: string): Passage[] => [intro, rest, other].filter((passage) => passage.source === source && passage.section === section),
+  };
+
+  it('draws on the other chunks of a retrieved section and cites the chunk each sentence comes from', () => {
+    const question = 'What does area 8 of the annex cover?';
+    const without = extractiveAnswer(question, scored([intro, 0.9], [other, 0.5]));
+    expect(without.answer).not.toContain('referendum');
+    const withContext = extractiveAnswer(question, scored([intro, 0.9], [other, 0.5]), { sectionCatalog: catalog });
+    expect(withContext.answer).toContain('Point (b) covers AI intended to influence the outcome of an election or referendum');
+    const cited = withContext.citations.find((citation) => citation.quote.includes('referendum'));
+    expect(cited?.section).toBe('Area 8');
+    expect(rest.text).toContain(cited?.quote);
   });
 });

@@ -3,6 +3,7 @@
 // fails or its answer cannot be verified. Pure: dense similarities, if any, are computed by the caller.
 import type { ScoredPassage } from '../../ports/passage.js';
 import type { Citation } from './answer.js';
+import { withSectionContext, type SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, splitSentences, termSet, wordCount, type AnswerLanguage, type SentenceSpan } from './text-terms.js';
 
 /** A sentence of a candidate passage. */
@@ -28,6 +29,8 @@ export interface ExtractiveOptions {
   candidatePassages?: number;
   /** Cosine similarity of each candidate sentence's text to the question, when an embedder is available. */
   denseSimilarity?: Map<string, number>;
+  /** When given, the other chunks of each candidate passage's section are candidates too. */
+  sectionCatalog?: SectionCatalog;
 }
 
 export interface ExtractiveResult {
@@ -37,7 +40,11 @@ export interface ExtractiveResult {
   citations: Citation[];
 }
 
-const maxQuoteCharacters = 300;
+/**
+ * Longest quote. Passages are at most ~600 characters, so a citation quotes its whole passage: the
+ * answer already repeats the cited sentences verbatim, and the quote shows what surrounds them.
+ */
+const maxQuoteCharacters = 600;
 
 /** The passages worth quoting: the top few, and none far below the best. */
 export function candidatePassages(passages: ScoredPassage[], limit = 5): ScoredPassage[] {
@@ -45,10 +52,30 @@ export function candidatePassages(passages: ScoredPassage[], limit = 5): ScoredP
   return passages.slice(0, limit).filter((item, index) => index === 0 || item.score >= best * 0.5);
 }
 
-/** Sentences of the candidate passages, excluding fragments too short to stand alone. */
-export function candidateSentences(passages: ScoredPassage[], limit = 5): CandidateSentence[] {
+/** The passages an extract draws on: the candidates, widened to their whole sections when a catalog is given. */
+export function answerPool(passages: ScoredPassage[], limit = 5, catalog?: SectionCatalog): ScoredPassage[] {
+  if (catalog === undefined) return candidatePassages(passages, limit);
+  // With whole sections available, the candidates are the best chunks of `limit` distinct sections:
+  // a second chunk of a section already chosen adds nothing the section context will not bring, while
+  // another section may hold the other half of a two-part question.
+  const best = passages[0]?.score ?? 0;
+  const sections = new Set<string>();
+  const distinct: ScoredPassage[] = [];
+  for (const item of passages) {
+    if (distinct.length >= limit) break;
+    const key = `${item.passage.source}\u0000${item.passage.section}`;
+    if (sections.has(key)) continue;
+    if (distinct.length > 0 && item.score < best * 0.5) continue;
+    sections.add(key);
+    distinct.push(item);
+  }
+  return withSectionContext(distinct, passages, catalog);
+}
+
+/** Sentences of the answer pool, excluding fragments too short to stand alone. */
+export function candidateSentences(passages: ScoredPassage[], limit = 5, catalog?: SectionCatalog): CandidateSentence[] {
   const sentences: CandidateSentence[] = [];
-  candidatePassages(passages, limit).forEach((item, passageIndex) => {
+  answerPool(passages, limit, catalog).forEach((item, passageIndex) => {
     const spans = splitSentences(item.passage.text);
     spans.forEach((span, position) => {
       if (wordCount(span.text) < 4) return;
@@ -154,6 +181,12 @@ export interface RankedSentence {
   sentence: CandidateSentence;
   terms: Set<string>;
   score: number;
+  /** Weighted share of the question's terms the sentence contains, in [0, 1]. */
+  lexical: number;
+  /** Whether the sentence leans on the one before it ("This…", "However,…", "In this respect…"). */
+  dangling: boolean;
+  /** Whether the sentence announces what follows ("…covers two kinds of use.", "…as follows:"). */
+  announces: boolean;
 }
 
 /** Scoring weights (sum to about 1); exposed so the evaluation can compare settings. */
@@ -195,6 +228,38 @@ export function answerTypePattern(question: string): RegExp | undefined {
   return undefined;
 }
 
+/**
+ * Openings that refer back to the previous sentence ("It", "This", "These uses", "However,", "In this
+ * respect"): such a sentence misleads when quoted alone. Generic English and Japanese discourse
+ * markers, independent of any corpus.
+ */
+const danglingOpening =
+  /^(?:["'“‘(]?\s*)(?:(?:it|its|this|these|that|those|they|their|them|such|both|neither|either|here|thus|hence|therefore|however|moreover|furthermore|nevertheless|nonetheless|otherwise|instead|likewise|similarly|conversely|accordingly|consequently|also|besides|yet|still)\b(?!-)|in (?:this|that|these|such|the same) (?:respect|case|way|sense|context)|in addition\b|as with\b|as such\b|by contrast\b|on the other hand\b|for (?:this|that|these) reasons?\b|to this end\b|(?:これ|それ|この|その|こうした|そうした|このような|そのような|また|しかし|ただし|一方|さらに|そのため|したがって|なお|つまり))/iu;
+
+const countedNoun = new RegExp(
+  `\\b(?:${numberWords}|\\d+)\\s+(?!(?:hours|days|weeks|months|years|times|minutes|seconds|euros|dollars|yen|people|persons)\\b)(?:[\\p{L}-]+\\s+)?[\\p{L}-]+s\\b`,
+  'iu',
+);
+
+/**
+ * Whether a sentence announces an enumeration that the next sentences carry: it ends with a colon,
+ * or counts the items it introduces ("two kinds of use", "seven principles", "四つの…").
+ */
+export function announcesList(sentence: string): boolean {
+  const text = sentence.trim();
+  if (/[:：]$/u.test(text)) return true;
+  if (/(?:[一二三四五六七八九十]|[0-9０-９]+)つの/u.test(text) && /(?:示|挙げ|あり|定め|整理)/u.test(text)) return true;
+  return wordCount(text) <= 25 && countedNoun.test(text) && !/\b(?:19|20)\d{2}\b/u.test(text.match(countedNoun)?.[0] ?? '');
+}
+
+/** Whether a sentence starts with a word that points back to an earlier sentence. */
+export function isDangling(sentence: string): boolean {
+  const text = sentence.replace(/^[-–•*]\s+/u, '').trim();
+  // "There are four…" and "It is prohibited to…" stand alone; "This is…" and "These uses…" do not.
+  if (/^(?:it\s+(?:is|was|will|may|must|shall|can)\s+(?:not\s+)?(?:prohibited|forbidden|required|necessary|important|possible|mandatory|recommended|unlawful|lawful)\b)/iu.test(text)) return false;
+  return danglingOpening.test(text);
+}
+
 /** Scores every candidate sentence of the top passages for the question, best first. */
 export function rankSentences(
   question: string,
@@ -203,8 +268,8 @@ export function rankSentences(
 ): { ranked: RankedSentence[]; pool: ScoredPassage[]; referenceWeights: Map<string, number> } {
   const language = options.language ?? detectLanguage(question);
   const weights = options.weights ?? defaultSentenceWeights;
-  const pool = candidatePassages(passages, options.candidatePassages ?? 5);
-  const sentences = candidateSentences(passages, options.candidatePassages ?? 5);
+  const pool = answerPool(passages, options.candidatePassages ?? 5, options.sectionCatalog);
+  const sentences = candidateSentences(passages, options.candidatePassages ?? 5, options.sectionCatalog);
   const questionTerms = new Map<string, number>();
   for (const term of contentTerms(question)) questionTerms.set(term, 1);
   for (const term of options.contextTerms ?? []) if (!questionTerms.has(term)) questionTerms.set(term, 0.5);
@@ -221,11 +286,10 @@ export function rankSentences(
   const bestScore = pool[0]?.score ?? 1;
   const hasDense = options.denseSimilarity !== undefined && options.denseSimilarity.size > 0;
   const answerType = answerTypePattern(question);
-  const ranked = sentences.map((sentence, index) => {
+  const ranked = sentences.map((sentence, index): RankedSentence => {
     const terms = sentenceTerms[index] ?? new Set<string>();
-    let matched = 0;
-    for (const [term, weight] of questionTerms) if (terms.has(term)) matched += weight * idf(term);
-    const lexical = totalWeight > 0 ? matched / totalWeight : 0;
+    let lexical = 0;
+    for (const term of terms) lexical += referenceWeights.get(term) ?? 0;
     const item = pool[sentence.passageIndex];
     const sameLanguage = item?.passage.language === undefined || item.passage.language.startsWith(language);
     const prior = Math.min(1, ((item?.score ?? 0) / (bestScore || 1)) * (sameLanguage ? 1 : 0.85));
@@ -240,35 +304,120 @@ export function rankSentences(
     const words = wordCount(sentence.text);
     if (words < 6) score *= 0.6;
     if (words > 70) score *= 0.85;
-    return { sentence, terms, score };
+    return { sentence, terms, score, lexical, dangling: isDangling(sentence.text), announces: announcesList(sentence.text) };
   });
   ranked.sort((left, right) => right.score - left.score);
   return { ranked, pool, referenceWeights };
 }
 
+/** Word budget of an extractive answer when none is given. */
+export const defaultExtractWords = 100;
+
+/** Selection settings; exposed so the evaluation can compare them. */
+export interface SelectionSettings {
+  /** Penalty per unit of term overlap (Jaccard) with an already chosen sentence. */
+  redundancyPenalty: number;
+  /** Weight of the question's terms a sentence adds beyond those already covered (aspect coverage). */
+  noveltyBonus: number;
+  /** Multiplier for a sentence that leans on its predecessor when that predecessor is not in the answer. */
+  danglingFactor: number;
+  /** Most sentences in an answer. */
+  maxSentences: number;
+  /** A later sentence must score at least this share of the best one. */
+  minRatio: number;
+  /** Bonus for the sentence that directly follows a chosen one in its section (the rest of a list, the next step). */
+  continuationBonus: number;
+}
+
+export const defaultSelection: SelectionSettings = { redundancyPenalty: 0.3, noveltyBonus: 0.25, danglingFactor: 0.75, maxSentences: 5, minRatio: 0.55, continuationBonus: 0.2 };
+
+/** Ordinal of a chunk inside its source (`<source>#<n>`), used to find the chunk before a passage. */
+function chunkOrdinal(chunkId: string): number | undefined {
+  const match = /#(\d+)$/u.exec(chunkId);
+  return match === null ? undefined : Number(match[1]);
+}
+
 /**
- * Picks the best sentences for the question from the top passages and composes a cited answer.
- * Scoring: IDF-weighted coverage of the question's terms, dense similarity when given, the passage's
- * retrieval score, a small preference for early sentences and for the question's language, and the
- * expected answer type (a date for "when", an amount for "how much").
+ * For each candidate sentence, the key of the sentence before it in the same section: the previous
+ * sentence of its passage, or for a passage's first sentence the last one of the section's previous
+ * chunk when that chunk is in the pool.
  */
-export function extractiveAnswer(question: string, passages: ScoredPassage[], options: ExtractiveOptions & { weights?: SentenceWeights } = {}): ExtractiveResult {
-  const maxWords = options.maxWords ?? 80;
+function predecessorKeys(ranked: RankedSentence[], pool: ScoredPassage[]): Map<string, string> {
+  const lastPosition = new Map<number, number>();
+  for (const { sentence } of ranked) lastPosition.set(sentence.passageIndex, Math.max(lastPosition.get(sentence.passageIndex) ?? -1, sentence.position));
+  const byChunk = new Map<string, number>();
+  pool.forEach((item, index) => {
+    const ordinal = chunkOrdinal(item.passage.chunkId);
+    if (ordinal !== undefined) byChunk.set(`${item.passage.source}\u0000${item.passage.section}\u0000${ordinal}`, index);
+  });
+  const predecessors = new Map<string, string>();
+  for (const { sentence } of ranked) {
+    const key = `${sentence.passageIndex}:${sentence.position}`;
+    if (sentence.position > 0) {
+      predecessors.set(key, `${sentence.passageIndex}:${sentence.position - 1}`);
+      continue;
+    }
+    const item = pool[sentence.passageIndex];
+    const ordinal = item === undefined ? undefined : chunkOrdinal(item.passage.chunkId);
+    if (item === undefined || ordinal === undefined) continue;
+    const previous = byChunk.get(`${item.passage.source}\u0000${item.passage.section}\u0000${ordinal - 1}`);
+    const position = previous === undefined ? undefined : lastPosition.get(previous);
+    if (previous !== undefined && position !== undefined) predecessors.set(key, `${previous}:${position}`);
+  }
+  return predecessors;
+}
+
+/**
+ * Picks the best sentences for the question from the top passages (and, with a catalog, the rest of
+ * their sections) and composes a cited answer. Scoring: IDF-weighted coverage of the question's
+ * terms, dense similarity when given, the passage's retrieval score, a small preference for early
+ * sentences and for the question's language, and the expected answer type (a date for "when", an
+ * amount for "how much"). Selection is greedy with maximal marginal relevance: each pick is the best
+ * remaining sentence plus the question terms it adds, minus its overlap with what is already chosen;
+ * a sentence that leans on its predecessor ("This…", "However,…") is discounted unless that
+ * predecessor is chosen too.
+ */
+export function extractiveAnswer(
+  question: string,
+  passages: ScoredPassage[],
+  options: ExtractiveOptions & { weights?: SentenceWeights; selection?: Partial<SelectionSettings> } = {},
+): ExtractiveResult {
+  const maxWords = options.maxWords ?? defaultExtractWords;
   const maxPassages = options.maxPassages ?? 3;
+  const selection = { ...defaultSelection, ...options.selection };
   const { ranked: scored, pool, referenceWeights } = rankSentences(question, passages, options);
   if (scored.length === 0 || pool.length === 0) return { answer: '', citations: [] };
 
-  const chosen: typeof scored = [];
+  const chosen: RankedSentence[] = [];
   const passagesUsed: number[] = [];
+  const covered = new Set<string>();
   let words = 0;
-  const top = scored[0]?.score ?? 0;
-  // Greedy selection with a redundancy penalty (maximal marginal relevance): each pick is the best
-  // remaining sentence minus 0.3 × its term overlap with those already chosen.
-  const redundancyPenalty = 0.3;
-  const maxSentences = 4;
-  const minRatio = 0.55;
+  const key = (sentence: CandidateSentence) => `${sentence.passageIndex}:${sentence.position}`;
+  const chosenKeys = new Set<string>();
+  const predecessors = predecessorKeys(scored, pool);
+  const announcing = new Set(scored.filter((candidate) => candidate.announces).map((candidate) => key(candidate.sentence)));
+  /** Whether the candidate carries on a chosen sentence that announced a list. */
+  const carriesList = (candidate: RankedSentence) => {
+    const predecessor = predecessors.get(key(candidate.sentence));
+    return predecessor !== undefined && chosenKeys.has(predecessor) && (announcing.has(predecessor) || (carried.has(predecessor) && !candidate.announces));
+  };
+  const carried = new Set<string>();
+  const valueOf = (candidate: RankedSentence) => {
+    let novel = 0;
+    for (const term of candidate.terms) if (!covered.has(term)) novel += referenceWeights.get(term) ?? 0;
+    const redundancy = chosen.reduce((most, other) => Math.max(most, jaccard(other.terms, candidate.terms)), 0);
+    const predecessor = predecessors.get(key(candidate.sentence));
+    const follows = predecessor !== undefined && chosenKeys.has(predecessor);
+    const leaning = candidate.dangling && !follows;
+    return (
+      (candidate.score + selection.noveltyBonus * (novel - candidate.lexical) + (follows ? selection.continuationBonus * (carriesList(candidate) ? 2 : 1) : 0)) *
+        (leaning ? selection.danglingFactor : 1) -
+      selection.redundancyPenalty * redundancy
+    );
+  };
+  const top = valueOf(scored[0] as RankedSentence);
   const remaining = [...scored];
-  while (chosen.length < maxSentences && remaining.length > 0) {
+  while (chosen.length < selection.maxSentences && remaining.length > 0) {
     let bestIndex = -1;
     let bestValue = Number.NEGATIVE_INFINITY;
     remaining.forEach((candidate, index) => {
@@ -276,12 +425,11 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
       if (isNewPassage && passagesUsed.length >= maxPassages) return;
       const length = wordCount(candidate.sentence.text);
       if (chosen.length > 0) {
-        if (candidate.score < top * minRatio) return;
         if (words + length > maxWords) return;
         if (chosen.some((other) => jaccard(other.terms, candidate.terms) > 0.6)) return;
       }
-      const redundancy = chosen.reduce((most, other) => Math.max(most, jaccard(other.terms, candidate.terms)), 0);
-      const value = candidate.score - redundancyPenalty * redundancy;
+      const value = valueOf(candidate);
+      if (chosen.length > 0 && value < top * selection.minRatio && !carriesList(candidate)) return;
       if (value > bestValue) {
         bestValue = value;
         bestIndex = index;
@@ -291,6 +439,9 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     const [candidate] = remaining.splice(bestIndex, 1);
     if (candidate === undefined) break;
     chosen.push(candidate);
+    if (carriesList(candidate)) carried.add(key(candidate.sentence));
+    chosenKeys.add(key(candidate.sentence));
+    for (const term of candidate.terms) covered.add(term);
     words += wordCount(candidate.sentence.text);
     if (!passagesUsed.includes(candidate.sentence.passageIndex)) passagesUsed.push(candidate.sentence.passageIndex);
   }
