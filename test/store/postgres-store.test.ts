@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isShishinError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { createStore } from '../../src/providers/store/create-store.js';
+import { postgresMigrations } from '../../src/providers/store/postgres-migrations.js';
 import { PostgresIntakeStore } from '../../src/providers/store/postgres-store.js';
 import { ManualClock, newIntake } from './intake-fixtures.js';
 import { openPostgresTestDatabase } from './postgres-test-schema.js';
@@ -36,6 +37,7 @@ if (database === undefined) {
     return {
       store,
       clock,
+      migrationVersions: postgresMigrations.map((migration) => migration.version),
       async sql(text, values = []) {
         // One transaction so SET LOCAL applies; parameters are not used with multi-statement text.
         if (values.length > 0) throw new Error('parameters are not supported in raw test SQL');

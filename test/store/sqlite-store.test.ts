@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShishinError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { createStore } from '../../src/providers/store/create-store.js';
+import { sqliteMigrations } from '../../src/providers/store/sqlite-migrations.js';
 import { SqliteIntakeStore } from '../../src/providers/store/sqlite-store.js';
 import { ManualClock, newIntake } from './intake-fixtures.js';
 import { describeStoreContract } from './store-contract.js';
@@ -37,6 +38,7 @@ describeStoreContract('SQLite', async () => {
   return {
     store,
     clock,
+    migrationVersions: sqliteMigrations.map((migration) => migration.version),
     async sql(text, values = []) {
       const statement = raw.prepare(text.replace(/\$\d+/g, '?'));
       if (statement.reader) return statement.all(...values) as Record<string, unknown>[];

@@ -37,16 +37,7 @@ export function normaliseDetails(details: Record<string, unknown>): Record<strin
 
 /** SHA-256 (hex) over the canonical JSON of the entry's fields, `hash` itself excluded. */
 export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  const covered = {
-    sequence: entry.sequence,
-    at: entry.at,
-    action: entry.action,
-    actor: entry.actor,
-    intakeId: entry.intakeId ?? null,
-    details: entry.details,
-    previousHash: entry.previousHash,
-  };
-  return createHash('sha256').update(canonicalJson(covered)).digest('hex');
+  return createHash('sha256').update(canonicalJson(coveredFields(entry))).digest('hex');
 }
 
 /** Builds the next entry of the chain after `previous` (undefined for the first entry). */
@@ -61,6 +52,65 @@ export function chainAuditEntry(input: AuditEntryInput, previous: { sequence: nu
     previousHash: previous?.hash ?? genesisHash,
   };
   return { ...unhashed, hash: hashAuditEntry(unhashed) };
+}
+
+/**
+ * An entry ready to be appended once its place in the chain is known. The covered fields sort as
+ * action, actor, at, details, intakeId, previousHash, sequence, so the canonical JSON that is
+ * hashed is `hashPrefix` followed by `"previousHash":"…","sequence":N}`. A store can therefore do
+ * all the JSON work before it takes the chain lock, and finish the hash (SHA-256 over the prefix's
+ * UTF-8 bytes plus that ASCII tail) in the same statement that reads the tail of the chain.
+ */
+export interface PreparedAuditEntry {
+  at: string;
+  action: string;
+  actor: AuditEntry['actor'];
+  intakeId?: string;
+  details: Record<string, unknown>;
+  /** Canonical JSON of the entry up to and including the comma before `"previousHash"`. */
+  hashPrefix: string;
+}
+
+/** The canonical JSON that follows the prefix; ASCII only (a hex hash and a decimal integer). */
+export function auditHashTail(previousHash: string, sequence: number): string {
+  return `"previousHash":"${previousHash}","sequence":${sequence}}`;
+}
+
+/** Builds everything of an entry that does not depend on the entries before it. */
+export function prepareAuditEntry(input: AuditEntryInput, at: string): PreparedAuditEntry {
+  const fields = {
+    at,
+    action: input.action,
+    actor: { ...input.actor },
+    ...(input.intakeId === undefined ? {} : { intakeId: input.intakeId }),
+    details: normaliseDetails(input.details),
+  };
+  const probe = canonicalJson(coveredFields({ ...fields, sequence: 0, previousHash: genesisHash }));
+  const tail = auditHashTail(genesisHash, 0);
+  // Holds as long as previousHash and sequence are the last keys in sorted order; checked, not assumed.
+  if (!probe.endsWith(`,${tail}`)) throw new Error('audit entry fields no longer end with previousHash and sequence');
+  return { ...fields, hashPrefix: probe.slice(0, probe.length - tail.length) };
+}
+
+/** Completes a prepared entry at a given place in the chain, hashing it in Node. */
+export function completeAuditEntry(prepared: PreparedAuditEntry, previous: { sequence: number; hash: string } | undefined): AuditEntry {
+  const sequence = (previous?.sequence ?? 0) + 1;
+  const previousHash = previous?.hash ?? genesisHash;
+  const { hashPrefix, ...fields } = prepared;
+  const hash = createHash('sha256').update(hashPrefix).update(auditHashTail(previousHash, sequence)).digest('hex');
+  return { sequence, ...fields, previousHash, hash };
+}
+
+function coveredFields(entry: Omit<AuditEntry, 'hash'>): Record<string, unknown> {
+  return {
+    sequence: entry.sequence,
+    at: entry.at,
+    action: entry.action,
+    actor: entry.actor,
+    intakeId: entry.intakeId ?? null,
+    details: entry.details,
+    previousHash: entry.previousHash,
+  };
 }
 
 /**

@@ -86,4 +86,54 @@ export const postgresMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'audit appends in one statement',
+    // The chain lock (the same advisory lock earlier versions take, so they still exclude each other
+    // during a rolling upgrade), the read of the tail, the hashes and the insert, in one call: the lock
+    // is held for this statement and the commit only. Each statement of a VOLATILE function takes a
+    // fresh snapshot, so the tail is read after the lock is granted and sees the previous holder's
+    // commit. Node sends each entry's canonical JSON up to "previousHash" as bytes; this appends the
+    // ASCII tail `"previousHash":"<hex>","sequence":<n>}` and hashes with the built-in sha256().
+    sql: `
+      CREATE FUNCTION append_audit_entries(
+        lock_key INTEGER,
+        lock_scope TEXT,
+        hash_prefixes BYTEA[],
+        entry_ats TEXT[],
+        entry_actions TEXT[],
+        entry_actors JSONB[],
+        entry_intake_ids TEXT[],
+        entry_details JSONB[]
+      ) RETURNS TABLE (appended_sequence BIGINT, appended_previous_hash TEXT, appended_hash TEXT)
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        tail_sequence BIGINT := 0;
+        tail_hash TEXT := repeat('0', 64);
+        sequences BIGINT[] := '{}';
+        previous_hashes TEXT[] := '{}';
+        hashes TEXT[] := '{}';
+      BEGIN
+        PERFORM pg_advisory_xact_lock(lock_key, hashtext(lock_scope));
+        SELECT tail.sequence, tail.hash INTO tail_sequence, tail_hash
+          FROM audit_entries AS tail ORDER BY tail.sequence DESC LIMIT 1;
+        IF NOT FOUND THEN
+          tail_sequence := 0;
+          tail_hash := repeat('0', 64);
+        END IF;
+        FOR item IN 1 .. coalesce(cardinality(hash_prefixes), 0) LOOP
+          previous_hashes[item] := tail_hash;
+          tail_sequence := tail_sequence + 1;
+          tail_hash := encode(sha256(hash_prefixes[item]
+            || convert_to('"previousHash":"' || tail_hash || '","sequence":' || tail_sequence::text || '}', 'UTF8')), 'hex');
+          sequences[item] := tail_sequence;
+          hashes[item] := tail_hash;
+        END LOOP;
+        INSERT INTO audit_entries (sequence, at, action, actor, intake_id, details, previous_hash, hash)
+          SELECT * FROM unnest(sequences, entry_ats, entry_actions, entry_actors, entry_intake_ids, entry_details, previous_hashes, hashes);
+        RETURN QUERY SELECT * FROM unnest(sequences, previous_hashes, hashes);
+      END;
+      $$;
+    `,
+  },
 ];

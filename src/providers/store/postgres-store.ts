@@ -1,8 +1,8 @@
 // The PostgreSQL implementation of the IntakeStore port, for several replicas sharing one database.
 // A `pg` Pool (it replaces broken connections by itself once the server is back); every write in
 // one transaction; idempotency by a unique constraint with ON CONFLICT DO NOTHING; audit appends
-// serialised by a transaction-scoped advisory lock, always taken last so it cannot deadlock with
-// row locks.
+// serialised by a transaction-scoped advisory lock, taken by the transaction's last statement (sent
+// with the COMMIT, see appendAuditAndCommit), so it is held briefly and cannot deadlock with row locks.
 import pg from 'pg';
 import { actorKey } from '../../core/actor.js';
 import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-types.js';
@@ -20,7 +20,7 @@ import type {
   IntakeStore,
   NewIntake,
 } from '../../ports/intake-store.js';
-import { chainAuditEntry, verifyAuditChain } from './audit-chain.js';
+import { completeAuditEntry, prepareAuditEntry, verifyAuditChain } from './audit-chain.js';
 import {
   defaultEventTtlSeconds,
   eventPruneIntervalMilliseconds,
@@ -168,7 +168,7 @@ export class PostgresIntakeStore implements IntakeStore {
    * instead of in the pool keeps lock waiters from holding every connection, so reads still get one
    * and a busy pool is never reported as a database outage.
    */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (client: pg.PoolClient, state: TransactionState) => Promise<T>): Promise<T> {
     if (this.activeWrites >= this.maxWrites) await new Promise<void>((resolve) => this.waitingWrites.push(resolve));
     else this.activeWrites += 1;
     try {
@@ -181,7 +181,7 @@ export class PostgresIntakeStore implements IntakeStore {
     }
   }
 
-  private async runTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async runTransaction<T>(work: (client: pg.PoolClient, state: TransactionState) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       try {
         await client.query('BEGIN');
@@ -189,11 +189,14 @@ export class PostgresIntakeStore implements IntakeStore {
         // Nothing was sent yet: a pooled connection that died while idle can be swapped for a fresh one.
         throw isConnectionError(error) && !isQueryTimeout(error) ? new StaleConnection(error) : error;
       }
+      const state: TransactionState = { committed: false };
       try {
-        const result = await work(client);
-        await client.query('COMMIT');
+        const result = await work(client, state);
+        if (!state.committed) await client.query('COMMIT');
         return result;
       } catch (error) {
+        // After a failed statement of a combined append-and-commit the transaction is still open
+        // (aborted); after a failed COMMIT it is gone, and ROLLBACK only warns.
         if (!isConnectionError(error)) await client.query('ROLLBACK');
         throw error;
       }
@@ -270,7 +273,7 @@ export class PostgresIntakeStore implements IntakeStore {
 
   async createIntake(intake: NewIntake): Promise<{ record: IntakeRecord; created: boolean }> {
     const { record } = intake;
-    return this.transaction(async (client) => {
+    return this.transaction(async (client, state) => {
       let inserted: number;
       try {
         inserted =
@@ -310,12 +313,12 @@ export class PostgresIntakeStore implements IntakeStore {
         return { record: existing[0], created: false };
       }
       for (const reference of record.reviewMessages) await this.insertReviewMessage(client, record.id, reference);
-      // Read back before the audit append: the audit lock serialises every writer, so it is held
-      // for as few round trips as possible.
+      // Read back before the audit append: the audit lock serialises every writer, and is taken
+      // by the last statement, sent together with the commit.
       const stored = await selectIntakes(client, 'WHERE id = $1', [record.id]);
       if (stored[0] === undefined) throw new Error('inserted intake not found');
-      await this.appendAuditInTransaction(client, intake.audit);
       this.hooks.insideTransaction?.('createIntake');
+      await this.appendAuditAndCommit(client, state, intake.audit);
       return { record: stored[0], created: true };
     });
   }
@@ -350,7 +353,7 @@ export class PostgresIntakeStore implements IntakeStore {
   }
 
   async recordDecision(update: DecisionUpdate): Promise<IntakeRecord> {
-    return this.transaction(async (client) => {
+    return this.transaction(async (client, state) => {
       const changed = await client.query(
         `UPDATE intakes SET status = $1, decision = $2, decided_by = $3, decided_at = $4, decision_comment = $5, updated_at = $4
          WHERE id = $6 AND status = $7`,
@@ -364,8 +367,8 @@ export class PostgresIntakeStore implements IntakeStore {
       }
       const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
       if (stored[0] === undefined) throw new Error('decided intake not found');
-      await this.appendAuditInTransaction(client, update.audit);
       this.hooks.insideTransaction?.('recordDecision');
+      await this.appendAuditAndCommit(client, state, update.audit);
       return stored[0];
     });
   }
@@ -380,7 +383,7 @@ export class PostgresIntakeStore implements IntakeStore {
 
   async appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]> {
     if (entries.length === 0) return [];
-    return this.transaction((client) => this.appendAuditInTransaction(client, entries));
+    return this.transaction((client, state) => this.appendAuditAndCommit(client, state, entries));
   }
 
   async listAudit(options: AuditListOptions = {}): Promise<AuditEntry[]> {
@@ -464,40 +467,56 @@ export class PostgresIntakeStore implements IntakeStore {
     ]);
   }
 
-  /** Must run inside a transaction; the advisory lock is held until it commits or rolls back. */
-  private async appendAuditInTransaction(client: Queryable, entries: AuditEntryInput[]): Promise<AuditEntry[]> {
+  /**
+   * Ends a write transaction: appends the audit entries and commits, in one message to the server.
+   * Everything that does not depend on the chain's tail (timestamps, canonical JSON) is built here
+   * first; then `append_audit_entries` (migration 2) takes the audit lock, reads the tail, finishes
+   * the hashes and inserts the entries, and the COMMIT in the same query string releases the lock.
+   * No round trip to this process happens while the lock is held, so a busy event loop here cannot
+   * stretch another replica's wait. The statements are sent as one simple query, so the values are
+   * inlined as escaped literals (text through `escapeLiteral`, bytes as hex).
+   */
+  private async appendAuditAndCommit(client: Queryable, state: TransactionState, entries: AuditEntryInput[]): Promise<AuditEntry[]> {
     if (entries.length === 0) return [];
-    // Lock and read the chain's tail in one round trip (two statements; the second one's snapshot is
-    // taken after the lock is granted): the lock is held only for this, the insert and the commit.
-    const [, last] = (await client.query(
-      `SELECT pg_advisory_xact_lock(${lockNamespace + auditLock}, hashtext(${pg.escapeLiteral(this.lockScope)}));
-       SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1`,
-    )) as unknown as [pg.QueryResult, pg.QueryResult<{ sequence: string; hash: string }>];
-    let previous = last.rows[0] === undefined ? undefined : { sequence: Number(last.rows[0].sequence), hash: last.rows[0].hash };
-    const appended: AuditEntry[] = [];
-    for (const input of entries) {
-      const entry = chainAuditEntry(input, previous, this.clock.now().toISOString());
-      appended.push(entry);
-      previous = entry;
-    }
-    // One statement for all entries: every round trip here is spent holding the audit lock.
-    const values = appended.flatMap((entry) => [
-      entry.sequence,
-      entry.at,
-      entry.action,
-      JSON.stringify(entry.actor),
-      entry.intakeId ?? null,
-      JSON.stringify(entry.details),
-      entry.previousHash,
-      entry.hash,
-    ]);
-    const rows = appended.map((_, row) => `(${Array.from({ length: 8 }, (_unused, column) => `$${row * 8 + column + 1}`).join(', ')})`);
-    await client.query(
-      `INSERT INTO audit_entries (sequence, at, action, actor, intake_id, details, previous_hash, hash) VALUES ${rows.join(', ')}`,
-      values,
-    );
-    return appended;
+    const at = this.clock.now().toISOString();
+    const prepared = entries.map((input) => prepareAuditEntry(input, at));
+    const text = (values: Array<string | null>, type: string) =>
+      `ARRAY[${values.map((value) => (value === null ? 'NULL' : pg.escapeLiteral(value))).join(', ')}]::${type}[]`;
+    const call = [
+      String(lockNamespace + auditLock),
+      pg.escapeLiteral(this.lockScope),
+      `ARRAY[${prepared.map((entry) => `decode('${Buffer.from(entry.hashPrefix, 'utf8').toString('hex')}', 'hex')`).join(', ')}]`,
+      text(prepared.map((entry) => entry.at), 'text'),
+      text(prepared.map((entry) => entry.action), 'text'),
+      text(prepared.map((entry) => JSON.stringify(entry.actor)), 'jsonb'),
+      text(prepared.map((entry) => entry.intakeId ?? null), 'text'),
+      text(prepared.map((entry) => JSON.stringify(entry.details)), 'jsonb'),
+    ].join(', ');
+    const results = (await client.query(`SELECT * FROM append_audit_entries(${call}); COMMIT`)) as unknown as [
+      pg.QueryResult<{ appended_sequence: string; appended_previous_hash: string; appended_hash: string }>,
+      pg.QueryResult,
+    ];
+    state.committed = true;
+    const rows = results[0].rows;
+    if (rows.length !== prepared.length) throw new Error('audit append returned an unexpected number of entries');
+    return prepared.map((entry, index) => {
+      const row = rows[index];
+      const previous = { sequence: Number(row?.appended_sequence) - 1, hash: row?.appended_previous_hash ?? '' };
+      const appended = completeAuditEntry(entry, previous.sequence === 0 ? undefined : previous);
+      if (appended.previousHash !== previous.hash || appended.hash !== row?.appended_hash) {
+        // Cannot happen while both sides hash the same bytes (a test checks they do); if it ever
+        // did, `audit verify` would report this entry, so say so loudly.
+        this.logger.error({ sequence: appended.sequence }, 'audit hash computed by the database differs from this process');
+        throw new Error(`audit hash computed by the database does not match for sequence ${appended.sequence}`);
+      }
+      return appended;
+    });
   }
+}
+
+/** Whether the work already committed (the audit append sends its COMMIT with it). */
+interface TransactionState {
+  committed: boolean;
 }
 
 async function selectIntakes(client: Queryable, clause: string, values: unknown[]): Promise<IntakeRecord[]> {
