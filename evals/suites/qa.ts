@@ -180,18 +180,23 @@ export function invalidCitationCount(answer: Pick<AnswerDetails, 'answer' | 'cit
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
 
-/** Wraps a retriever to remember every passage text it returned (for the quote check) and the last ranking. */
+/** Wraps a retriever to remember every passage text it returned (for the quote check) and the question's ranking. */
 function recording(retriever: Retriever) {
   const texts = new Set<string>();
-  let last: ScoredPassage[] = [];
+  let first: ScoredPassage[] | undefined;
   return {
     texts,
-    last: () => last,
+    /** The ranking of the whole question: the first search since `reset` (parts of a question come after). */
+    last: () => first ?? [],
+    reset: () => {
+      first = undefined;
+    },
     retriever: {
       async search(query, options) {
-        last = await retriever.search(query, options);
-        for (const item of last) texts.add(normalise(item.passage.text));
-        return last;
+        const results = await retriever.search(query, options);
+        first ??= results;
+        for (const item of results) texts.add(normalise(item.passage.text));
+        return results;
       },
     } satisfies Retriever,
   };
@@ -215,6 +220,7 @@ async function evaluateSystem(
   });
   const items: ItemOutcome[] = [];
   for (const item of gold) {
+    recorder.reset();
     const started = performance.now();
     const answer = await service.ask({ question: item.question, channel: 'eval' });
     const answerMs = performance.now() - started;
@@ -337,7 +343,7 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
       }
       outcome.coverageAblation = rows;
       const budgets: BudgetRow[] = [];
-      for (const words of [80, defaultExtractWords, 120, 200]) {
+      for (const words of [80, 100, defaultExtractWords, 200]) {
         const result = await evaluateSystem('hybrid', hybrid, gold, { threshold, indexTexts, embedder, logger, coverage: { extractWords: words }, catalog: index });
         budgets.push({
           budget: `extract of ${words} words${words === defaultExtractWords ? ' (shipped)' : ''}`,

@@ -16,7 +16,7 @@ import { buildAnswerMessages, loadAnswerPrompts, type AnswerPrompts } from './an
 import { verifyCitations } from './citation-verification.js';
 import { decideCoverage, defaultMinTermOverlap, type CoverageDecision } from './coverage.js';
 import { bestQuote, candidateSentences, extractiveAnswer, type SelectionSettings } from './extractive-answer.js';
-import { buildRetrievalQuery } from './retrieval-query.js';
+import { buildRetrievalQuery, interleaveRankings, subQuestions } from './retrieval-query.js';
 import { asSectionCatalog, type SectionCatalog } from './section-context.js';
 import { detectLanguage, type AnswerLanguage } from './text-terms.js';
 
@@ -48,7 +48,7 @@ export interface AnswerServiceOptions {
   minTermOverlap?: number;
   /** Require names in the question to appear in the top passages (see coverage.ts). Default true. */
   checkNames?: boolean;
-  /** Word budget of extractive answers. Default 100. */
+  /** Word budget of extractive answers. Default 120. */
   extractWords?: number;
   /** Threshold multiplier per question language (see coverage.ts); default `{ ja: 0.5 }`. */
   thresholdScale?: Partial<Record<AnswerLanguage, number>>;
@@ -57,6 +57,8 @@ export interface AnswerServiceOptions {
    * Default: the retriever itself when it offers `findSection` (the corpus index does).
    */
   catalog?: SectionCatalog;
+  /** Search each part of a two-part question too (see retrieval-query.ts). Default false: measured on the gold set it did not raise fact-hit (0.566 without, 0.557 with). */
+  splitQuestions?: boolean;
   /** Sentence selection settings of extractive answers (evaluation); see extractive-answer.ts. */
   selection?: Partial<SelectionSettings>;
 }
@@ -220,9 +222,21 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         );
         return { ...result, answerId, timings: { retrievalMs, totalMs } };
       };
+      // A two-part question gets each part's best passages next to the whole question's, so the
+      // answer can address both parts. Coverage is still decided on the whole question.
+      let answerPassages = passages;
+      const parts = coverage.covered && options.splitQuestions === true ? subQuestions(question) : [];
+      if (parts.length > 0) {
+        try {
+          const lists = await Promise.all(parts.map((part) => options.retriever.search(part, { k: topK, ...(request.filter !== undefined ? { filter: request.filter } : {}) })));
+          answerPassages = interleaveRankings([passages, ...lists], topK + 4);
+        } catch (error) {
+          logger.warn({ err: error, answerId }, 'searching the parts of a question failed; answering from the whole question');
+        }
+      }
       const notCovered = () => finish({ answer: messages[language].notCovered, grounded: false, citations: [], mode: 'not_covered' });
       const extractive = async (note?: string) => {
-        const result = await extract(question, language, passages, query.contextTerms);
+        const result = await extract(question, language, answerPassages, query.contextTerms);
         if (result.citations.length === 0) return notCovered();
         return finish({ answer: result.answer, grounded: true, citations: result.citations, mode: 'extractive', ...(note !== undefined ? { note } : {}) });
       };
@@ -230,7 +244,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       if (!coverage.covered) return notCovered();
       if (options.chatModel === undefined || prompts === undefined) return extractive();
 
-      const given = passages.slice(0, llmPassageCount);
+      const given = answerPassages.slice(0, llmPassageCount);
       let reply: string;
       try {
         reply = await options.chatModel.complete(buildAnswerMessages(prompts, question, given), {

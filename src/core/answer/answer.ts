@@ -7,7 +7,7 @@ export interface Citation {
   /** Source file relative to the corpus root. */
   source: string;
   section: string;
-  /** A short verbatim extract of the passage (≤ 300 characters). */
+  /** A verbatim extract of the passage (≤ 600 characters; usually the whole passage). */
   quote: string;
   url?: string;
   /** Retrieval relevance of the cited passage, in [0, 1]. */

@@ -311,7 +311,7 @@ export function rankSentences(
 }
 
 /** Word budget of an extractive answer when none is given. */
-export const defaultExtractWords = 100;
+export const defaultExtractWords = 120;
 
 /** Selection settings; exposed so the evaluation can compare them. */
 export interface SelectionSettings {
