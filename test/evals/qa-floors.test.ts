@@ -13,7 +13,7 @@ import { runQaEval, type SystemResult } from '../../evals/suites/qa.js';
 
 const goldFile = path.resolve('evals/qa-gold.jsonl');
 /** Regression ratchet under the measured 0.604; the target is 0.90 (not met yet). */
-const factHitFloor = 0.58;
+const factHitFloor = 0.59;
 
 describe('QA floors (hybrid, shipped default)', () => {
   let hybrid: SystemResult;

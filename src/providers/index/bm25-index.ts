@@ -22,6 +22,13 @@ export interface Bm25Hit {
   coverage: number;
 }
 
+/** Alternatives for some query terms (see QueryExpansion in query-lexicon.ts). */
+export interface Bm25Expansion {
+  replaces: readonly string[];
+  alternatives: readonly (readonly string[])[];
+  weight: number;
+}
+
 export class Bm25Index {
   private readonly termIds: Map<string, number>;
   private scores: Float32Array | undefined;
@@ -102,8 +109,12 @@ export class Bm25Index {
     return Math.log(1 + (this.documentCount - frequency + 0.5) / (frequency + 0.5));
   }
 
-  /** Best `count` documents for the (already tokenized) query, best first. */
-  search(queryTerms: string[], count: number, allowed?: (id: number) => boolean): Bm25Hit[] {
+  /**
+   * Best `count` documents for the (already tokenized) query, best first. `expansions` (from the
+   * governance lexicon) add alternatives for some query terms: per expansion, a document gets the
+   * better of its match on the replaced terms and `weight` × its match on its best alternative.
+   */
+  search(queryTerms: string[], count: number, allowed?: (id: number) => boolean, expansions: readonly Bm25Expansion[] = []): Bm25Hit[] {
     const unique = [...new Set(queryTerms)];
     if (unique.length === 0 || this.documentCount === 0 || count <= 0) return [];
     // Score buffers are reused across queries (search is synchronous); only touched entries are reset.
@@ -126,6 +137,7 @@ export class Bm25Index {
         matched[document] = (matched[document] as number) + idf;
       }
     }
+    for (const expansion of expansions) touchedCount = this.applyExpansion(expansion, new Set(unique), touchedCount);
     // Top `count` by score (ties: lower id first) with a binary min-heap whose root is the worst kept.
     const heap = new Uint32Array(Math.min(count, touchedCount));
     let size = 0;
@@ -175,6 +187,66 @@ export class Bm25Index {
       matched[document] = 0;
     }
     return hits;
+  }
+
+  private postingsOf(term: string, visit: (document: number, weight: number) => void): void {
+    const id = this.termIds.get(term);
+    if (id === undefined) return;
+    const end = this.offsets[id + 1] as number;
+    for (let cursor = this.offsets[id] as number; cursor < end; cursor += 1) visit(this.postingDocuments[cursor] as number, this.postingWeights[cursor] as number);
+  }
+
+  /** Adds one expansion's credit to the score buffers; returns the new touched count. */
+  private applyExpansion(expansion: Bm25Expansion, queryTerms: Set<string>, touchedCount: number): number {
+    const scores = this.scores as Float32Array;
+    const matched = this.matched as Float32Array;
+    const touched = this.touched as Uint32Array;
+    const replaced = expansion.replaces.filter((term) => queryTerms.has(term));
+    let replacedWeight = 0;
+    const original = new Map<number, { matched: number; score: number }>();
+    for (const term of replaced) {
+      const idf = this.idf(term);
+      replacedWeight += idf;
+      this.postingsOf(term, (document, weight) => {
+        const entry = original.get(document) ?? { matched: 0, score: 0 };
+        entry.matched += idf;
+        entry.score += idf * weight;
+        original.set(document, entry);
+      });
+    }
+    const best = new Map<number, { share: number; score: number }>();
+    for (const alternative of expansion.alternatives) {
+      const terms = [...new Set(alternative)];
+      let total = 0;
+      const found = new Map<number, { matched: number; score: number }>();
+      for (const term of terms) {
+        const idf = this.idf(term);
+        total += idf;
+        this.postingsOf(term, (document, weight) => {
+          const entry = found.get(document) ?? { matched: 0, score: 0 };
+          entry.matched += idf;
+          entry.score += idf * weight;
+          found.set(document, entry);
+        });
+      }
+      if (total === 0) continue;
+      for (const [document, entry] of found) {
+        const share = entry.matched / total;
+        const previous = best.get(document);
+        if (!previous || share > previous.share || (share === previous.share && entry.score > previous.score)) best.set(document, { share, score: entry.score });
+      }
+    }
+    for (const [document, alternative] of best) {
+      const own = original.get(document) ?? { matched: 0, score: 0 };
+      const matchGain = Math.max(0, expansion.weight * alternative.share * replacedWeight - own.matched);
+      const scoreGain = Math.max(0, expansion.weight * alternative.score - own.score);
+      if (matchGain === 0 && scoreGain === 0) continue;
+      if (matched[document] === 0 && scores[document] === 0) touched[touchedCount++] = document;
+      scores[document] = (scores[document] as number) + scoreGain;
+      // A document reached only through an expansion still needs a non-zero mark to be reset later.
+      matched[document] = (matched[document] as number) + Math.max(matchGain, 1e-6);
+    }
+    return touchedCount;
   }
 
   serialize(): Buffer {

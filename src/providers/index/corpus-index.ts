@@ -20,6 +20,7 @@ import type { PassageCatalog, Retriever, SearchOptions } from '../../ports/retri
 import { defaultFusion, fuseRankings, type FusionOptions, type RankedCandidate } from './fusion.js';
 import { Bm25Index } from './bm25-index.js';
 import { lexicalTokens, nameTokens } from './lexical-tokenizer.js';
+import { QueryLexicon, type QueryExpansion } from './query-lexicon.js';
 
 const FORMAT_VERSION = 3;
 
@@ -30,6 +31,8 @@ export interface CorpusSearchOptions extends SearchOptions {
   mode?: SearchMode;
   /** Overrides the index's fusion settings for this call (evaluation). */
   fusion?: Partial<FusionOptions>;
+  /** Expand the lexical query with the governance lexicon (default true when the index has one). */
+  expand?: boolean;
 }
 
 /** Why the top result should (or should not) be trusted: the answer service's abstention input. */
@@ -90,6 +93,11 @@ export interface CorpusIndexOptions {
   /** Weight of names (capitalised words, acronyms) in the query-coverage evidence (default 3). */
   nameWeight?: number;
   relevanceThreshold?: number;
+  /**
+   * Synonym groups and Japanese↔English terms for query expansion (default: the file
+   * `governance-lexicon.yaml` next to query-lexicon.ts, when present); `null` turns expansion off.
+   */
+  lexicon?: QueryLexicon | null;
 }
 
 /** Outcome of one `ingest` call; file lists hold passage `source` names (or paths for failures). */
@@ -210,6 +218,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   private readonly denseFloor: number;
   private readonly centreVectors: boolean;
   private readonly nameWeight: number;
+  private readonly lexicon: QueryLexicon | null;
   private state: IndexState;
 
   private constructor(options: CorpusIndexOptions) {
@@ -224,6 +233,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     this.denseFloor = options.denseFloor ?? defaultDenseFloor;
     this.centreVectors = options.centreVectors ?? true;
     this.nameWeight = options.nameWeight ?? 3;
+    this.lexicon = options.lexicon === undefined ? QueryLexicon.loadDefault({ cjkBigrams: this.tokenizer.cjkBigrams }) : options.lexicon;
     this.relevanceThreshold = options.relevanceThreshold ?? defaultRelevanceThreshold;
     this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
   }
@@ -280,6 +290,11 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       .filter((passage) => passage.section === section || passage.section.startsWith(prefix));
   }
 
+  /** Lexicon members related to the query's words (empty without a lexicon); see query-lexicon.ts. */
+  relatedPhrases(query: string): string[] {
+    return this.lexicon?.relatedPhrases(query) ?? [];
+  }
+
   async search(query: string, options: CorpusSearchOptions = {}): Promise<ScoredPassage[]> {
     return (await this.searchWithEvidence(query, options)).results;
   }
@@ -295,7 +310,9 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const allowed = (row: number) => matchesFilter(passages[row] as Passage, filter);
     const candidates = Math.max(50, k * 4);
     const dense = mode === 'bm25' ? [] : await this.denseCandidates(query, candidates, filter ? allowed : undefined);
-    const lexical = mode === 'dense' ? [] : this.lexicalCandidates(query, candidates, filter ? allowed : undefined);
+    const queryTerms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))];
+    const expansions = this.lexicon && options.expand !== false ? this.lexicon.expand(query, queryTerms) : [];
+    const lexical = mode === 'dense' ? [] : this.lexicalCandidates(queryTerms, expansions, candidates, filter ? allowed : undefined);
     const fusion = { ...this.fusion, ...options.fusion };
     const fused =
       mode === 'dense'
@@ -303,7 +320,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
         : mode === 'bm25'
           ? lexical.map((candidate) => ({ id: candidate.id, score: candidate.score, dense: 0, lexical: candidate.score }))
           : fuseRankings(dense, lexical, fusion);
-    const { coverage, unknownTerms } = this.queryCoverage(query);
+    const { coverage, unknownTerms } = this.queryCoverage(query, expansions);
     const scale = coverage * coverage;
     const results = fused
       .filter((candidate) => candidate.score > 0)
@@ -338,7 +355,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   }
 
   /** idf-weighted share of the query's terms present in the corpus; names count `nameWeight`×. */
-  private queryCoverage(query: string): { coverage: number; unknownTerms: string[] } {
+  private queryCoverage(query: string, expansions: QueryExpansion[] = []): { coverage: number; unknownTerms: string[] } {
     const terms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))].filter((term) => !term.startsWith('¦') && !term.startsWith('§'));
     if (terms.length === 0) return { coverage: 1, unknownTerms: [] };
     const names = nameTokens(query);
@@ -350,15 +367,22 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       const weight = lexical.idf(term) * (names.has(term) ? this.nameWeight : 1);
       total += weight;
       if (lexical.documentFrequency(term) > 0) known += weight;
-      else unknownTerms.push(term);
+      else {
+        unknownTerms.push(term);
+        // A word the corpus never uses but whose lexicon equivalent it does ("supervising" →
+        // "human oversight") counts at the expansion weight.
+        const bridged = expansions.find(
+          (expansion) => expansion.replaces.includes(term) && expansion.alternatives.some((alternative) => alternative.every((token) => lexical.documentFrequency(token) > 0)),
+        );
+        if (bridged) known += weight * bridged.weight;
+      }
     }
     return { coverage: total > 0 ? known / total : 1, unknownTerms };
   }
 
-  private lexicalCandidates(query: string, count: number, allowed?: (row: number) => boolean): RankedCandidate[] {
-    const queryTerms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))];
+  private lexicalCandidates(queryTerms: string[], expansions: QueryExpansion[], count: number, allowed?: (row: number) => boolean): RankedCandidate[] {
     if (queryTerms.length === 0) return [];
-    const hits = this.state.lexical.search(queryTerms, count, allowed);
+    const hits = this.state.lexical.search(queryTerms, count, allowed, expansions);
     const best = hits[0]?.score ?? 0;
     return hits
       .map((hit) => ({ id: hit.id, score: Math.min(1, hit.coverage * (0.5 + 0.5 * (best > 0 ? hit.score / best : 0))) }))
