@@ -22,6 +22,8 @@ import { Bm25Index } from './bm25-index.js';
 import { lexicalTokens, nameTokens } from './lexical-tokenizer.js';
 import { QueryLexicon, type QueryExpansion } from './query-lexicon.js';
 
+const cjkText = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
+
 const FORMAT_VERSION = 3;
 
 /** Retrieval mode: both sides fused (default), or one side alone (for evaluation and debugging). */
@@ -309,7 +311,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const filter = options.filter;
     const allowed = (row: number) => matchesFilter(passages[row] as Passage, filter);
     const candidates = Math.max(50, k * 4);
-    const dense = mode === 'bm25' ? [] : await this.denseCandidates(query, candidates, filter ? allowed : undefined);
+    const dense = mode === 'bm25' ? [] : await this.denseCandidates(this.denseQuery(query, options.expand !== false), candidates, filter ? allowed : undefined);
     const queryTerms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))];
     const expansions = this.lexicon && options.expand !== false ? this.lexicon.expand(query, queryTerms) : [];
     const lexical = mode === 'dense' ? [] : this.lexicalCandidates(queryTerms, expansions, candidates, filter ? allowed : undefined);
@@ -336,6 +338,18 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       covered: topScore >= this.relevanceThreshold,
     };
     return { results, evidence };
+  }
+
+  /**
+   * The text embedded for the dense side. A Japanese question also carries the lexicon's English
+   * equivalents of its terms: the local embedder has English word vectors only, so without them a
+   * Japanese question cannot reach an English passage by meaning. (Adding same-language synonyms to
+   * English questions measured worse; see docs/retrieval.md.)
+   */
+  private denseQuery(query: string, expand: boolean): string {
+    if (!expand || !this.lexicon || !cjkText.test(query)) return query;
+    const english = this.lexicon.relatedPhrases(query).filter((phrase) => !cjkText.test(phrase));
+    return english.length === 0 ? query : `${query} ${english.join(' ')}`;
   }
 
   private async denseCandidates(query: string, count: number, allowed?: (row: number) => boolean): Promise<RankedCandidate[]> {
