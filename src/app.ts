@@ -13,8 +13,8 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { requestIdMixin } from './observability/request-scope.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { IntakeStore } from './ports/intake-store.js';
-import { createEmbedder } from './providers/embeddings/create-embedder.js';
-import { CorpusIndex } from './providers/index/corpus-index.js';
+import type { CorpusIndex } from './providers/index/corpus-index.js';
+import { openConfiguredIndex } from './providers/index/open-configured-index.js';
 import { createChatModel } from './providers/llm/create-chat-model.js';
 import { createStore } from './providers/store/create-store.js';
 
@@ -49,15 +49,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const clock = options.clock ?? systemClock;
   const log = logger.child({ component: 'app' });
 
-  const embedder = await createEmbedder(config);
-  const index = await CorpusIndex.open({
-    // The index lives in `<dataDir>/index`; INDEX_DIR names that folder directly (config checks its name).
-    dataDir: path.dirname(config.indexDir),
-    corpusDir: config.corpusDir,
-    embedder,
-    logger,
-    autoIngest: true,
-  });
+  const { index, embedder } = await openConfiguredIndex(config, logger, { autoIngest: true });
   const chatModel = createChatModel(config, logger);
   const answers = createAnswerService({
     retriever: index,

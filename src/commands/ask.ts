@@ -8,8 +8,7 @@ import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Answer, AnswerDetails, AnswerService } from '../core/answer/answer.js';
 import { createAnswerService } from '../core/answer/answer-service.js';
-import { createEmbedder } from '../providers/embeddings/create-embedder.js';
-import { CorpusIndex } from '../providers/index/corpus-index.js';
+import { openConfiguredIndex } from '../providers/index/open-configured-index.js';
 
 const help = `Usage: shishin ask [--json] [QUESTION]
 
@@ -71,8 +70,7 @@ function errorMessage(error: unknown): { code: string; message: string } {
 async function openService(errors: NodeJS.WritableStream): Promise<AnswerService> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: errors });
-  const embedder = await createEmbedder(config);
-  const index = await CorpusIndex.open({ dataDir: config.dataDir, corpusDir: config.corpusDir, embedder, logger, autoIngest: true });
+  const { index, embedder } = await openConfiguredIndex(config, logger, { autoIngest: true });
   // The OpenAI SDK is loaded only when a model is configured: it is a noticeable part of start-up.
   const chatModel = config.openai.chatEnabled ? (await import('../providers/llm/create-chat-model.js')).createChatModel(config, logger) : undefined;
   return createAnswerService({

@@ -51,16 +51,14 @@ function splitInput(text: string): { single: boolean; items: Item[] } {
 
 /** Opens the index and builds the classifier. Heavy modules load here, so --help and bad input stay fast. */
 async function buildClassifier(logger: Logger): Promise<Classifier> {
-  const [{ createClassifier, loadRules }, { createEmbedder }, { CorpusIndex }, { createChatModel }] = await Promise.all([
+  const [{ createClassifier, loadRules }, { openConfiguredIndex }, { createChatModel }] = await Promise.all([
     import('../core/intake/classifier.js'),
-    import('../providers/embeddings/create-embedder.js'),
-    import('../providers/index/corpus-index.js'),
+    import('../providers/index/open-configured-index.js'),
     import('../providers/llm/create-chat-model.js'),
   ]);
   const config = loadConfig();
   const rules = loadRules(config.rulesFile);
-  const embedder = await createEmbedder(config);
-  const index = await CorpusIndex.open({ dataDir: config.dataDir, corpusDir: config.corpusDir, embedder, logger, autoIngest: true });
+  const { index } = await openConfiguredIndex(config, logger, { autoIngest: true });
   const chatModel = config.openai.chatEnabled ? createChatModel(config, logger) : undefined;
   const dependencies = { rules, catalog: index, retriever: index, logger, promptsDir: config.promptsDir, chatTimeoutMs: config.openai.timeoutMs, ...(chatModel ? { chatModel } : {}) };
   try {

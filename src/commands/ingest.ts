@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { createEmbedder } from '../providers/embeddings/create-embedder.js';
-import { CorpusIndex } from '../providers/index/corpus-index.js';
+import { openConfiguredIndex } from '../providers/index/open-configured-index.js';
 
 const help = `Usage: shishin ingest [options] [PATH...]
 
@@ -43,8 +42,7 @@ export async function run(args: string[], output: NodeJS.WritableStream = proces
   // Logs go to stderr so stdout stays the per-file report.
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
   try {
-    const embedder = await createEmbedder(config);
-    const index = await CorpusIndex.open({ dataDir: config.dataDir, corpusDir: config.corpusDir, embedder, logger, autoIngest: false });
+    const { index, embedder } = await openConfiguredIndex(config, logger, { autoIngest: false });
     const paths = parsed.positionals.length > 0 ? parsed.positionals : undefined;
     const report = await index.ingest(paths, { rebuild: parsed.values.rebuild === true });
     const line = (status: string, file: string, detail = '') => output.write(`${status.padEnd(9)} ${file}${detail ? `  — ${detail}` : ''}\n`);
