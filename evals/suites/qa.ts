@@ -44,7 +44,7 @@ export const systemLabels: Record<SystemName, string> = {
 };
 
 /** Coverage settings of the answer service that the evaluation compares. */
-type CoverageSettings = Pick<AnswerServiceOptions, 'minTermOverlap' | 'checkNames' | 'thresholdScale' | 'extractWords'>;
+type CoverageSettings = Pick<AnswerServiceOptions, 'minTermOverlap' | 'checkNames' | 'thresholdScale' | 'extractWords' | 'relatedTerms'>;
 
 export interface QaEvalOptions {
   corpusDir?: string;
@@ -320,6 +320,12 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
       const mode: SearchMode = system;
       const retriever: Retriever = { search: (query, searchOptions) => index.search(query, { ...searchOptions, mode }) };
       results.push(await evaluateSystem(system, retriever, gold, { threshold, indexTexts, embedder, logger, catalog: index }));
+      if (system === 'hybrid') {
+        // The same system with the governance lexicon off (no query expansion, no related terms in the extract).
+        const plain: Retriever = { search: (query, searchOptions) => index.search(query, { ...searchOptions, mode, expand: false }) };
+        const result = await evaluateSystem('hybrid', plain, gold, { threshold, indexTexts, embedder, logger, catalog: index, coverage: { relatedTerms: null } });
+        results.push({ ...result, label: 'Hybrid without the governance lexicon' });
+      }
     }
     const outcome: QaEvalResult = { questions: gold.length, answerable: gold.filter((item) => item.type !== 'unanswerable').length, relevanceThreshold: threshold, systems: results };
     if (options.coverageAblation ?? true) {

@@ -69,6 +69,30 @@ describe('answer service without a chat model (extractive)', () => {
     expect(japanese.answer).toContain('ガバナンスチーム');
   });
 
+  it('draws other-language equivalents of the question terms from the retriever, and can be turned off', async () => {
+    const penalties = makePassage({
+      source: 'eu-ai-act-penalties.md',
+      title: 'EU AI Act — penalties',
+      section: 'Article 99',
+      text: 'Member States lay down rules on national supervision and market surveillance. Non-compliance with the prohibitions is subject to a penalty of up to EUR 35 million.',
+    }, 3);
+    const asked: string[] = [];
+    const retriever = {
+      ...fixedRetriever([{ passage: penalties, score: 0.9 }]),
+      relatedPhrases: (text: string) => {
+        asked.push(text);
+        return ['penalty', 'fine', '罰金'];
+      },
+    };
+    const withLexicon = createAnswerService({ retriever, relevanceThreshold: 0.1, promptsDir, logger, minTermOverlap: 0 });
+    const answer = await withLexicon.ask({ question: 'EUのAI法の罰則は？' });
+    expect(asked).toEqual(['EUのAI法の罰則は？']);
+    expect(answer.answer).toContain('subject to a penalty of up to EUR 35 million');
+    const without = createAnswerService({ retriever, relevanceThreshold: 0.1, promptsDir, logger, minTermOverlap: 0, relatedTerms: null });
+    await without.ask({ question: 'EUのAI法の罰則は？' });
+    expect(asked).toHaveLength(1);
+  });
+
   it('rejects empty and over-long questions with input_invalid', async () => {
     const service = createAnswerService({ retriever: fixedRetriever(covered), relevanceThreshold: 0.5, promptsDir, logger, maxQuestionChars: 20 });
     await expect(service.ask({ question: '   ' })).rejects.toSatisfy((error: unknown) => isShishinError(error, 'input_invalid'));

@@ -32,7 +32,8 @@ const japaneseStopBigrams = new Set(['ついて', 'てい', 'いて', 'です', 
 /** Splits Latin-script words and CJK runs; CJK runs become character bigrams. */
 function rawTokens(text: string): Array<{ token: string; cjk: boolean }> {
   const tokens: Array<{ token: string; cjk: boolean }> = [];
-  const pattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+|[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
+  // Latin words stop at Japanese script ("AI法" is "ai" + "法"), so no bigram mixes the two scripts.
+  const pattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー])[\p{L}\p{N}])+(?:[-'](?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー])[\p{L}\p{N}])+)*/gu;
   for (const match of text.toLowerCase().normalize('NFKC').matchAll(pattern)) {
     const token = match[0];
     if (japaneseScript.test(token)) {
