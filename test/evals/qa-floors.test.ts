@@ -1,7 +1,7 @@
 // Floors for the shipped default (hybrid retrieval, extractive answers) on the gold set
 // evals/qa-gold.jsonl, measured on a fresh index built from corpus/.
 //
-// The fact-hit floor is a ratchet just under the measured figure (0.613 at the time of writing, with the governance lexicon),
+// The fact-hit floor is a ratchet just under the measured figure (0.623 at the time of writing, with the governance lexicon),
 // so a regression fails CI. The target for fact-hit is 0.90; the offline default does not reach it
 // yet — docs/answering.md shows where facts are lost (retrieval of paraphrases and of English-only
 // passages for Japanese questions, and extraction from long sections). Raise the floor with every
@@ -12,8 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runQaEval, type SystemResult } from '../../evals/suites/qa.js';
 
 const goldFile = path.resolve('evals/qa-gold.jsonl');
-/** Regression ratchet under the measured 0.613; the issue's target is 0.90 (not met yet). */
-const factHitFloor = 0.59;
+/** Regression ratchet under the measured 0.623; the issue's target is 0.90 (not met yet). */
+const factHitFloor = 0.6;
 
 describe('QA floors (hybrid, shipped default)', () => {
   let hybrid: SystemResult;
@@ -26,7 +26,7 @@ describe('QA floors (hybrid, shipped default)', () => {
     hybrid = found;
   }, 180_000);
 
-  it('finds every expected fact in at least 59% of answerable questions (target 90%)', () => {
+  it('finds every expected fact in at least 60% of answerable questions (target 90%)', () => {
     const misses = hybrid.items.filter((item) => item.answerable && !item.factHit).map((item) => item.id);
     expect(hybrid.factHitRate, `fact misses: ${misses.join(', ')}`).toBeGreaterThanOrEqual(factHitFloor);
   });
