@@ -1,77 +1,13 @@
-// The intake modal: builds the Block Kit form from the intake schema's fields and labels, reads a
-// submitted view back into an unvalidated intake object, and maps schema field errors to block ids.
+// The intake modal: builds the Block Kit form from the shared intake form description (kinds, values,
+// help) and the schema's labels, reads a submitted view back into an unvalidated intake object, and
+// maps schema field errors to block ids.
 // Block ids and action ids equal the intake field names, so errors map one to one.
 import type { FieldError } from '../../errors.js';
-import {
-  affectedPersonGroups,
-  decisionImpacts,
-  domains,
-  exceptions,
-  fieldLabels,
-  lifecycleStages,
-  modelSources,
-  personalDataLevels,
-  practices,
-  regions,
-  roles,
-  valueLabels,
-  type IntakeField,
-  type IntakeInput,
-} from '../../core/intake/intake-schema.js';
+import { fieldLabels, valueLabels, type IntakeInput } from '../../core/intake/intake-schema.js';
+import { intakeFormFields, type IntakeFormField } from '../../core/intake/intake-form.js';
 import { plainText, slackLimits, type InputBlock, type KnownBlock, type ModalView, type PlainTextOption } from './block-kit.js';
 
 export const intakeModalCallbackId = 'shishin_intake_submit';
-
-type TextField = 'title' | 'description' | 'businessUnit';
-type SingleChoiceField = 'lifecycleStage' | 'role' | 'modelSource' | 'personalData' | 'decisionImpact' | 'exception';
-type MultiChoiceField = 'domains' | 'affectedPersons' | 'regions' | 'practices';
-type YesNoField = 'profilesPeople' | 'interactsWithPeople' | 'generatesContent';
-
-const singleChoices: Record<SingleChoiceField, readonly string[]> = {
-  lifecycleStage: lifecycleStages,
-  role: roles,
-  modelSource: modelSources,
-  personalData: personalDataLevels,
-  decisionImpact: decisionImpacts,
-  exception: exceptions,
-};
-
-const multiChoices: Record<MultiChoiceField, readonly string[]> = {
-  domains,
-  affectedPersons: affectedPersonGroups,
-  regions,
-  practices,
-};
-
-const hints: Partial<Record<IntakeField, string>> = {
-  description: 'What the system does, who uses it, what data it uses and what it decides or produces.',
-  affectedPersons: 'Whose lives or work the system touches (optional).',
-  practices: 'Only if the system does any of these (optional).',
-  exception: 'Only for high-risk areas where the system merely assists a person.',
-  profilesPeople: 'Does it evaluate or predict aspects of individual people?',
-};
-
-/** Form order, grouped as a person would fill it in. */
-const fieldOrder: IntakeField[] = [
-  'title',
-  'description',
-  'businessUnit',
-  'lifecycleStage',
-  'role',
-  'modelSource',
-  'domains',
-  'affectedPersons',
-  'personalData',
-  'decisionImpact',
-  'profilesPeople',
-  'interactsWithPeople',
-  'generatesContent',
-  'regions',
-  'practices',
-  'exception',
-];
-
-const optionalFields = new Set<IntakeField>(['affectedPersons', 'practices', 'exception']);
 
 function option(value: string): PlainTextOption {
   return { text: plainText(valueLabels[value] ?? value, slackLimits.optionText), value };
@@ -80,35 +16,30 @@ function option(value: string): PlainTextOption {
 const yesOption: PlainTextOption = { text: plainText('Yes'), value: 'yes' };
 const noOption: PlainTextOption = { text: plainText('No'), value: 'no' };
 
-function fieldKind(field: IntakeField): 'text' | 'single' | 'multi' | 'yes_no' {
-  if (field === 'title' || field === 'description' || field === 'businessUnit') return 'text';
-  if (field in multiChoices) return 'multi';
-  if (field === 'profilesPeople' || field === 'interactsWithPeople' || field === 'generatesContent') return 'yes_no';
-  return 'single';
-}
-
-function inputBlock(field: IntakeField, initial: Partial<IntakeInput>): InputBlock {
+function inputBlock(definition: IntakeFormField, initial: Partial<IntakeInput>): InputBlock {
+  const { name: field, help } = definition;
   const label = plainText(fieldLabels[field], 2000);
-  const hint = hints[field] === undefined ? {} : { hint: plainText(hints[field] ?? '', 2000) };
-  const base = { type: 'input' as const, block_id: field, label, optional: optionalFields.has(field), ...hint };
-  switch (fieldKind(field)) {
-    case 'text': {
-      const value = initial[field as TextField];
-      const maximum = field === 'title' ? 120 : field === 'businessUnit' ? 80 : slackLimits.plainTextInput;
+  const base = { type: 'input' as const, block_id: field, label, optional: !definition.required, hint: plainText(help, 2000) };
+  const initialValue: unknown = initial[field];
+  switch (definition.kind) {
+    case 'text':
+    case 'multiline': {
+      const value = typeof initialValue === 'string' ? initialValue : undefined;
+      const maximum = Math.min(definition.maxLength ?? slackLimits.plainTextInput, slackLimits.plainTextInput);
       return {
         ...base,
         element: {
           type: 'plain_text_input',
           action_id: field,
-          multiline: field === 'description',
+          multiline: definition.kind === 'multiline',
           max_length: maximum,
           ...(value === undefined ? {} : { initial_value: value.slice(0, maximum) }),
         },
       };
     }
-    case 'multi': {
-      const values = (initial[field as MultiChoiceField] as string[] | undefined) ?? [];
-      const options = multiChoices[field as MultiChoiceField].map(option);
+    case 'multiple': {
+      const values = Array.isArray(initialValue) ? initialValue.map(String) : [];
+      const options = (definition.values ?? []).map(option);
       return {
         ...base,
         element: {
@@ -120,8 +51,8 @@ function inputBlock(field: IntakeField, initial: Partial<IntakeInput>): InputBlo
         },
       };
     }
-    case 'yes_no': {
-      const value = initial[field as YesNoField];
+    case 'boolean': {
+      const value = typeof initialValue === 'boolean' ? initialValue : undefined;
       return {
         ...base,
         element: {
@@ -133,14 +64,14 @@ function inputBlock(field: IntakeField, initial: Partial<IntakeInput>): InputBlo
       };
     }
     case 'single': {
-      const value = (initial[field as SingleChoiceField] as string | undefined) ?? (field === 'exception' ? 'none' : undefined);
+      const value = typeof initialValue === 'string' ? initialValue : field === 'exception' ? 'none' : undefined;
       return {
         ...base,
         element: {
           type: 'static_select',
           action_id: field,
           placeholder: plainText('Choose…'),
-          options: singleChoices[field as SingleChoiceField].map(option),
+          options: (definition.values ?? []).map(option),
           ...(value === undefined ? {} : { initial_option: option(value) }),
         },
       };
@@ -166,7 +97,7 @@ export function buildIntakeModal(metadata: IntakeModalMetadata = {}, initial: Pa
         },
       ],
     },
-    ...fieldOrder.map((field) => inputBlock(field, initial)),
+    ...intakeFormFields.map((definition) => inputBlock(definition, initial)),
   ];
   return {
     type: 'modal',
@@ -192,17 +123,18 @@ export interface ViewElementState {
 /** Reads the submitted form into an unvalidated intake object (validation is the schema's job). */
 export function readIntakeModal(values: ViewStateValues): Record<string, unknown> {
   const input: Record<string, unknown> = {};
-  for (const field of fieldOrder) {
+  for (const { name: field, kind } of intakeFormFields) {
     const state = values[field]?.[field];
     if (state === undefined) continue;
-    switch (fieldKind(field)) {
+    switch (kind) {
       case 'text':
+      case 'multiline':
         if (typeof state.value === 'string') input[field] = state.value;
         break;
-      case 'multi':
+      case 'multiple':
         input[field] = (state.selected_options ?? []).map((selected) => selected.value);
         break;
-      case 'yes_no':
+      case 'boolean':
         if (state.selected_option != null) input[field] = state.selected_option.value === 'yes';
         break;
       case 'single':
@@ -216,7 +148,7 @@ export function readIntakeModal(values: ViewStateValues): Record<string, unknown
 /** Maps schema field errors to `response_action: errors` form: block id → message. */
 export function fieldErrorsToBlockErrors(fields: FieldError[]): Record<string, string> {
   const errors: Record<string, string> = {};
-  const known = new Set<string>(fieldOrder);
+  const known = new Set<string>(intakeFormFields.map((definition) => definition.name));
   for (const { field, message } of fields) {
     const blockId = known.has(field) ? field : 'title';
     errors[blockId] = errors[blockId] === undefined ? message : `${errors[blockId]} ${message}`;

@@ -3,29 +3,11 @@
 // This module turns them into the shapes core expects; core then validates the intake itself.
 import { z } from 'zod';
 import { decisions, type Decision } from '../../core/review/review-types.js';
-import { fieldLabels, type IntakeField } from '../../core/intake/intake-schema.js';
+import type { IntakeField } from '../../core/intake/intake-schema.js';
+import { intakeFormFieldByName, intakeFormFields } from '../../core/intake/intake-form.js';
 
-/** How each intake field is entered on the card. */
-export const intakeFieldKinds: Record<IntakeField, 'text' | 'multiline' | 'choice' | 'multi' | 'toggle'> = {
-  title: 'text',
-  description: 'multiline',
-  businessUnit: 'text',
-  lifecycleStage: 'choice',
-  role: 'choice',
-  modelSource: 'choice',
-  domains: 'multi',
-  affectedPersons: 'multi',
-  personalData: 'choice',
-  decisionImpact: 'choice',
-  profilesPeople: 'toggle',
-  interactsWithPeople: 'toggle',
-  generatesContent: 'toggle',
-  regions: 'multi',
-  practices: 'multi',
-  exception: 'choice',
-};
-
-export const intakeFields = Object.keys(fieldLabels) as IntakeField[];
+/** The intake fields in form order. */
+export const intakeFields: IntakeField[] = intakeFormFields.map((field) => field.name);
 
 /** The raw values a form card holds, keyed by field: what Teams sends back and what refills a card. */
 export type IntakeFormValues = Partial<Record<IntakeField, string>>;
@@ -98,19 +80,19 @@ export function intakeCandidateFromValues(values: IntakeFormValues): Record<stri
   const candidate: Record<string, unknown> = {};
   for (const field of intakeFields) {
     const raw = values[field];
-    const kind = intakeFieldKinds[field];
+    const { kind } = intakeFormFieldByName[field];
     if (raw === undefined) {
-      if (kind === 'multi') candidate[field] = [];
+      if (kind === 'multiple') candidate[field] = [];
       continue;
     }
     switch (kind) {
-      case 'multi':
+      case 'multiple':
         candidate[field] = raw
           .split(',')
           .map((item) => item.trim())
           .filter((item) => item !== '');
         break;
-      case 'toggle':
+      case 'boolean':
         candidate[field] = raw === 'true' ? true : raw === 'false' ? false : raw;
         break;
       default:

@@ -1,21 +1,8 @@
 // Adaptive Cards for the intake: the form (every intake field, labels from the shared schema, server
 // errors shown next to the fields) and the result card (tier, reasons with citations, obligations).
 import type { FieldError } from '../../errors.js';
-import {
-  affectedPersonGroups,
-  decisionImpacts,
-  domains,
-  exceptions,
-  fieldLabels,
-  lifecycleStages,
-  modelSources,
-  personalDataLevels,
-  practices,
-  regions,
-  roles,
-  valueLabels,
-  type IntakeField,
-} from '../../core/intake/intake-schema.js';
+import { fieldLabels, valueLabels, type IntakeField } from '../../core/intake/intake-schema.js';
+import { intakeFormFieldByName } from '../../core/intake/intake-form.js';
 import type { Classification, RuleCitation } from '../../core/intake/classification.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
 import { classificationHeadline, statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
@@ -29,38 +16,14 @@ import {
   type AdaptiveCard,
   type CardElement,
 } from './adaptive-card.js';
-import { intakeFieldKinds, intakeFields, type IntakeFormValues } from './intake-card-data.js';
+import { intakeFields, type IntakeFormValues } from './intake-card-data.js';
 import { escapeTeamsText, truncateText } from './teams-text.js';
-
-const choiceValues: Partial<Record<IntakeField, readonly string[]>> = {
-  lifecycleStage: lifecycleStages,
-  role: roles,
-  modelSource: modelSources,
-  domains,
-  affectedPersons: affectedPersonGroups,
-  personalData: personalDataLevels,
-  decisionImpact: decisionImpacts,
-  regions,
-  practices,
-  exception: exceptions,
-};
-
-const fieldHints: Partial<Record<IntakeField, string>> = {
-  description: 'What the system does, for whom, and how its output is used (at least 20 characters).',
-  domains: 'Every area the system is used in.',
-  affectedPersons: 'Whose lives or work the output touches.',
-  practices: 'Tick any that apply — these are prohibited or tightly restricted in the EU.',
-  exception: 'Only for high-risk areas: a narrow task that does not materially influence decisions.',
-};
-
-const textLimits: Partial<Record<IntakeField, number>> = { title: 120, description: 4000, businessUnit: 80 };
-
-const optionalFields = new Set<IntakeField>(['affectedPersons', 'practices', 'exception']);
 
 function inputFor(field: IntakeField, value: string | undefined): CardElement {
   const label = fieldLabels[field];
-  const kind = intakeFieldKinds[field];
-  const common = { id: field, label, isRequired: !optionalFields.has(field) && kind !== 'toggle' };
+  const definition = intakeFormFieldByName[field];
+  const { kind } = definition;
+  const common = { id: field, label, isRequired: definition.required && kind !== 'boolean' };
   switch (kind) {
     case 'text':
     case 'multiline':
@@ -68,11 +31,11 @@ function inputFor(field: IntakeField, value: string | undefined): CardElement {
         type: 'Input.Text',
         ...common,
         isMultiline: kind === 'multiline',
-        maxLength: textLimits[field],
+        maxLength: definition.maxLength,
         ...(value !== undefined ? { value } : {}),
         errorMessage: `${label} is required.`,
       };
-    case 'toggle':
+    case 'boolean':
       return {
         type: 'Input.Toggle',
         id: field,
@@ -82,18 +45,18 @@ function inputFor(field: IntakeField, value: string | undefined): CardElement {
         valueOff: 'false',
         value: value === 'true' ? 'true' : 'false',
       };
-    case 'choice':
-    case 'multi': {
-      const values = choiceValues[field] ?? [];
+    case 'single':
+    case 'multiple': {
+      const values = definition.values ?? [];
       return {
         type: 'Input.ChoiceSet',
         ...common,
-        isMultiSelect: kind === 'multi',
-        style: kind === 'multi' && values.length <= 8 ? 'expanded' : 'compact',
+        isMultiSelect: kind === 'multiple',
+        style: kind === 'multiple' && values.length <= 8 ? 'expanded' : 'compact',
         choices: values.map((item) => ({ title: valueLabels[item] ?? item, value: item })),
         ...(value !== undefined && value !== '' ? { value } : field === 'exception' ? { value: 'none' } : {}),
-        ...(kind === 'choice' ? { placeholder: `Choose…` } : {}),
-        errorMessage: kind === 'multi' ? `Choose at least one.` : `Choose one.`,
+        ...(kind === 'single' ? { placeholder: `Choose…` } : {}),
+        errorMessage: kind === 'multiple' ? `Choose at least one.` : `Choose one.`,
       };
     }
   }
@@ -129,10 +92,11 @@ export function intakeFormCard(options: IntakeFormOptions): AdaptiveCard {
     if (general !== undefined) body.push(textBlock(escapeTeamsText(general), { color: 'Attention' }));
   }
   for (const field of intakeFields) {
-    const hint = fieldHints[field];
     const error = errorsByField.get(field);
-    const items: CardElement[] = [inputFor(field, options.values?.[field])];
-    if (hint !== undefined) items.push(textBlock(hint, { isSubtle: true, size: 'Small', spacing: 'None' }));
+    const items: CardElement[] = [
+      inputFor(field, options.values?.[field]),
+      textBlock(intakeFormFieldByName[field].help, { isSubtle: true, size: 'Small', spacing: 'None' }),
+    ];
     if (error !== undefined) {
       items.push(textBlock(escapeTeamsText(error), { color: 'Attention', size: 'Small', spacing: 'None', id: `${field}Error` }));
     }

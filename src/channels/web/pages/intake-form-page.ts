@@ -1,93 +1,32 @@
-// The New intake form: every field of the intake schema, with labels and value labels from the schema
-// module, inline errors next to the fields and the entered values kept after a failed submit.
+// The New intake form: every field of the intake schema as the shared intake form describes it
+// (kinds, values, help, sections), labels from the schema module, inline errors next to the fields
+// and the entered values kept after a failed submit.
 import type { FieldError } from '../../../errors.js';
-import {
-  affectedPersonGroups,
-  decisionImpacts,
-  domains,
-  exceptions,
-  fieldLabels,
-  lifecycleStages,
-  modelSources,
-  personalDataLevels,
-  practices,
-  regions,
-  roles,
-  valueLabels,
-  type IntakeField,
-} from '../../../core/intake/intake-schema.js';
+import { fieldLabels, valueLabels, type IntakeField } from '../../../core/intake/intake-schema.js';
+import { intakeFormFieldByName, intakeFormSections, type IntakeFormField } from '../../../core/intake/intake-form.js';
 import { html, type SafeHtml } from '../html.js';
 
 /** Raw form values as posted: one string per single field, a list per checkbox group. */
 export type IntakeFormValues = Partial<Record<IntakeField, string | string[]>>;
 
-type FieldKind =
-  | { kind: 'text'; maxLength: number }
-  | { kind: 'textarea'; maxLength: number }
-  | { kind: 'select'; values: readonly string[] }
-  | { kind: 'checkboxes'; values: readonly string[] }
-  | { kind: 'yes_no' };
-
-interface FieldDefinition {
-  name: IntakeField;
-  help: string;
-  control: FieldKind;
-}
-
-/** The form's fields in display order, grouped into sections. */
-export const intakeFormSections: Array<{ heading: string; fields: FieldDefinition[] }> = [
-  {
-    heading: 'The use case',
-    fields: [
-      { name: 'title', help: 'A short name, e.g. "CV screening assistant".', control: { kind: 'text', maxLength: 120 } },
-      { name: 'description', help: 'What the system does, for whom, and how its output is used (at least 20 characters).', control: { kind: 'textarea', maxLength: 4000 } },
-      { name: 'businessUnit', help: 'The team or department that owns the use case.', control: { kind: 'text', maxLength: 80 } },
-      { name: 'lifecycleStage', help: 'Where the use case stands today.', control: { kind: 'select', values: lifecycleStages } },
-      { name: 'role', help: 'Our role under the Japan AI Guidelines and the EU AI Act.', control: { kind: 'select', values: roles } },
-      { name: 'modelSource', help: 'Where the model comes from.', control: { kind: 'select', values: modelSources } },
-    ],
-  },
-  {
-    heading: 'Where and on whom it acts',
-    fields: [
-      { name: 'domains', help: 'Every area the system is used in (at least one).', control: { kind: 'checkboxes', values: domains } },
-      { name: 'affectedPersons', help: 'Who is affected by its outputs.', control: { kind: 'checkboxes', values: affectedPersonGroups } },
-      { name: 'regions', help: 'Where it is used or its outputs take effect (at least one).', control: { kind: 'checkboxes', values: regions } },
-      { name: 'personalData', help: 'The most sensitive kind of personal data it processes.', control: { kind: 'select', values: personalDataLevels } },
-      { name: 'decisionImpact', help: 'How far its output shapes decisions about people.', control: { kind: 'select', values: decisionImpacts } },
-    ],
-  },
-  {
-    heading: 'Behaviour',
-    fields: [
-      { name: 'profilesPeople', help: 'Does it evaluate or predict aspects of individuals (work performance, behaviour, preferences…)?', control: { kind: 'yes_no' } },
-      { name: 'interactsWithPeople', help: 'Do people talk to it or receive its output directly?', control: { kind: 'yes_no' } },
-      { name: 'generatesContent', help: 'Does it generate text, images, audio or video?', control: { kind: 'yes_no' } },
-      { name: 'practices', help: 'Tick any that apply — these may be prohibited practices.', control: { kind: 'checkboxes', values: practices } },
-      { name: 'exception', help: 'Only if an EU AI Act Art. 6(3) exception clearly applies; otherwise "None".', control: { kind: 'select', values: exceptions } },
-    ],
-  },
-];
-
-const multiFields = new Set<IntakeField>(['domains', 'affectedPersons', 'regions', 'practices']);
-const yesNoFields = new Set<IntakeField>(['profilesPeople', 'interactsWithPeople', 'generatesContent']);
+/** The fields in the order the form shows them (section by section). */
+const fieldsInFormOrder: IntakeField[] = intakeFormSections.flatMap((section) => section.fields);
 
 /** Turns posted form values into the intake object the core validates (booleans, lists). */
 export function formValuesToIntake(values: IntakeFormValues): Record<string, unknown> {
   const intake: Record<string, unknown> = {};
-  for (const section of intakeFormSections) {
-    for (const { name } of section.fields) {
-      const value = values[name];
-      if (multiFields.has(name)) {
-        intake[name] = value === undefined ? [] : Array.isArray(value) ? value : [value];
-      } else if (yesNoFields.has(name)) {
-        const single = Array.isArray(value) ? value[0] : value;
-        if (single === 'yes') intake[name] = true;
-        else if (single === 'no') intake[name] = false;
-      } else {
-        const single = Array.isArray(value) ? value[0] : value;
-        if (single !== undefined && single !== '') intake[name] = single;
-      }
+  for (const name of fieldsInFormOrder) {
+    const value = values[name];
+    const { kind } = intakeFormFieldByName[name];
+    if (kind === 'multiple') {
+      intake[name] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    } else if (kind === 'boolean') {
+      const single = Array.isArray(value) ? value[0] : value;
+      if (single === 'yes') intake[name] = true;
+      else if (single === 'no') intake[name] = false;
+    } else {
+      const single = Array.isArray(value) ? value[0] : value;
+      if (single !== undefined && single !== '') intake[name] = single;
     }
   }
   return intake;
@@ -96,12 +35,10 @@ export function formValuesToIntake(values: IntakeFormValues): Record<string, unk
 /** Picks the intake fields out of a urlencoded body (ignoring anything else). */
 export function readIntakeForm(body: Record<string, unknown>): IntakeFormValues {
   const values: IntakeFormValues = {};
-  for (const section of intakeFormSections) {
-    for (const { name } of section.fields) {
-      const value = body[name];
-      if (typeof value === 'string') values[name] = value;
-      else if (Array.isArray(value)) values[name] = value.filter((item): item is string => typeof item === 'string');
-    }
+  for (const name of fieldsInFormOrder) {
+    const value = body[name];
+    if (typeof value === 'string') values[name] = value;
+    else if (Array.isArray(value)) values[name] = value.filter((item): item is string => typeof item === 'string');
   }
   return values;
 }
@@ -109,13 +46,11 @@ export function readIntakeForm(body: Record<string, unknown>): IntakeFormValues 
 /** Form values for an existing intake (resubmission after changes were requested). */
 export function intakeToFormValues(input: Record<string, unknown>): IntakeFormValues {
   const values: IntakeFormValues = {};
-  for (const section of intakeFormSections) {
-    for (const { name } of section.fields) {
-      const value = input[name];
-      if (typeof value === 'boolean') values[name] = value ? 'yes' : 'no';
-      else if (Array.isArray(value)) values[name] = value.map(String);
-      else if (value !== undefined && value !== null) values[name] = String(value);
-    }
+  for (const name of fieldsInFormOrder) {
+    const value = input[name];
+    if (typeof value === 'boolean') values[name] = value ? 'yes' : 'no';
+    else if (Array.isArray(value)) values[name] = value.map(String);
+    else if (value !== undefined && value !== null) values[name] = String(value);
   }
   return values;
 }
@@ -132,8 +67,9 @@ function errorLine(name: string, error: string | undefined): SafeHtml {
   return error === undefined ? html`` : html`<p id="${name}-error" class="field-error"><span class="visually-hidden">Error: </span>${error}</p>`;
 }
 
-function field(definition: FieldDefinition, values: IntakeFormValues, errors: Map<string, string>): SafeHtml {
-  const { name, help, control } = definition;
+function field(definition: IntakeFormField, values: IntakeFormValues, errors: Map<string, string>): SafeHtml {
+  const { name, help } = definition;
+  const choices = definition.values ?? [];
   const error = errors.get(name);
   const value = values[name];
   const single = Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
@@ -141,26 +77,26 @@ function field(definition: FieldDefinition, values: IntakeFormValues, errors: Ma
   const title = fieldLabels[name];
   const helpLine = html`<p id="${name}-help" class="help">${help}</p>`;
   const classes = `field${error === undefined ? '' : ' has-error'}`;
-  switch (control.kind) {
+  switch (definition.kind) {
     case 'text':
       return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error)}
-        <input id="${name}" name="${name}" value="${single}" maxlength="${control.maxLength}"${describedBy(name, error)}></div>`;
-    case 'textarea':
+        <input id="${name}" name="${name}" value="${single}" maxlength="${definition.maxLength ?? ''}"${describedBy(name, error)}></div>`;
+    case 'multiline':
       return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error)}
-        <textarea id="${name}" name="${name}" rows="5" maxlength="${control.maxLength}"${describedBy(name, error)}>${single}</textarea></div>`;
-    case 'select':
+        <textarea id="${name}" name="${name}" rows="5" maxlength="${definition.maxLength ?? ''}"${describedBy(name, error)}>${single}</textarea></div>`;
+    case 'single':
       return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error)}
         <select id="${name}" name="${name}"${describedBy(name, error)}>
           ${name === 'exception' ? '' : html`<option value="">Choose…</option>`}
-          ${control.values.map((option) => html`<option value="${option}"${single === option ? html` selected` : ''}>${label(option)}</option>`)}
+          ${choices.map((option) => html`<option value="${option}"${single === option ? html` selected` : ''}>${label(option)}</option>`)}
         </select></div>`;
-    case 'checkboxes':
+    case 'multiple':
       return html`<fieldset id="${name}" class="${classes} choices"${describedBy(name, error)}><legend>${title}</legend>${helpLine}${errorLine(name, error)}
-        <div class="choice-grid">${control.values.map(
+        <div class="choice-grid">${choices.map(
           (option) => html`<div class="choice"><input type="checkbox" id="${name}-${option}" name="${name}" value="${option}"${selected.has(option) ? html` checked` : ''}>
             <label for="${name}-${option}">${label(option)}</label></div>`,
         )}</div></fieldset>`;
-    case 'yes_no':
+    case 'boolean':
       return html`<fieldset id="${name}" class="${classes} choices yes-no"${describedBy(name, error)}><legend>${title}</legend>${helpLine}${errorLine(name, error)}
         ${(['yes', 'no'] as const).map(
           (option) => html`<div class="choice"><input type="radio" id="${name}-${option}" name="${name}" value="${option}"${single === option ? html` checked` : ''}>
@@ -195,7 +131,7 @@ export function intakeFormPage(options: IntakeFormOptions): SafeHtml {
     <input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">
     ${options.previousId === undefined ? '' : html`<input type="hidden" name="previousId" value="${options.previousId}">`}
     ${intakeFormSections.map(
-      (section) => html`<section class="form-section"><h2>${section.heading}</h2>${section.fields.map((definition) => field(definition, options.values, errors))}</section>`,
+      (section) => html`<section class="form-section"><h2>${section.heading}</h2>${section.fields.map((name) => field(intakeFormFieldByName[name], options.values, errors))}</section>`,
     )}
     <button type="submit" class="primary">Submit intake</button>
   </form>`;
