@@ -48,8 +48,9 @@ export function suiteMarkdown(name: string, result: SuiteResult, seconds: number
   return [`## ${result.title}`, '', `_suite \`${name}\`, ${seconds.toFixed(1)} s_`, '', ...result.tables.map((table) => markdownTable(table))].join('\n');
 }
 
-async function main(): Promise<number> {
-  const wanted = process.argv.slice(2).filter((argument) => !argument.startsWith('-'));
+/** Runs the named suites (all when none are named); returns the exit code. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const wanted = argv.filter((argument) => !argument.startsWith('-'));
   const suitesDir = path.join(evalsDir, 'suites');
   const files = (await readdir(suitesDir)).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort();
   const names = files.map((file) => file.replace(/\.ts$/u, '')).filter((name) => wanted.length === 0 || wanted.includes(name));

@@ -1,7 +1,7 @@
 // The `shishin` command. Each subcommand lives in src/commands/<name>.ts and exports
 // `run(args: string[]): Promise<number>` returning the exit code.
 
-const commands: Record<string, string> = {
+export const commands: Record<string, string> = {
   serve: 'Run the service: web console, JSON API, Slack and Teams endpoints',
   ingest: 'Index the corpus (or the given files/folders) for retrieval',
   ask: 'Answer a question from the governance corpus, with citations',
