@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
-import { cvScreeningIntake, meetingNotesIntake } from '../../test/api/intake-fixtures.js';
+import { cvScreeningIntake, meetingNotesIntake } from '../../test/helpers/intake-examples.js';
 
 type Row = Record<string, string | number>;
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewActionIds } from '../../src/channels/slack/intake-blocks.js';
 import { call } from '../api/http-client.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import { FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { fakeBotUserId, postSignedEvent, type RecordedCall } from '../helpers/fake-slack-api.js';
 import { buttonClick, governanceMember, outsider, startSlackHarness, submitter, type SlackHarness } from '../slack/slack-harness.js';

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type JsonReply } from '../api/http-client.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 
 let server: TestServer;

@@ -18,7 +18,7 @@ import {
   roles,
 } from '../../src/core/intake/intake-schema.js';
 import { isShishinError } from '../../src/errors.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 
 const knownFields = new Set([...Object.keys(fieldLabels), '_']);
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorKey } from '../../src/core/actor.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '../helpers/fake-openai-server.js';
 import { createTestApp, repositoryRoot, type TestApp } from '../helpers/test-app.js';
 import { expectValidCitations, markersOf } from '../fault/answer-checks.js';

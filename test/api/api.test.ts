@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 import { call } from './http-client.js';
-import { cvScreeningIntake, meetingNotesIntake } from './intake-fixtures.js';
+import { cvScreeningIntake, meetingNotesIntake } from '../helpers/intake-examples.js';
 
 let server: TestServer;
 const alice = 'alice-token';

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 import { call } from './http-client.js';
-import { cvScreeningIntake } from './intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {

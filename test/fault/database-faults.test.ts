@@ -2,15 +2,15 @@
 // line), and lost mid-run behind a TCP proxy we cut and restore (PostgreSQL in its own schema):
 // submissions fail with a clear 503, nothing is half-written, answers keep working, and the service
 // recovers by itself when the database returns — retries with the same idempotency key complete.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type JsonReply } from '../api/http-client.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
-import { repositoryRoot, startTestServer, type TestServer } from '../helpers/test-app.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
+import { spawnServe } from '../helpers/server-process.js';
+import { startTestServer, type TestServer } from '../helpers/test-app.js';
 import { openPostgresTestDatabase } from '../store/postgres-test-schema.js';
 import { closedPort, startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
@@ -18,19 +18,8 @@ const database = await openPostgresTestDatabase();
 
 function runServe(environment: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'shishin.js'), 'serve', '--port', '0'], {
-      cwd: repositoryRoot,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? '/tmp',
-        HOST: '127.0.0.1',
-        CORPUS_DIR: path.join(repositoryRoot, 'corpus'),
-        RULES_FILE: path.join(repositoryRoot, 'rules', 'risk-rules.yaml'),
-        PROMPTS_DIR: path.join(repositoryRoot, 'prompts'),
-        ...environment,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnServe(environment);
+    child.stdin.end();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -4,7 +4,7 @@
 // note, never an error; an intake still classifies. The LLM sits behind a TCP proxy we can cut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../api/http-client.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeScript } from '../helpers/fake-openai-server.js';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 import { expectValidCitations, type AnswerJson } from './answer-checks.js';

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { SqliteIntakeStore } from '../../src/providers/store/sqlite-store.js';
 import { call, type JsonReply } from '../api/http-client.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '../helpers/fake-openai-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 

@@ -24,8 +24,8 @@ export interface ServerProcess {
  * Starts the service with `environment` layered over a minimal base (PATH, HOME) — the parent's
  * environment is not inherited, so the test decides every setting.
  */
-export async function startServerProcess(environment: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'shishin.js'), 'serve', '--port', '0'], {
+export function spawnServe(environment: Record<string, string>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'shishin.js'), 'serve', '--port', '0'], {
     cwd: repositoryRoot,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -38,6 +38,11 @@ export async function startServerProcess(environment: Record<string, string>, op
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+/** Spawns `shishin serve` and resolves once it listens, with its URL and output helpers. */
+export async function startServerProcess(environment: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
+  const child = spawnServe(environment);
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {

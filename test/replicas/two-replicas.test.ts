@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { call } from '../api/http-client.js';
-import { cvScreeningIntake } from '../api/intake-fixtures.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 
 /** CI=true (or any value but empty, 0 or false) means a missing dependency is a failure, not a skip. */
 const inContinuousIntegration = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());

@@ -10,6 +10,8 @@ import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { postSignedCommand, postSignedEvent, postSignedInteraction, startFakeSlackApi, type FakeSlackApi, type SignedPostOptions } from '../helpers/fake-slack-api.js';
 import { repositoryRoot } from '../helpers/test-app.js';
+import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
+import type { ViewStateValues } from '../../src/channels/slack/intake-modal.js';
 
 export const signingSecret = 'test-signing-secret';
 export const reviewChannel = 'CREVIEW001';
@@ -137,4 +139,16 @@ export function viewSubmission(options: { user: string; callbackId: string; view
       bot_id: 'BBOT00001',
     },
   };
+}
+
+/** What Slack sends back for a filled-in modal. */
+export function modalValues(input: Partial<IntakeInput>): ViewStateValues {
+  const values: ViewStateValues = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (typeof value === 'string' && ['title', 'description', 'businessUnit'].includes(field)) values[field] = { [field]: { type: 'plain_text_input', value } };
+    else if (typeof value === 'string') values[field] = { [field]: { type: 'static_select', selected_option: { value } } };
+    else if (typeof value === 'boolean') values[field] = { [field]: { type: 'radio_buttons', selected_option: { value: value ? 'yes' : 'no' } } };
+    else if (Array.isArray(value)) values[field] = { [field]: { type: 'multi_static_select', selected_options: value.map((item) => ({ value: item })) } };
+  }
+  return values;
 }

@@ -3,43 +3,13 @@
 // double submissions, refusal of non-members (with the audit entry), decisions updating the review
 // message in place and telling the submitter, notifications for intakes from other doors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
 import { decisionModalCallbackId, reviewActionIds } from '../../src/channels/slack/intake-blocks.js';
-import { intakeModalCallbackId, type ViewStateValues } from '../../src/channels/slack/intake-modal.js';
+import { intakeModalCallbackId } from '../../src/channels/slack/intake-modal.js';
 import { notMemberMessage } from '../../src/channels/slack/review-handlers.js';
 import type { RecordedCall } from '../helpers/fake-slack-api.js';
-import { buttonClick, governanceMember, outsider, reviewChannel, startSlackHarness, submitter, viewSubmission, type SlackHarness } from './slack-harness.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
+import { buttonClick, governanceMember, modalValues, outsider, reviewChannel, startSlackHarness, submitter, viewSubmission, type SlackHarness } from './slack-harness.js';
 
-const cvScreening: IntakeInput = {
-  title: 'CV screening assistant',
-  description: 'Ranks incoming job applications and shortlists candidates for recruiters to interview.',
-  businessUnit: 'People & Talent',
-  lifecycleStage: 'pilot',
-  role: 'business_user',
-  modelSource: 'vendor_product',
-  domains: ['employment'],
-  affectedPersons: ['job_applicants'],
-  personalData: 'personal',
-  decisionImpact: 'significant',
-  profilesPeople: true,
-  interactsWithPeople: false,
-  generatesContent: false,
-  regions: ['EU', 'JP'],
-  practices: [],
-  exception: 'none',
-};
-
-/** What Slack sends back for a filled-in modal. */
-function modalValues(input: Partial<IntakeInput>): ViewStateValues {
-  const values: ViewStateValues = {};
-  for (const [field, value] of Object.entries(input)) {
-    if (typeof value === 'string' && ['title', 'description', 'businessUnit'].includes(field)) values[field] = { [field]: { type: 'plain_text_input', value } };
-    else if (typeof value === 'string') values[field] = { [field]: { type: 'static_select', selected_option: { value } } };
-    else if (typeof value === 'boolean') values[field] = { [field]: { type: 'radio_buttons', selected_option: { value: value ? 'yes' : 'no' } } };
-    else if (Array.isArray(value)) values[field] = { [field]: { type: 'multi_static_select', selected_options: value.map((item) => ({ value: item })) } };
-  }
-  return values;
-}
 
 function reviewButtons(call: RecordedCall): Array<{ action_id: string; value: string }> {
   const blocks = call.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
@@ -78,7 +48,7 @@ describe('Slack intake and review', () => {
 
   it('returns invalid fields inline as response_action errors', async () => {
     const response = await harness.interaction(
-      viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VINVALID1', values: modalValues({ ...cvScreening, title: 'x', description: 'too short', regions: [] }) }),
+      viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VINVALID1', values: modalValues({ ...cvScreeningIntake, title: 'x', description: 'too short', regions: [] }) }),
     );
     expect(response.status).toBe(200);
     const body = (await response.json()) as { response_action: string; errors: Record<string, string> };
@@ -90,7 +60,7 @@ describe('Slack intake and review', () => {
   it('a CV-screening submission is classified, sent to the submitter and posted for review with decision buttons', async () => {
     const started = performance.now();
     const response = await harness.interaction(
-      viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VCVSCREEN1', hash: 'h1', values: modalValues(cvScreening) }),
+      viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VCVSCREEN1', hash: 'h1', values: modalValues(cvScreeningIntake) }),
     );
     expect(performance.now() - started).toBeLessThan(1000);
     const ack = (await response.json()) as { response_action: string; view: { blocks: unknown[] } };
@@ -119,9 +89,9 @@ describe('Slack intake and review', () => {
   });
 
   it('a double-submitted view creates no second intake', async () => {
-    await harness.interaction(viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VCVSCREEN1', hash: 'h1', values: modalValues(cvScreening) }));
+    await harness.interaction(viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VCVSCREEN1', hash: 'h1', values: modalValues(cvScreeningIntake) }));
     // A different hash of the same view (a re-render) still maps to the same intake.
-    await harness.interaction(viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VCVSCREEN1', hash: 'h2', values: modalValues(cvScreening) }));
+    await harness.interaction(viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VCVSCREEN1', hash: 'h2', values: modalValues(cvScreeningIntake) }));
     await harness.fake.waitForCall('views.update', (call) => call.args.view_id === 'VCVSCREEN1');
     expect(await harness.service.app.intakes.list({})).toHaveLength(1);
     expect(harness.fake.callsTo('chat.postMessage').filter((call) => call.args.channel === reviewChannel)).toHaveLength(1);
@@ -205,7 +175,7 @@ describe('Slack intake and review', () => {
 
   it('lets the submitter revise and resubmit after changes are requested', async () => {
     await harness.interaction(
-      viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VRESUBMIT1', values: modalValues({ ...cvScreening, title: 'Video interview analysis' }) }),
+      viewSubmission({ user: submitter, callbackId: intakeModalCallbackId, viewId: 'VRESUBMIT1', values: modalValues({ ...cvScreeningIntake, title: 'Video interview analysis' }) }),
     );
     const posted = await harness.fake.waitForCall('chat.postMessage', (call) => call.args.channel === reviewChannel && JSON.stringify(call.args.blocks).includes('Video interview analysis'));
     const firstId = reviewButtons(posted)[0]?.value ?? '';
@@ -227,7 +197,7 @@ describe('Slack intake and review', () => {
         callbackId: intakeModalCallbackId,
         viewId: 'VRESUBMIT2',
         privateMetadata: view.private_metadata,
-        values: modalValues({ ...cvScreening, title: 'Video interview analysis', description: `${cvScreening.description} A recruiter reviews every ranking.` }),
+        values: modalValues({ ...cvScreeningIntake, title: 'Video interview analysis', description: `${cvScreeningIntake.description} A recruiter reviews every ranking.` }),
       }),
     );
     const second = await harness.fake.waitForCall('chat.postMessage', (call) => call.args.channel === reviewChannel && JSON.stringify(call.args.blocks).includes(`replaces ${firstId}`));
@@ -238,7 +208,7 @@ describe('Slack intake and review', () => {
 
   it('posts flagged intakes from other doors to the review channel too', async () => {
     const { record } = await harness.service.app.intakes.submit({
-      input: { ...cvScreening, title: 'Interview scoring from the web' },
+      input: { ...cvScreeningIntake, title: 'Interview scoring from the web' },
       submittedBy: { channel: 'web', id: 'alice' },
       idempotencyKey: 'web-intake-1',
     });

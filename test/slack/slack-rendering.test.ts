@@ -2,13 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerDetails } from '../../src/core/answer/answer.js';
 import type { Classification } from '../../src/core/intake/classification.js';
-import { fieldLabels, intakeInputSchema, toFieldErrors, type IntakeInput } from '../../src/core/intake/intake-schema.js';
+import { fieldLabels, intakeInputSchema, toFieldErrors } from '../../src/core/intake/intake-schema.js';
 import type { IntakeRecord } from '../../src/core/review/review-types.js';
 import { answerActionIds, renderAnswer } from '../../src/channels/slack/answer-blocks.js';
 import { renderClassificationMessage, renderReviewMessage, reviewActionIds } from '../../src/channels/slack/intake-blocks.js';
-import { buildIntakeModal, fieldErrorsToBlockErrors, readIntakeModal, type ViewStateValues } from '../../src/channels/slack/intake-modal.js';
+import { buildIntakeModal, fieldErrorsToBlockErrors, readIntakeModal } from '../../src/channels/slack/intake-modal.js';
 import { escapeMrkdwn, safeLink, splitText, truncate } from '../../src/channels/slack/mrkdwn.js';
 import { slackTextToPlain } from '../../src/channels/slack/slack-text.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
+import { modalValues } from './slack-harness.js';
 
 const pingPattern = /<!(channel|here|everyone)|<@U|<!subteam/;
 
@@ -128,36 +130,6 @@ describe('answer blocks', () => {
   });
 });
 
-const cvScreening: IntakeInput = {
-  title: 'CV screening assistant',
-  description: 'Ranks incoming job applications and shortlists candidates for recruiters to interview.',
-  businessUnit: 'People & Talent',
-  lifecycleStage: 'pilot',
-  role: 'business_user',
-  modelSource: 'vendor_product',
-  domains: ['employment'],
-  affectedPersons: ['job_applicants'],
-  personalData: 'personal',
-  decisionImpact: 'significant',
-  profilesPeople: true,
-  interactsWithPeople: false,
-  generatesContent: false,
-  regions: ['EU', 'JP'],
-  practices: [],
-  exception: 'none',
-};
-
-/** What Slack sends back for a filled-in modal. */
-export function modalValues(input: Partial<IntakeInput>): ViewStateValues {
-  const values: ViewStateValues = {};
-  for (const [field, value] of Object.entries(input)) {
-    if (typeof value === 'string' && ['title', 'description', 'businessUnit'].includes(field)) values[field] = { [field]: { type: 'plain_text_input', value } };
-    else if (typeof value === 'string') values[field] = { [field]: { type: 'static_select', selected_option: { value } } };
-    else if (typeof value === 'boolean') values[field] = { [field]: { type: 'radio_buttons', selected_option: { value: value ? 'yes' : 'no' } } };
-    else if (Array.isArray(value)) values[field] = { [field]: { type: 'multi_static_select', selected_options: value.map((item) => ({ value: item })) } };
-  }
-  return values;
-}
 
 describe('intake modal', () => {
   it('has one input block per intake field, labelled from the schema', () => {
@@ -176,12 +148,12 @@ describe('intake modal', () => {
   });
 
   it('reads a filled-in modal into a valid intake', () => {
-    const parsed = intakeInputSchema.parse(readIntakeModal(modalValues(cvScreening)));
-    expect(parsed).toEqual(cvScreening);
+    const parsed = intakeInputSchema.parse(readIntakeModal(modalValues(cvScreeningIntake)));
+    expect(parsed).toEqual(cvScreeningIntake);
   });
 
   it('maps schema errors to block ids', () => {
-    const result = intakeInputSchema.safeParse(readIntakeModal(modalValues({ ...cvScreening, title: 'x', description: 'short', domains: [] })));
+    const result = intakeInputSchema.safeParse(readIntakeModal(modalValues({ ...cvScreeningIntake, title: 'x', description: 'short', domains: [] })));
     expect(result.success).toBe(false);
     if (result.success) return;
     const errors = fieldErrorsToBlockErrors(toFieldErrors(result.error));
@@ -203,7 +175,7 @@ describe('review messages', () => {
   const record: IntakeRecord = {
     id: 'AI-TEST01',
     version: 1,
-    input: { ...cvScreening, title: 'CV <!here> screening' },
+    input: { ...cvScreeningIntake, title: 'CV <!here> screening' },
     classification,
     status: 'pending_review',
     submittedBy: { channel: 'slack', id: 'U0SUBMIT' },

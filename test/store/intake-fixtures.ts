@@ -1,5 +1,6 @@
 // Sample intakes, classifications and a hand-driven clock for the store and review tests.
 import type { Actor } from '../../src/core/actor.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import type { Classification, RiskTier } from '../../src/core/intake/classification.js';
 import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
 import type { IntakeRecord, IntakeStatus } from '../../src/core/review/review-types.js';
@@ -7,25 +8,7 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { NewIntake } from '../../src/ports/intake-store.js';
 
 export function sampleInput(overrides: Partial<IntakeInput> = {}): IntakeInput {
-  return {
-    title: 'CV screening assistant',
-    description: 'Ranks incoming job applications and suggests a shortlist for recruiters to review.',
-    businessUnit: 'People & Culture',
-    lifecycleStage: 'pilot',
-    role: 'business_user',
-    modelSource: 'vendor_product',
-    domains: ['employment'],
-    affectedPersons: ['job_applicants'],
-    personalData: 'personal',
-    decisionImpact: 'significant',
-    profilesPeople: true,
-    interactsWithPeople: false,
-    generatesContent: false,
-    regions: ['EU', 'JP'],
-    practices: [],
-    exception: 'none',
-    ...overrides,
-  };
+  return { ...cvScreeningIntake, businessUnit: 'People & Culture', ...overrides };
 }
 
 export function sampleClassification(tier: RiskTier = 'high', flagged = tier !== 'minimal'): Classification {

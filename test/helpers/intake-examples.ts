@@ -1,7 +1,8 @@
-// Intakes used by the API, browser and replica tests.
+// Example intakes shared by the test suites (API, browser, replicas, Slack, store, fault, abuse).
+import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
 
 /** A CV screening tool used on job applicants in the EU: high-risk (EU AI Act Annex III, employment). */
-export const cvScreeningIntake = {
+export const cvScreeningIntake: IntakeInput = {
   title: 'CV screening assistant',
   description: 'Ranks job applicants by scoring their CVs so recruiters can shortlist candidates faster.',
   businessUnit: 'Human Resources',
@@ -21,7 +22,7 @@ export const cvScreeningIntake = {
 };
 
 /** An internal writing helper: low risk. */
-export const meetingNotesIntake = {
+export const meetingNotesIntake: IntakeInput = {
   ...cvScreeningIntake,
   title: 'Meeting notes summariser',
   description: 'Summarises internal meeting transcripts into action items for the team that held the meeting.',
