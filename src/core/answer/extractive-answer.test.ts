@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScoredPassage } from '../../ports/passage.js';
 import { makePassage } from '../../../test/helpers/fake-retriever.js';
 import type { Passage } from '../../ports/passage.js';
-import { answerTypePattern, bestQuote, defaultSentenceWeights, extractiveAnswer, isDangling } from './extractive-answer.js';
+import { answerTypePattern, bestQuote, chunkOverlap, chunkRuns, defaultSentenceWeights, extractiveAnswer, isDangling } from './extractive-answer.js';
 import type { SectionCatalog } from './section-context.js';
 import { splitSentences } from './text-terms.js';
 
@@ -190,5 +190,36 @@ describe('section context', () => {
     const cited = withContext.citations.find((citation) => citation.quote.includes('referendum'));
     expect(cited?.section).toBe('Area 8');
     expect(rest.text).toContain(cited?.quote);
+  });
+});
+
+describe('chunk runs', () => {
+  // One section cut by the splitter inside a long sentence, with the usual overlap between chunks.
+  const sentence =
+    'Its minimum content is set out in Annex IV: a general description of the system; the design specifications and the data requirements; the monitoring, functioning and control of the system; and the risk management system under Article 9.';
+  const cut = sentence.indexOf('the monitoring');
+  const first = makePassage({ source: 'requirements.md', section: 'Article 11', text: `The provider draws up the technical documentation before market entry. ${sentence.slice(0, cut).trim()}` }, 4);
+  const second = makePassage({ source: 'requirements.md', section: 'Article 11', text: `and the data requirements; ${sentence.slice(cut)} It is kept for ten years.` }, 5);
+
+  it('finds the overlap the splitter repeated, and none between unrelated texts', () => {
+    expect(chunkOverlap(first.text, second.text)).toBe('and the data requirements; '.trim().length);
+    expect(chunkOverlap('The cycle ends here.', 'Another text starts.')).toBe(0);
+    // A shared ending that is not at a word boundary is not an overlap.
+    expect(chunkOverlap('contains the word reassessment', 'assessment of risks')).toBe(0);
+  });
+
+  it('joins consecutive chunks of a section so a cut sentence reads whole, and keeps other sections apart', () => {
+    const runs = chunkRuns(scored([second, 0.5], [first, 0.9], [logging, 0.4]));
+    expect(runs).toHaveLength(2);
+    expect(runs[0]?.text).toContain(sentence);
+    expect(runs[0]?.members).toEqual([1, 0]);
+    expect(runs[1]?.text).toBe(logging.text);
+  });
+
+  it('answers with the whole sentence and quotes only text that is in one passage', () => {
+    const result = extractiveAnswer('What goes into the technical documentation, Annex IV content and risk management?', scored([first, 0.9], [second, 0.8]));
+    expect(result.answer).toContain('and the risk management system under Article 9');
+    expect(result.answer).not.toMatch(/(?:^|\] )and the data requirements/u);
+    for (const citation of result.citations) expect([first.text, second.text].some((text) => text.includes(citation.quote))).toBe(true);
   });
 });

@@ -6,13 +6,19 @@ import type { Citation } from './answer.js';
 import { withSectionContext, type SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, splitSentences, termSet, wordCount, type AnswerLanguage, type SentenceSpan } from './text-terms.js';
 
-/** A sentence of a candidate passage. */
+/**
+ * A sentence of the answer pool. Consecutive chunks of one section are read as one run of text, so a
+ * sentence that a chunk boundary cut in two is whole here; `start`/`end` locate the part of it that
+ * lies in its passage (the chunk it starts in), for quoting.
+ */
 export interface CandidateSentence extends SentenceSpan {
-  /** Index of the passage in the list given to the extractor. */
+  /** Index of the passage (in the answer pool) the sentence starts in: the passage it cites. */
   passageIndex: number;
-  /** Position of the sentence inside its passage (0 = first). */
+  /** Index of the run of consecutive chunks the sentence belongs to. */
+  run: number;
+  /** Position of the sentence inside its run (0 = first). */
   position: number;
-  /** Number of sentences in the passage. */
+  /** Number of sentences in the run. */
   siblings: number;
 }
 
@@ -72,17 +78,97 @@ export function answerPool(passages: ScoredPassage[], limit = 5, catalog?: Secti
   return withSectionContext(distinct, passages, catalog);
 }
 
-/** Sentences of the answer pool, excluding fragments too short to stand alone. */
-export function candidateSentences(passages: ScoredPassage[], limit = 5, catalog?: SectionCatalog): CandidateSentence[] {
+/** Ordinal of a chunk inside its source (`<source>#<n>`), used to find neighbouring chunks. */
+function chunkOrdinal(chunkId: string): number | undefined {
+  const match = /#(\d+)$/u.exec(chunkId);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/**
+ * Characters that `next` repeats from the end of `previous` (the splitter's chunk overlap): the longest
+ * prefix of `next` that ends `previous` and starts there at a word boundary; 0 when none of at least
+ * 8 characters does.
+ */
+export function chunkOverlap(previous: string, next: string): number {
+  for (let length = Math.min(previous.length, next.length); length >= 8; length -= 1) {
+    if (!previous.endsWith(next.slice(0, length))) continue;
+    const before = previous[previous.length - length - 1];
+    if (before === undefined || /[\s.,;:!?。、)\]]/u.test(before)) return length;
+  }
+  return 0;
+}
+
+/** A run of consecutive chunks of one section read as one text, with where each chunk starts in it. */
+export interface ChunkRun {
+  text: string;
+  /** Pool indexes of the chunks, in document order. */
+  members: number[];
+  /** Offset in `text` where each member's own text starts. */
+  offsets: number[];
+}
+
+/**
+ * Groups the pool into runs: chunks of the same section with consecutive ordinals are joined (their
+ * overlap removed), so a sentence the splitter cut at a chunk boundary reads whole. Runs appear in
+ * the order of their first chunk in the pool.
+ */
+export function chunkRuns(pool: ScoredPassage[]): ChunkRun[] {
+  const bySection = new Map<string, number[]>();
+  pool.forEach((item, index) => {
+    const key = `${item.passage.source}\u0000${item.passage.section}`;
+    const members = bySection.get(key) ?? [];
+    members.push(index);
+    bySection.set(key, members);
+  });
+  const runs: Array<ChunkRun & { first: number }> = [];
+  for (const members of bySection.values()) {
+    const ordered = [...members].sort((left, right) => (chunkOrdinal(pool[left]?.passage.chunkId ?? '') ?? left) - (chunkOrdinal(pool[right]?.passage.chunkId ?? '') ?? right));
+    let current: (ChunkRun & { first: number }) | undefined;
+    let lastOrdinal: number | undefined;
+    for (const index of ordered) {
+      const text = pool[index]?.passage.text ?? '';
+      const ordinal = chunkOrdinal(pool[index]?.passage.chunkId ?? '');
+      if (current === undefined || ordinal === undefined || lastOrdinal === undefined || ordinal !== lastOrdinal + 1) {
+        current = { text, members: [index], offsets: [0], first: index };
+        runs.push(current);
+      } else {
+        const overlap = chunkOverlap(current.text, text);
+        const joiner = overlap > 0 ? '' : /^(?:[-•*]\s|\(?[0-9a-z]{1,3}[.)]\s)/u.test(text) ? '\n' : ' ';
+        current.offsets.push(current.text.length - overlap + joiner.length);
+        current.text = `${current.text}${joiner}${text.slice(overlap)}`;
+        current.members.push(index);
+        current.first = Math.min(current.first, index);
+      }
+      lastOrdinal = ordinal;
+    }
+  }
+  runs.sort((left, right) => left.first - right.first);
+  return runs.map(({ text, members, offsets }) => ({ text, members, offsets }));
+}
+
+/** Sentences of the answer pool (read run by run), excluding fragments too short to stand alone. */
+export function poolSentences(pool: ScoredPassage[]): CandidateSentence[] {
   const sentences: CandidateSentence[] = [];
-  answerPool(passages, limit, catalog).forEach((item, passageIndex) => {
-    const spans = splitSentences(item.passage.text);
+  chunkRuns(pool).forEach((run, runIndex) => {
+    const spans = splitSentences(run.text);
     spans.forEach((span, position) => {
       if (wordCount(span.text) < 4) return;
-      sentences.push({ ...span, passageIndex, position, siblings: spans.length });
+      // The chunk the sentence starts in; with overlapping chunks, the earlier one.
+      let member = 0;
+      for (let index = 0; index < run.members.length; index += 1) if ((run.offsets[index] ?? 0) <= span.start) member = index;
+      while (member > 0 && span.start < (run.offsets[member - 1] ?? 0) + (pool[run.members[member - 1] ?? 0]?.passage.text.length ?? 0)) member -= 1;
+      const passageIndex = run.members[member] ?? 0;
+      const offset = run.offsets[member] ?? 0;
+      const length = pool[passageIndex]?.passage.text.length ?? 0;
+      sentences.push({ text: span.text, start: span.start - offset, end: Math.min(span.end - offset, length), passageIndex, run: runIndex, position, siblings: spans.length });
     });
   });
   return sentences;
+}
+
+/** Sentences of the answer pool, excluding fragments too short to stand alone. */
+export function candidateSentences(passages: ScoredPassage[], limit = 5, catalog?: SectionCatalog): CandidateSentence[] {
+  return poolSentences(answerPool(passages, limit, catalog));
 }
 
 /** Copies a verbatim extract of at most 300 characters, cut at a word boundary when possible. */
@@ -269,7 +355,7 @@ export function rankSentences(
   const language = options.language ?? detectLanguage(question);
   const weights = options.weights ?? defaultSentenceWeights;
   const pool = answerPool(passages, options.candidatePassages ?? 5, options.sectionCatalog);
-  const sentences = candidateSentences(passages, options.candidatePassages ?? 5, options.sectionCatalog);
+  const sentences = poolSentences(pool);
   const questionTerms = new Map<string, number>();
   for (const term of contentTerms(question)) questionTerms.set(term, 1);
   for (const term of options.contextTerms ?? []) if (!questionTerms.has(term)) questionTerms.set(term, 0.5);
@@ -331,39 +417,13 @@ export interface SelectionSettings {
 
 export const defaultSelection: SelectionSettings = { redundancyPenalty: 0.3, noveltyBonus: 0.25, danglingFactor: 0.75, maxSentences: 5, minRatio: 0.55, continuationBonus: 0.2 };
 
-/** Ordinal of a chunk inside its source (`<source>#<n>`), used to find the chunk before a passage. */
-function chunkOrdinal(chunkId: string): number | undefined {
-  const match = /#(\d+)$/u.exec(chunkId);
-  return match === null ? undefined : Number(match[1]);
-}
+/** Key of a candidate sentence: its run and position. */
+const sentenceKey = (sentence: Pick<CandidateSentence, 'run' | 'position'>) => `${sentence.run}:${sentence.position}`;
 
-/**
- * For each candidate sentence, the key of the sentence before it in the same section: the previous
- * sentence of its passage, or for a passage's first sentence the last one of the section's previous
- * chunk when that chunk is in the pool.
- */
-function predecessorKeys(ranked: RankedSentence[], pool: ScoredPassage[]): Map<string, string> {
-  const lastPosition = new Map<number, number>();
-  for (const { sentence } of ranked) lastPosition.set(sentence.passageIndex, Math.max(lastPosition.get(sentence.passageIndex) ?? -1, sentence.position));
-  const byChunk = new Map<string, number>();
-  pool.forEach((item, index) => {
-    const ordinal = chunkOrdinal(item.passage.chunkId);
-    if (ordinal !== undefined) byChunk.set(`${item.passage.source}\u0000${item.passage.section}\u0000${ordinal}`, index);
-  });
+/** For each candidate sentence, the key of the sentence before it in its run (runs are whole stretches of a section). */
+function predecessorKeys(ranked: RankedSentence[]): Map<string, string> {
   const predecessors = new Map<string, string>();
-  for (const { sentence } of ranked) {
-    const key = `${sentence.passageIndex}:${sentence.position}`;
-    if (sentence.position > 0) {
-      predecessors.set(key, `${sentence.passageIndex}:${sentence.position - 1}`);
-      continue;
-    }
-    const item = pool[sentence.passageIndex];
-    const ordinal = item === undefined ? undefined : chunkOrdinal(item.passage.chunkId);
-    if (item === undefined || ordinal === undefined) continue;
-    const previous = byChunk.get(`${item.passage.source}\u0000${item.passage.section}\u0000${ordinal - 1}`);
-    const position = previous === undefined ? undefined : lastPosition.get(previous);
-    if (previous !== undefined && position !== undefined) predecessors.set(key, `${previous}:${position}`);
-  }
+  for (const { sentence } of ranked) if (sentence.position > 0) predecessors.set(sentenceKey(sentence), sentenceKey({ run: sentence.run, position: sentence.position - 1 }));
   return predecessors;
 }
 
@@ -392,9 +452,9 @@ export function extractiveAnswer(
   const passagesUsed: number[] = [];
   const covered = new Set<string>();
   let words = 0;
-  const key = (sentence: CandidateSentence) => `${sentence.passageIndex}:${sentence.position}`;
+  const key = sentenceKey;
   const chosenKeys = new Set<string>();
-  const predecessors = predecessorKeys(scored, pool);
+  const predecessors = predecessorKeys(scored);
   const announcing = new Set(scored.filter((candidate) => candidate.announces).map((candidate) => key(candidate.sentence)));
   /** Whether the candidate carries on a chosen sentence that announced a list. */
   const carriesList = (candidate: RankedSentence) => {
