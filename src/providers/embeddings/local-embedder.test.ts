@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isShishinError } from '../../errors.js';
 import { createEmbedder } from './create-embedder.js';
-import { LocalEmbedder, englishWordTokens } from './local-embedder.js';
+import { LocalEmbedder, Vocabulary, englishWordTokens } from './local-embedder.js';
 
 const cosine = (left: number[], right: number[]) => left.reduce((sum, value, index) => sum + value * (right[index] as number), 0);
 const embedder = new LocalEmbedder();
@@ -58,5 +58,23 @@ describe('LocalEmbedder', () => {
   it('is what createEmbedder returns by default', async () => {
     const created = await createEmbedder({ embeddings: 'local', openai: { apiKey: undefined, baseUrl: undefined, chatModel: 'x', embeddingModel: 'y', chatEnabled: false, timeoutMs: 1000 } });
     expect(created.id).toBe('local-glove-100d-int8@1');
+  });
+});
+
+describe('Vocabulary', () => {
+  const vocabulary = Vocabulary.fromBytes(new TextEncoder().encode(['the', 'oversight', 'café', 'the', '監督', 'a'].join('\n')));
+
+  it('finds every word at its row, the first row of a repeated word, and nothing else', () => {
+    expect(vocabulary.size).toBe(6);
+    expect(vocabulary.get('the')).toBe(0);
+    expect(vocabulary.get('oversight')).toBe(1);
+    expect(vocabulary.get('café')).toBe(2);
+    expect(vocabulary.get('監督')).toBe(4);
+    expect(vocabulary.get('a')).toBe(5);
+    expect(vocabulary.get('oversigh')).toBe(-1);
+    expect(vocabulary.get('oversights')).toBe(-1);
+    expect(vocabulary.get('cafe')).toBe(-1);
+    expect(vocabulary.get('')).toBe(-1);
+    expect(vocabulary.has('x'.repeat(300))).toBe(false);
   });
 });
