@@ -43,7 +43,7 @@ function goldQuestions(): string[] {
 }
 
 /** Real sentences from the corpus, the material for synthetic passages and queries. */
-function corpusSentences(): string[] {
+export function corpusSentences(): string[] {
   const sentences: string[] = [];
   for (const name of readdirSync(corpusDir).filter((file) => file.endsWith('.md'))) {
     const document = loadMarkdown(readFileSync(path.join(corpusDir, name), 'utf8'));
@@ -66,7 +66,7 @@ function random(seed: number): () => number {
   };
 }
 
-async function writeSyntheticCorpus(folder: string, passages: number, sentences: string[]): Promise<void> {
+export async function writeSyntheticCorpus(folder: string, passages: number, sentences: string[]): Promise<void> {
   const next = random(passages);
   const pick = () => sentences[Math.floor(next() * sentences.length)] as string;
   const perFile = 100;

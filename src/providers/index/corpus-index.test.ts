@@ -78,6 +78,19 @@ describe('CorpusIndex', () => {
     expect(best?.passage).toMatchObject({ source: 'privacy.md', section: 'Consent', url: 'https://example.org/privacy-act' });
   });
 
+  it('stores passages as ASCII JSON and reads Japanese and other non-ASCII text back unchanged', async () => {
+    const japanese = '---\ntitle: 指針の要約 — café 😀\n---\n\n# 要約\n\n## 罰則\n\nこのガイドラインには罰則がありません。EU の AI 法には制裁金があります。\n';
+    const { index, dataDir, corpusDir } = await openWith({ 'summary-ja.md': japanese });
+    const stored = readdirSync(path.join(dataDir, 'index')).find((name) => name.startsWith('passages-')) as string;
+    const bytes = readFileSync(path.join(dataDir, 'index', stored));
+    expect(bytes.every((byte) => byte < 0x80)).toBe(true);
+    const reopened = await CorpusIndex.open({ dataDir, corpusDir, embedder });
+    expect(reopened.allPassages()).toEqual(index.allPassages());
+    const passage = reopened.allPassages().find((candidate) => candidate.text.includes('罰則がありません'));
+    expect(passage).toMatchObject({ title: '指針の要約 — café 😀' });
+    expect(passage?.section).toContain('罰則');
+  });
+
   it('ranks by relevance with scores in [0, 1], and applies metadata filters', async () => {
     const { index } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy });
     const results = await index.search('fines for prohibited practices', { k: 5 });
