@@ -371,6 +371,23 @@ export async function runQaEval(options: QaEvalOptions = {}): Promise<QaEvalResu
         }
         budgets.push({ budget: `ceiling: whole top-${k} passages`, factHitRate: round(hits / answerableGold.length), factShare: round(share / answerableGold.length) });
       }
+      // The same ceiling at the level an extract reads: the whole text of the top-k distinct sections.
+      for (const k of [1, 3, 5]) {
+        let hits = 0;
+        let share = 0;
+        for (const item of answerableGold) {
+          const sections: Array<{ source: string; section: string }> = [];
+          for (const result of await hybrid.search(item.question, { k: 20 })) {
+            if (sections.length >= k) break;
+            if (!sections.some((entry) => entry.source === result.passage.source && entry.section === result.passage.section)) sections.push(result.passage);
+          }
+          const text = sections.flatMap((entry) => index.findSection(entry.source, entry.section).filter((passage) => passage.section === entry.section).map((passage) => passage.text)).join('\n');
+          const found = factShare({ answer: text, citations: [] }, item.facts);
+          share += found;
+          if (found === 1) hits += 1;
+        }
+        budgets.push({ budget: `ceiling: whole top-${k} sections`, factHitRate: round(hits / answerableGold.length), factShare: round(share / answerableGold.length) });
+      }
       outcome.budgets = budgets;
     }
     return outcome;
