@@ -29,11 +29,60 @@ export interface Bm25Expansion {
   weight: number;
 }
 
+/** Two sums per document over typed arrays, with the list of documents set so it can be cleared cheaply. */
+class Accumulator {
+  readonly first: Float64Array;
+  readonly second: Float64Array;
+  readonly documents: Uint32Array;
+  private readonly marks: Uint8Array;
+  count = 0;
+
+  constructor(size: number) {
+    this.first = new Float64Array(size);
+    this.second = new Float64Array(size);
+    this.documents = new Uint32Array(size);
+    this.marks = new Uint8Array(size);
+  }
+
+  has(document: number): boolean {
+    return this.marks[document] === 1;
+  }
+
+  private mark(document: number): void {
+    if (this.marks[document] === 1) return;
+    this.marks[document] = 1;
+    this.documents[this.count++] = document;
+  }
+
+  add(document: number, first: number, second: number): void {
+    this.mark(document);
+    this.first[document] = (this.first[document] as number) + first;
+    this.second[document] = (this.second[document] as number) + second;
+  }
+
+  set(document: number, first: number, second: number): void {
+    this.mark(document);
+    this.first[document] = first;
+    this.second[document] = second;
+  }
+
+  clear(): void {
+    for (let position = 0; position < this.count; position += 1) {
+      const document = this.documents[position] as number;
+      this.first[document] = 0;
+      this.second[document] = 0;
+      this.marks[document] = 0;
+    }
+    this.count = 0;
+  }
+}
+
 export class Bm25Index {
   private readonly termIds: Map<string, number>;
   private scores: Float32Array | undefined;
   private matched: Float32Array | undefined;
   private touched: Uint32Array | undefined;
+  private expansionScratch: { own: Accumulator; found: Accumulator; best: Accumulator } | undefined;
 
   private constructor(
     private readonly terms: string[],
@@ -189,11 +238,21 @@ export class Bm25Index {
     return hits;
   }
 
-  private postingsOf(term: string, visit: (document: number, weight: number) => void): void {
+  /** Adds idf (first) and idf × term weight (second) to every document holding `term`. */
+  private accumulate(term: string, idf: number, into: Accumulator): void {
     const id = this.termIds.get(term);
     if (id === undefined) return;
     const end = this.offsets[id + 1] as number;
-    for (let cursor = this.offsets[id] as number; cursor < end; cursor += 1) visit(this.postingDocuments[cursor] as number, this.postingWeights[cursor] as number);
+    for (let cursor = this.offsets[id] as number; cursor < end; cursor += 1) into.add(this.postingDocuments[cursor] as number, idf, idf * (this.postingWeights[cursor] as number));
+  }
+
+  /**
+   * Per-document accumulators for expansions, reused across searches: a common alternative term can
+   * touch most of the corpus, where a Map entry per document cost ~100 ms per query at 100k passages.
+   */
+  private expansionBuffers():  { own: Accumulator; found: Accumulator; best: Accumulator } {
+    this.expansionScratch ??= { own: new Accumulator(this.documentCount), found: new Accumulator(this.documentCount), best: new Accumulator(this.documentCount) };
+    return this.expansionScratch;
   }
 
   /** Adds one expansion's credit to the score buffers; returns the new touched count. */
@@ -201,51 +260,46 @@ export class Bm25Index {
     const scores = this.scores as Float32Array;
     const matched = this.matched as Float32Array;
     const touched = this.touched as Uint32Array;
+    // own: what the replaced query terms already give each document; best: the best alternative's
+    // share of its terms (first) and score (second) per document; found: one alternative at a time.
+    const { own, found, best } = this.expansionBuffers();
     const replaced = expansion.replaces.filter((term) => queryTerms.has(term));
     let replacedWeight = 0;
-    const original = new Map<number, { matched: number; score: number }>();
     for (const term of replaced) {
       const idf = this.idf(term);
       replacedWeight += idf;
-      this.postingsOf(term, (document, weight) => {
-        const entry = original.get(document) ?? { matched: 0, score: 0 };
-        entry.matched += idf;
-        entry.score += idf * weight;
-        original.set(document, entry);
-      });
+      this.accumulate(term, idf, own);
     }
-    const best = new Map<number, { share: number; score: number }>();
     for (const alternative of expansion.alternatives) {
       const terms = [...new Set(alternative)];
       let total = 0;
-      const found = new Map<number, { matched: number; score: number }>();
       for (const term of terms) {
         const idf = this.idf(term);
         total += idf;
-        this.postingsOf(term, (document, weight) => {
-          const entry = found.get(document) ?? { matched: 0, score: 0 };
-          entry.matched += idf;
-          entry.score += idf * weight;
-          found.set(document, entry);
-        });
+        this.accumulate(term, idf, found);
       }
-      if (total === 0) continue;
-      for (const [document, entry] of found) {
-        const share = entry.matched / total;
-        const previous = best.get(document);
-        if (!previous || share > previous.share || (share === previous.share && entry.score > previous.score)) best.set(document, { share, score: entry.score });
+      if (total > 0) {
+        for (let position = 0; position < found.count; position += 1) {
+          const document = found.documents[position] as number;
+          const share = (found.first[document] as number) / total;
+          const score = found.second[document] as number;
+          if (!best.has(document) || share > (best.first[document] as number) || (share === best.first[document] && score > (best.second[document] as number))) best.set(document, share, score);
+        }
       }
+      found.clear();
     }
-    for (const [document, alternative] of best) {
-      const own = original.get(document) ?? { matched: 0, score: 0 };
-      const matchGain = Math.max(0, expansion.weight * alternative.share * replacedWeight - own.matched);
-      const scoreGain = Math.max(0, expansion.weight * alternative.score - own.score);
+    for (let position = 0; position < best.count; position += 1) {
+      const document = best.documents[position] as number;
+      const matchGain = Math.max(0, expansion.weight * (best.first[document] as number) * replacedWeight - (own.first[document] as number));
+      const scoreGain = Math.max(0, expansion.weight * (best.second[document] as number) - (own.second[document] as number));
       if (matchGain === 0 && scoreGain === 0) continue;
       if (matched[document] === 0 && scores[document] === 0) touched[touchedCount++] = document;
       scores[document] = (scores[document] as number) + scoreGain;
       // A document reached only through an expansion still needs a non-zero mark to be reset later.
       matched[document] = (matched[document] as number) + Math.max(matchGain, 1e-6);
     }
+    best.clear();
+    own.clear();
     return touchedCount;
   }
 
