@@ -10,29 +10,13 @@ import { call } from '../api/http-client.js';
 import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import { FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { fakeBotUserId, postSignedEvent, type RecordedCall } from '../helpers/fake-slack-api.js';
-import { buttonClick, governanceMember, outsider, startSlackHarness, submitter, type SlackHarness } from '../slack/slack-harness.js';
+import { buttonClick, governanceMember, outsider, shownText, startSlackHarness, submitter, type SlackHarness } from '../slack/slack-harness.js';
 import { createInjectedCorpus, type InjectedCorpus } from './injected-corpus.js';
 
 const pingPattern = /<!(?:channel|here|everyone)|<@U|<!subteam|<https?:/;
 const teamsOutsider = { id: '29:fuzz-outsider', name: 'Olli Outsider', aadObjectId: 'aad-outsider' };
 const teamsReviewer = { id: '29:fuzz-reviewer', name: 'Rei Reviewer', aadObjectId: 'aad-reviewer' };
 const governanceChannel = '19:abuse-governance@thread.tacv2';
-
-/** Every `text` string shown to people in a Slack payload. */
-function shownText(value: unknown): string {
-  const parts: string[] = [];
-  const visit = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
-        if (key === 'text' && typeof child === 'string') parts.push(child);
-        else visit(child);
-      }
-    }
-  };
-  visit(value);
-  return parts.join('\n');
-}
 
 let corpus: InjectedCorpus;
 let harness: SlackHarness;

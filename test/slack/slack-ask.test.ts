@@ -4,25 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { slackSignature, fakeBotUserId, type RecordedCall } from '../helpers/fake-slack-api.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { answerActionIds } from '../../src/channels/slack/answer-blocks.js';
-import { buttonClick, reviewChannel, signingSecret, startSlackHarness, submitter, type SlackHarness } from './slack-harness.js';
+import { buttonClick, reviewChannel, shownText, signingSecret, startSlackHarness, submitter, type SlackHarness } from './slack-harness.js';
 
 const pingPattern = /<!(channel|here|everyone)|<@U(?!SUBMIT01|BOT)|<!subteam/;
-
-/** Every displayed `text` string of a payload (button values are never shown). */
-function shownText(value: unknown): string {
-  const parts: string[] = [];
-  const visit = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
-        if (key === 'text' && typeof child === 'string') parts.push(child);
-        else visit(child);
-      }
-    }
-  };
-  visit(value);
-  return parts.join('\n');
-}
 
 function blocksOf(call: RecordedCall): Array<Record<string, unknown>> {
   return (call.args.blocks as Array<Record<string, unknown>>) ?? [];

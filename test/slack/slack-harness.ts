@@ -152,3 +152,19 @@ export function modalValues(input: Partial<IntakeInput>): ViewStateValues {
   }
   return values;
 }
+
+/** Every string a Slack payload shows to people: its `text` fields (button values are never shown). */
+export function shownText(value: unknown): string {
+  const parts: string[] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        if (key === 'text' && typeof child === 'string') parts.push(child);
+        else visit(child);
+      }
+    }
+  };
+  visit(value);
+  return parts.join('\n');
+}

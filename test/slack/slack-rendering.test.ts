@@ -10,7 +10,7 @@ import { buildIntakeModal, fieldErrorsToBlockErrors, readIntakeModal } from '../
 import { escapeMrkdwn, safeLink, splitText, truncate } from '../../src/channels/slack/mrkdwn.js';
 import { slackTextToPlain } from '../../src/channels/slack/slack-text.js';
 import { cvScreeningIntake } from '../helpers/intake-examples.js';
-import { modalValues } from './slack-harness.js';
+import { modalValues, shownText } from './slack-harness.js';
 
 const pingPattern = /<!(channel|here|everyone)|<@U|<!subteam/;
 
@@ -31,22 +31,6 @@ function answerOf(fields: Partial<AnswerDetails> = {}): AnswerDetails {
 
 function allText(value: unknown): string {
   return JSON.stringify(value);
-}
-
-/** Every displayed string (`text` fields), leaving out button values, which Slack never shows. */
-function shownText(value: unknown): string {
-  const parts: string[] = [];
-  const visit = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
-        if (key === 'text' && typeof child === 'string') parts.push(child);
-        else visit(child);
-      }
-    }
-  };
-  visit(value);
-  return parts.join('\n');
 }
 
 describe('mrkdwn safety', () => {

@@ -2,7 +2,9 @@
 // bot's replies, card updates and proactive posts recorded by a fake connector acting as serviceUrl.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeBotConnector, type ConversationOptions, type RecordedActivity } from '../helpers/fake-bot-connector.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
 import {
+  cardValues,
   createTestContext,
   defaultAnswer,
   outsider,
@@ -21,24 +23,11 @@ const governanceChannel = '19:governance@thread.tacv2';
 const governance = { id: `${governanceChannel};messageid=1700000000000`, conversationType: 'channel' as const };
 const projectChannel = { id: '19:project@thread.tacv2;messageid=1700000000001', conversationType: 'channel' as const };
 
-const cvScreening: Record<string, string> = {
-  title: 'CV screening assistant',
+const cvScreening = cardValues({
+  ...cvScreeningIntake,
   description: 'Ranks incoming CVs for recruiters and proposes a shortlist of candidates to interview.',
   businessUnit: 'People & Culture',
-  lifecycleStage: 'pilot',
-  role: 'business_user',
-  modelSource: 'vendor_product',
-  domains: 'employment',
-  affectedPersons: 'job_applicants',
-  personalData: 'personal',
-  decisionImpact: 'significant',
-  profilesPeople: 'true',
-  interactsWithPeople: 'false',
-  generatesContent: 'false',
-  regions: 'EU,JP',
-  practices: '',
-  exception: 'none',
-};
+});
 
 type Card = { version: string; body: Array<Record<string, any>>; actions?: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- card JSON
 

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotConnector, type RecordedActivity } from '../helpers/fake-bot-connector.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { outsider, reviewer, startBotServer, submitter, type BotServer } from './teams-test-context.js';
+import { cvScreeningIntake } from '../helpers/intake-examples.js';
+import { cardValues, outsider, reviewer, startBotServer, submitter, type BotServer } from './teams-test-context.js';
 
 const personal = { id: 'a:e2e-submitter', conversationType: 'personal' as const };
 const governanceChannel = '19:e2e-governance@thread.tacv2';
@@ -77,22 +78,7 @@ describe('Teams door on the real application', () => {
         value: {
           action: 'intake.submit',
           submissionId,
-          title,
-          description: 'Scores and ranks incoming CVs so recruiters can shortlist job applicants for interviews.',
-          businessUnit: 'Human Resources',
-          lifecycleStage: 'pilot',
-          role: 'business_user',
-          modelSource: 'vendor_product',
-          domains: 'employment',
-          affectedPersons: 'job_applicants',
-          personalData: 'personal',
-          decisionImpact: 'significant',
-          profilesPeople: 'true',
-          interactsWithPeople: 'false',
-          generatesContent: 'false',
-          regions: 'EU',
-          practices: '',
-          exception: 'none',
+          ...cardValues({ ...cvScreeningIntake, title, description: 'Scores and ranks incoming CVs so recruiters can shortlist job applicants for interviews.', regions: ['EU'] }),
         },
       }),
     );
@@ -154,22 +140,13 @@ describe('Teams door on the real application', () => {
         value: {
           ...data,
           action: 'intake.submit',
-          title: 'Interview scheduling ranker',
-          description: 'Scores and ranks CVs; a recruiter reviews every shortlist before anyone is contacted.',
-          businessUnit: 'Human Resources',
-          lifecycleStage: 'pilot',
-          role: 'business_user',
-          modelSource: 'vendor_product',
-          domains: 'employment',
-          affectedPersons: 'job_applicants',
-          personalData: 'personal',
-          decisionImpact: 'assistive',
-          profilesPeople: 'true',
-          interactsWithPeople: 'false',
-          generatesContent: 'false',
-          regions: 'EU',
-          practices: '',
-          exception: 'none',
+          ...cardValues({
+            ...cvScreeningIntake,
+            title: 'Interview scheduling ranker',
+            description: 'Scores and ranks CVs; a recruiter reviews every shortlist before anyone is contacted.',
+            decisionImpact: 'assistive',
+            regions: ['EU'],
+          }),
         },
       }),
     );

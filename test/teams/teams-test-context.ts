@@ -13,7 +13,7 @@ import type { AppContext } from '../../src/app-context.js';
 import { loadConfig, type Environment } from '../../src/config.js';
 import type { AnswerDetails, AskRequest } from '../../src/core/answer/answer.js';
 import type { Classification } from '../../src/core/intake/classification.js';
-import { parseIntake } from '../../src/core/intake/intake-schema.js';
+import { parseIntake, type IntakeInput } from '../../src/core/intake/intake-schema.js';
 import { createIntakeService } from '../../src/core/review/create-intake-service.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -23,6 +23,11 @@ import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from 
 export const reviewer = { id: '29:reviewer', name: 'Rei Reviewer', aadObjectId: 'aad-reviewer' };
 export const submitter = { id: '29:submitter', name: 'Sam <b>Submitter</b>', aadObjectId: 'aad-submitter' };
 export const outsider = { id: '29:outsider', name: 'Olli Outsider', aadObjectId: 'aad-outsider' };
+
+/** The strings an intake form card sends back for `input`: multi-selects comma-separated, toggles "true"/"false". */
+export function cardValues(input: IntakeInput): Record<string, string> {
+  return Object.fromEntries(Object.entries(input).map(([field, value]) => [field, Array.isArray(value) ? value.join(',') : String(value)]));
+}
 
 export interface TestContext {
   app: AppContext;
