@@ -2,13 +2,13 @@
 // With --json and no QUESTION, reads one question per line on stdin and prints one JSON object per
 // line (a failing line prints {"error": {...}} and the run continues). Logs go to stderr.
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Answer, AnswerDetails, AnswerService } from '../core/answer/answer.js';
 import { createAnswerService } from '../core/answer/answer-service.js';
 import { openConfiguredIndex } from '../providers/index/open-configured-index.js';
+import { parseCommandLine } from './command-line.js';
 
 const help = `Usage: shishin ask [--json] [QUESTION]
 
@@ -89,17 +89,12 @@ export async function run(args: string[], streams: Partial<AskStreams> = {}): Pr
   const input = streams.input ?? process.stdin;
   const output = streams.output ?? process.stdout;
   const errors = streams.errors ?? process.stderr;
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    errors.write(`${(error as Error).message}\n\n${help}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    output.write(`${help}\n`);
-    return 0;
-  }
+  const parsed = parseCommandLine(
+    { args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } },
+    `${help}\n`,
+    { output, errors },
+  );
+  if (typeof parsed === 'number') return parsed;
   const json = parsed.values.json === true;
   const question = parsed.positionals.join(' ').trim();
   if (question === '' && !json) {

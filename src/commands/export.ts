@@ -1,13 +1,13 @@
 // `shishin export --format csv|json [--output FILE]`: writes the AI use-case register (one row per
 // intake version) from the configured store. Needs no corpus index.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import { toRegisterRows, formatRegisterCsv, formatRegisterJson } from '../core/review/register-format.js';
 import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { createStore } from '../providers/store/create-store.js';
+import { parseCommandLine } from './command-line.js';
 
 const help = `Usage: shishin export --format csv|json [--output FILE]
 
@@ -23,17 +23,12 @@ const optionsSchema = z.object({
 });
 
 export async function run(args: string[]): Promise<number> {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({ args, options: { format: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${help}`);
-    return 2;
-  }
-  if (values.help === true) {
-    process.stdout.write(help);
-    return 0;
-  }
+  const parsedArgs = parseCommandLine({ args, options: { format: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }, help, {
+    output: process.stdout,
+    errors: process.stderr,
+  });
+  if (typeof parsedArgs === 'number') return parsedArgs;
+  const { values } = parsedArgs;
   const parsed = optionsSchema.safeParse({ format: values.format, output: values.output });
   if (!parsed.success) {
     process.stderr.write(`${parsed.error.issues.map((issue) => issue.message).join('\n')}\n\n${help}`);

@@ -1,11 +1,11 @@
 // `shishin ingest [PATH…]`: indexes the corpus folder (default CORPUS_DIR) or the given files and
 // folders into DATA_DIR/index. Prints one line per file and a summary. Exit codes: 0 all files
 // indexed, 1 some file failed (listed with the reason), 2 bad arguments or configuration.
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { openConfiguredIndex } from '../providers/index/open-configured-index.js';
+import { parseCommandLine } from './command-line.js';
 
 const help = `Usage: shishin ingest [options] [PATH...]
 
@@ -21,17 +21,12 @@ Environment: CORPUS_DIR, DATA_DIR, EMBEDDINGS (local|openai), LOG_LEVEL.
 Exit codes: 0 success, 1 some files failed, 2 bad arguments.`;
 
 export async function run(args: string[], output: NodeJS.WritableStream = process.stdout, errors: NodeJS.WritableStream = process.stderr): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { rebuild: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    errors.write(`${(error as Error).message}\n\n${help}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    output.write(`${help}\n`);
-    return 0;
-  }
+  const parsed = parseCommandLine(
+    { args, allowPositionals: true, strict: true, options: { rebuild: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } },
+    `${help}\n`,
+    { output, errors },
+  );
+  if (typeof parsed === 'number') return parsed;
   let config;
   try {
     config = loadConfig();
