@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotConnector } from '../helpers/fake-bot-connector.js';
-import { createTestContext, startBotServer, submitter, type BotServer, type TestContext } from '../teams/teams-test-context.js';
+import { createTestContext, localBotFrameworkSettings, startBotServer, submitter, type BotServer, type TestContext } from '../teams/teams-test-context.js';
 import { closedPort } from '../fault/tcp-proxy.js';
 
 const appId = '00000000-aaaa-4bbb-8ccc-00000000abcd';
@@ -28,16 +28,7 @@ beforeAll(async () => {
   });
   const nowhere = `http://127.0.0.1:${await closedPort()}`;
   bot = await startBotServer(context.app, {
-    botFrameworkSettings: {
-      ToBotFromChannelOpenIdMetadataUrl: `${nowhere}/.well-known/openid-configuration`,
-      ToBotFromEmulatorOpenIdMetadataUrl: `${nowhere}/.well-known/openid-configuration`,
-      ToBotFromChannelTokenIssuer: issuer,
-      ToChannelFromBotLoginUrl: `${nowhere}/login`,
-      ToChannelFromBotOAuthScope: issuer,
-      OAuthUrl: nowhere,
-      CallerId: 'urn:botframework:test',
-      ValidateAuthority: 'false',
-    },
+    botFrameworkSettings: localBotFrameworkSettings(nowhere, issuer),
   });
 });
 

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { isShishinError } from '../../src/errors.js';
 import type { Feedback } from '../../src/ports/intake-store.js';
 import { FakeBotConnector } from '../helpers/fake-bot-connector.js';
-import { createTestContext, startBotServer, submitter, type BotServer, type TestContext } from './teams-test-context.js';
+import { createTestContext, localBotFrameworkSettings, startBotServer, submitter, type BotServer, type TestContext } from './teams-test-context.js';
 
 const appId = '00000000-aaaa-4bbb-8ccc-000000000001';
 const issuer = 'https://api.botframework.test';
@@ -80,16 +80,7 @@ describe('Teams authentication with an app id', () => {
       await save(entry);
     };
     bot = await startBotServer(context.app, {
-      botFrameworkSettings: {
-        ToBotFromChannelOpenIdMetadataUrl: `${local.url}/.well-known/openid-configuration`,
-        ToBotFromEmulatorOpenIdMetadataUrl: `${local.url}/.well-known/openid-configuration`,
-        ToBotFromChannelTokenIssuer: issuer,
-        ToChannelFromBotLoginUrl: `${local.url}/login`,
-        ToChannelFromBotOAuthScope: issuer,
-        OAuthUrl: local.url,
-        CallerId: 'urn:botframework:test',
-        ValidateAuthority: 'false',
-      },
+      botFrameworkSettings: localBotFrameworkSettings(local.url, issuer),
     });
   });
 

@@ -24,6 +24,23 @@ export const reviewer = { id: '29:reviewer', name: 'Rei Reviewer', aadObjectId: 
 export const submitter = { id: '29:submitter', name: 'Sam <b>Submitter</b>', aadObjectId: 'aad-submitter' };
 export const outsider = { id: '29:outsider', name: 'Olli Outsider', aadObjectId: 'aad-outsider' };
 
+/**
+ * Bot Framework settings that send every token and metadata look-up to `baseUrl` (a local OpenID
+ * endpoint, or a closed port to prove nothing is fetched) and expect tokens from `issuer`.
+ */
+export function localBotFrameworkSettings(baseUrl: string, issuer: string): Record<string, string> {
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: `${baseUrl}/.well-known/openid-configuration`,
+    ToBotFromEmulatorOpenIdMetadataUrl: `${baseUrl}/.well-known/openid-configuration`,
+    ToBotFromChannelTokenIssuer: issuer,
+    ToChannelFromBotLoginUrl: `${baseUrl}/login`,
+    ToChannelFromBotOAuthScope: issuer,
+    OAuthUrl: baseUrl,
+    CallerId: 'urn:botframework:test',
+    ValidateAuthority: 'false',
+  };
+}
+
 /** The strings an intake form card sends back for `input`: multi-selects comma-separated, toggles "true"/"false". */
 export function cardValues(input: IntakeInput): Record<string, string> {
   return Object.fromEntries(Object.entries(input).map(([field, value]) => [field, Array.isArray(value) ? value.join(',') : String(value)]));
