@@ -153,10 +153,10 @@ export function poolSentences(pool: ScoredPassage[]): CandidateSentence[] {
     const spans = splitSentences(run.text);
     spans.forEach((span, position) => {
       if (wordCount(span.text) < 4) return;
-      // The chunk the sentence starts in; with overlapping chunks, the earlier one.
-      let member = 0;
-      for (let index = 0; index < run.members.length; index += 1) if ((run.offsets[index] ?? 0) <= span.start) member = index;
-      while (member > 0 && span.start < (run.offsets[member - 1] ?? 0) + (pool[run.members[member - 1] ?? 0]?.passage.text.length ?? 0)) member -= 1;
+      // The chunk the sentence starts in (members are in order, so with overlapping chunks the earlier one).
+      const ends = (member: number) => (run.offsets[member] ?? 0) + (pool[run.members[member] ?? 0]?.passage.text.length ?? 0);
+      const found = run.members.findIndex((_, member) => span.start < ends(member));
+      const member = found === -1 ? run.members.length - 1 : found;
       const passageIndex = run.members[member] ?? 0;
       const offset = run.offsets[member] ?? 0;
       const length = pool[passageIndex]?.passage.text.length ?? 0;

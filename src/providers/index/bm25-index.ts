@@ -250,7 +250,7 @@ export class Bm25Index {
    * Per-document accumulators for expansions, reused across searches: a common alternative term can
    * touch most of the corpus, where a Map entry per document cost ~100 ms per query at 100k passages.
    */
-  private expansionBuffers():  { own: Accumulator; found: Accumulator; best: Accumulator } {
+  private expansionBuffers(): { own: Accumulator; found: Accumulator; best: Accumulator } {
     this.expansionScratch ??= { own: new Accumulator(this.documentCount), found: new Accumulator(this.documentCount), best: new Accumulator(this.documentCount) };
     return this.expansionScratch;
   }

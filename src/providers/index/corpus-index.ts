@@ -717,9 +717,9 @@ export class CorpusIndex implements Retriever, PassageCatalog {
 
 /** JSON with every non-ASCII character escaped (\\uXXXX): the same value, but it can be decoded as Latin-1. */
 export function asciiJson(value: unknown): string {
-  const escape = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
-  // A character outside the Basic Multilingual Plane becomes its two UTF-16 escapes.
-  return JSON.stringify(value).replace(/[^\p{ASCII}]/gu, (character) => (character.length === 1 ? escape(character.charCodeAt(0)) : escape(character.charCodeAt(0)) + escape(character.charCodeAt(1))));
+  // split('') gives UTF-16 units, so a character outside the Basic Multilingual Plane becomes its two escapes.
+  const escape = (character: string) => character.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  return JSON.stringify(value).replace(/[^\p{ASCII}]/gu, escape);
 }
 
 /** SHA-256 of a file, read in chunks. */
