@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnswerDetails } from '../core/answer/answer.js';
 import { startFakeOpenAIServer } from '../../test/helpers/fake-openai-server.js';
-import { run } from './ask.js';
+import { publicAnswer, renderAnswer, run } from './ask.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -15,6 +16,48 @@ function capture() {
   });
   return { stream, text: () => text };
 }
+
+const citationKeys = ['n', 'title', 'source', 'section', 'quote', 'score'];
+
+function answerWithRelated(fields: Partial<AnswerDetails> = {}): AnswerDetails {
+  return {
+    answer: 'Deepfakes must be disclosed [1].',
+    grounded: true,
+    citations: [{ n: 1, title: 'EU AI Act', source: 'eu-ai-act.md', section: 'Article 50', quote: 'Deployers of an AI system that generates deep fakes shall disclose it.', url: 'https://example.org/art-50', score: 0.9 }],
+    related: [
+      { n: 2, title: 'AI Guidelines for Business', source: 'meti.md', section: 'Transparency', quote: 'Not shown.', url: 'https://example.org/meti', score: 0.7, extra: 'dropped' } as AnswerDetails['related'][number],
+      { n: 3, title: 'Internal AI policy', source: 'policy.md', section: 'Internal AI policy', quote: 'Not shown either.', score: 0.6 },
+    ],
+    mode: 'extractive',
+    answerId: 'answer-1',
+    timings: { retrievalMs: 1, totalMs: 2 },
+    ...fields,
+  };
+}
+
+describe('ask rendering', () => {
+  it('puts related sources after the citations in the JSON, with the citation fields in order', () => {
+    const json = JSON.parse(JSON.stringify(publicAnswer(answerWithRelated()))) as Record<string, Array<Record<string, unknown>>>;
+    expect(Object.keys(json)).toEqual(['answer', 'grounded', 'citations', 'related']);
+    expect(json['related']).toEqual([
+      { n: 2, title: 'AI Guidelines for Business', source: 'meti.md', section: 'Transparency', quote: 'Not shown.', url: 'https://example.org/meti', score: 0.7 },
+      { n: 3, title: 'Internal AI policy', source: 'policy.md', section: 'Internal AI policy', quote: 'Not shown either.', score: 0.6 },
+    ]);
+    expect(Object.keys(json['related']?.[0] ?? {})).toEqual(['n', 'title', 'source', 'section', 'quote', 'url', 'score']);
+    expect(publicAnswer(answerWithRelated({ related: [] })).related).toEqual([]);
+  });
+
+  it('lists related sources by label and URL after the numbered sources, without quotes', () => {
+    const text = renderAnswer(answerWithRelated());
+    expect(text).toContain(
+      '\nSources:\n[1] EU AI Act — Article 50\n    https://example.org/art-50\n' +
+        '    "Deployers of an AI system that generates deep fakes shall disclose it."\n' +
+        '\nRelated sources:\n- AI Guidelines for Business — Transparency (https://example.org/meti)\n- Internal AI policy\n',
+    );
+    expect(text).not.toContain('Not shown');
+    expect(renderAnswer(answerWithRelated({ related: [] }))).not.toContain('Related sources');
+  });
+});
 
 describe('shishin ask', () => {
   let dataDir: string;
@@ -45,13 +88,16 @@ describe('shishin ask', () => {
     const errors = capture();
     const code = await run(['--json', 'What', 'are', 'the', 'fines', 'for', 'prohibited', 'AI', 'practices?'], { output: output.stream, errors: errors.stream });
     expect(code).toBe(0);
-    const answer = JSON.parse(output.text()) as Record<string, unknown> & { citations: Array<Record<string, unknown>> };
-    expect(Object.keys(answer)).toEqual(['answer', 'grounded', 'citations']);
+    const answer = JSON.parse(output.text()) as Record<string, unknown> & { citations: Array<Record<string, unknown>>; related: Array<Record<string, unknown>> };
+    expect(Object.keys(answer)).toEqual(['answer', 'grounded', 'citations', 'related']);
     expect(answer['grounded']).toBe(true);
     expect(answer.citations.length).toBeGreaterThan(0);
-    for (const citation of answer.citations) {
-      expect(Object.keys(citation).filter((key) => key !== 'url')).toEqual(['n', 'title', 'source', 'section', 'quote', 'score']);
+    expect(Array.isArray(answer.related)).toBe(true);
+    for (const citation of [...answer.citations, ...answer.related]) {
+      expect(Object.keys(citation).filter((key) => key !== 'url')).toEqual(citationKeys);
     }
+    // Related sources are numbered after the citations.
+    answer.related.forEach((related, index) => expect(related['n']).toBe(answer.citations.length + index + 1));
   }, 60_000);
 
   it('reads questions from stdin with --json, one JSON object per line, errors inline', async () => {
@@ -63,6 +109,7 @@ describe('shishin ask', () => {
     expect(lines[0]?.['grounded']).toBe(true);
     expect(lines[1]).toEqual({ error: { code: 'input_invalid', message: expect.stringContaining('too long') } });
     expect(lines[2]).toMatchObject({ grounded: false, citations: [] });
+    expect(Array.isArray(lines[2]?.['related'])).toBe(true);
     expect(code).toBe(1);
   }, 60_000);
 

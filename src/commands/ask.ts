@@ -7,6 +7,7 @@ import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Answer, AnswerDetails, AnswerService } from '../core/answer/answer.js';
 import { createAnswerService } from '../core/answer/answer-service.js';
+import { publicCitation, relatedSourceLines } from '../core/presentation/answer-presentation.js';
 import { openConfiguredIndex } from '../providers/index/open-configured-index.js';
 import { parseCommandLine } from './command-line.js';
 
@@ -16,7 +17,8 @@ Answer a question from the governance corpus, with numbered citations.
 The first run indexes CORPUS_DIR (default ./corpus) into DATA_DIR (default ./data).
 
 Options:
-  --json      Print the answer as JSON: {"answer","grounded","citations":[...]}.
+  --json      Print the answer as JSON: {"answer","grounded","citations":[...],"related":[...]}
+              ("related": strong passages the answer does not cite, numbered after the citations).
               Without QUESTION, read one question per line on stdin and print one JSON object per line.
   -h, --help  Show this help
 
@@ -30,24 +32,17 @@ export interface AskStreams {
   errors: NodeJS.WritableStream;
 }
 
-/** Only the public Answer fields, in the documented order. */
+/** Only the public Answer fields, in the documented order; `related` after `citations`. */
 export function publicAnswer(details: Answer): Answer {
   return {
     answer: details.answer,
     grounded: details.grounded,
-    citations: details.citations.map((citation) => ({
-      n: citation.n,
-      title: citation.title,
-      source: citation.source,
-      section: citation.section,
-      quote: citation.quote,
-      ...(citation.url !== undefined ? { url: citation.url } : {}),
-      score: citation.score,
-    })),
+    citations: details.citations.map(publicCitation),
+    related: details.related.map(publicCitation),
   };
 }
 
-/** The human rendering: answer, optional note, then a numbered source list. */
+/** The human rendering: answer, optional note, a numbered source list, then any related sources. */
 export function renderAnswer(details: AnswerDetails): string {
   const lines = [details.answer];
   if (details.note !== undefined) lines.push('', `(${details.note})`);
@@ -59,6 +54,8 @@ export function renderAnswer(details: AnswerDetails): string {
       lines.push(`    "${citation.quote.replace(/\s+/gu, ' ')}"`);
     }
   }
+  const related = relatedSourceLines(details.related);
+  if (related.length > 0) lines.push('', ...related);
   return `${lines.join('\n')}\n`;
 }
 

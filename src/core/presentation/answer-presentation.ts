@@ -1,5 +1,6 @@
-// Channel-neutral wording for answers: citation labels, short quotes, the AI note and a plain-text
-// rendering. Chat doors (Slack blocks, Teams cards) format these pieces in their own markup.
+// Channel-neutral wording for answers: citation labels, short quotes, the AI note, the "related
+// sources" heading, the public JSON shape of a citation and a plain-text rendering. Chat doors
+// (Slack blocks, Teams cards) and the web console format these pieces in their own markup.
 import type { Answer, AnswerDetails, Citation } from '../answer/answer.js';
 
 /** The note shown under every generated answer. */
@@ -8,6 +9,12 @@ export const aiGeneratedNote =
 
 /** The note for answers the corpus does not cover. */
 export const notCoveredNote = 'The governance corpus does not cover this question; ask the governance team.';
+
+/** The heading over the passages an answer does not cite but that are worth reading. */
+export const relatedSourcesHeading = 'Related sources';
+
+/** Related sources listed by the chat doors (Slack, Teams), where space is short; the rest are left out. */
+export const maxRelatedSourcesInChat = 3;
 
 /** "Title — Section" (section omitted when empty or equal to the title). */
 export function citationLabel(citation: Pick<Citation, 'title' | 'section'>): string {
@@ -32,7 +39,29 @@ export function answerNotes(answer: Answer & Partial<Pick<AnswerDetails, 'note' 
   return notes;
 }
 
-/** The answer as plain text with a numbered source list, for notifications and fallbacks. */
+/** Only the public citation fields, in the documented JSON order (n, title, source, section, quote, url?, score). */
+export function publicCitation(citation: Citation): Citation {
+  return {
+    n: citation.n,
+    title: citation.title,
+    source: citation.source,
+    section: citation.section,
+    quote: citation.quote,
+    ...(citation.url !== undefined ? { url: citation.url } : {}),
+    score: citation.score,
+  };
+}
+
+/** "Related sources:" and one "- Title — Section (url)" line per related source; nothing when there are none. */
+export function relatedSourceLines(related: readonly Citation[]): string[] {
+  if (related.length === 0) return [];
+  return [
+    `${relatedSourcesHeading}:`,
+    ...related.map((citation) => `- ${citationLabel(citation)}${citation.url === undefined ? '' : ` (${citation.url})`}`),
+  ];
+}
+
+/** The answer as plain text with a numbered source list and any related sources, for notifications and fallbacks. */
 export function answerToPlainText(answer: Answer): string {
   const lines = [answer.answer.trim()];
   if (answer.citations.length > 0) {
@@ -41,5 +70,7 @@ export function answerToPlainText(answer: Answer): string {
       lines.push(`[${citation.n}] ${citationLabel(citation)}${citation.url === undefined ? '' : ` (${citation.url})`}`);
     }
   }
+  const related = relatedSourceLines(answer.related);
+  if (related.length > 0) lines.push('', ...related);
   return lines.join('\n');
 }
