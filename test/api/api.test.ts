@@ -32,6 +32,14 @@ describe('ask and feedback', () => {
     expect(citations[0]).toMatchObject({ n: 1 });
     expect(Object.keys(citations[0] ?? {})).toEqual(expect.arrayContaining(['title', 'source', 'section', 'quote', 'score']));
     expect(String(reply.body.answer)).toMatch(/\[1\]/);
+    // Related sources: citation-shaped, after the citations, numbered after them.
+    expect(Object.keys(reply.body).slice(0, 4)).toEqual(['answer', 'grounded', 'citations', 'related']);
+    const related = reply.body.related as Array<Record<string, unknown>>;
+    expect(Array.isArray(related)).toBe(true);
+    related.forEach((item, index) => {
+      expect(Object.keys(item).filter((key) => key !== 'url')).toEqual(['n', 'title', 'source', 'section', 'quote', 'score']);
+      expect(item['n']).toBe(citations.length + index + 1);
+    });
 
     const feedback = await call(api('/api/feedback'), { token: alice, body: { answerId: reply.body.answerId, rating: 'up', comment: 'clear' } });
     expect(feedback.status).toBe(201);
@@ -44,6 +52,7 @@ describe('ask and feedback', () => {
     const reply = await call(api('/api/ask'), { token: alice, body: { question: 'What is the best recipe for chocolate cake?' } });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ grounded: false, citations: [], mode: 'not_covered' });
+    expect(Array.isArray(reply.body.related)).toBe(true);
   });
 
   it('applies a metadata filter', async () => {

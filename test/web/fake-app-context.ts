@@ -3,6 +3,7 @@
 import { loadConfig, type Environment } from '../../src/config.js';
 import type { AppContext } from '../../src/app-context.js';
 import { actorKey, type Actor } from '../../src/core/actor.js';
+import type { Citation } from '../../src/core/answer/answer.js';
 import { parseIntake } from '../../src/core/intake/intake-schema.js';
 import type { Classification } from '../../src/core/intake/classification.js';
 import type { IntakeService, RegisterRow, SubmitRequest, DecideRequest } from '../../src/core/review/intake-service.js';
@@ -11,6 +12,12 @@ import { ShishinError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import type { AuditEntry, Feedback, IntakeStore } from '../../src/ports/intake-store.js';
+
+/** The related sources of the fake grounded answer: a link, markup in a title, and a URL that must never become a link. */
+export const fakeRelatedSources: Citation[] = [
+  { n: 2, title: 'EU AI Act', source: 'eu-ai-act.md', section: 'Article 26', quote: 'Deployers shall monitor.', url: 'https://example.org/act#art-26', score: 0.7 },
+  { n: 3, title: 'Policy <img src=x onerror=alert(1)>', source: 'policy.md', section: 'Scope', quote: 'Applies to all staff.', url: 'javascript:alert(1)', score: 0.6 },
+];
 
 export interface FakeAppContext extends AppContext {
   feedback: Feedback[];
@@ -130,12 +137,14 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
     answers: {
       async ask(request) {
         if (request.question.includes('unknown')) {
-          return { answer: 'The corpus does not cover this.', grounded: false, citations: [], mode: 'not_covered', answerId: 'ans-2', timings: { retrievalMs: 1, totalMs: 1 } };
+          return { answer: 'The corpus does not cover this.', grounded: false, citations: [], related: [], mode: 'not_covered', answerId: 'ans-2', timings: { retrievalMs: 1, totalMs: 1 } };
         }
         return {
           answer: 'Employment uses are high-risk <b>bold</b> [1].',
           grounded: true,
           citations: [{ n: 1, title: 'EU AI Act', source: 'eu-ai-act.md', section: 'Annex III', quote: 'Employment, workers management', url: 'https://example.org/act', score: 0.9 }],
+          // A question with "no related" gets an answer without related sources.
+          related: request.question.includes('no related') ? [] : fakeRelatedSources,
           mode: 'extractive',
           answerId: 'ans-1',
           timings: { retrievalMs: 1, totalMs: 2 },

@@ -1,10 +1,10 @@
 // The web door's HTTP behaviour on an in-memory AppContext: escaping, rate limiting, authentication
 // modes, error mapping, CSRF and the console's form round trip.
 import { afterEach, describe, expect, it } from 'vitest';
-import { html, escapeHtml } from '../../src/channels/web/html.js';
+import { html, escapeHtml, linkableUrl } from '../../src/channels/web/html.js';
 import { createRateLimiter } from '../../src/channels/web/rate-limiter.js';
 import { startWebServer, type RunningWebServer } from '../../src/channels/web/web-server.js';
-import { createFakeAppContext } from './fake-app-context.js';
+import { createFakeAppContext, fakeRelatedSources } from './fake-app-context.js';
 import type { Environment } from '../../src/config.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logger.js';
@@ -30,6 +30,15 @@ describe('html template', () => {
     );
     expect(escapeHtml("'`")).toBe('&#39;&#96;');
   });
+
+  it('lets only http(s) URLs and paths on this site become links', () => {
+    expect(linkableUrl('https://example.org/a?b=1#c')).toBe('https://example.org/a?b=1#c');
+    expect(linkableUrl('http://example.org')).toBe('http://example.org');
+    expect(linkableUrl('/console/documents/eu-ai-act#article-50')).toBe('/console/documents/eu-ai-act#article-50');
+    for (const unsafe of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,x', '//evil.example/x', '/\\evil.example', 'vbscript:x', 'relative/path', undefined]) {
+      expect(linkableUrl(unsafe)).toBeUndefined();
+    }
+  });
 });
 
 describe('rate limiter', () => {
@@ -54,10 +63,37 @@ describe('web door over HTTP', () => {
     expect(response.headers.get('x-request-id')).toBe('req-1');
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ grounded: true, answerId: 'ans-1', mode: 'extractive', note: null });
+    expect(Object.keys(body).slice(0, 4)).toEqual(['answer', 'grounded', 'citations', 'related']);
+    expect(body['related']).toEqual(fakeRelatedSources);
     await fetch(`${url}/api/intakes/AI-NOPE1`);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('shishin_http_requests_total{method="POST",route="/api/ask",status="200"} 1');
     expect(metrics).toContain('route="/api/intakes/:id",status="404"');
+  });
+
+  it('answers related: [] when there are no related sources', async () => {
+    const { url } = await serve();
+    const ask = async (question: string) =>
+      (await (await fetch(`${url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) })).json()) as Record<string, unknown>;
+    expect(await ask('employment, no related?')).toMatchObject({ grounded: true, related: [] });
+    expect(await ask('unknown topic?')).toMatchObject({ grounded: false, citations: [], related: [] });
+  });
+
+  it('lists related sources under the citations, escaped, linking only http(s) URLs', async () => {
+    const { url } = await serve();
+    const page = await (await fetch(`${url}/console/ask?q=employment`)).text();
+    const section = page.slice(page.indexOf('id="related-heading"'));
+    expect(page.indexOf('id="sources-heading"')).toBeLessThan(page.indexOf('id="related-heading"'));
+    expect(section).toContain('>Related sources</h3>');
+    expect(section).toContain('<li id="related-2"><a href="https://example.org/act#art-26" rel="noopener noreferrer" target="_blank">EU AI Act — Article 26</a></li>');
+    expect(section).toContain('<li id="related-3">Policy &lt;img src=x onerror=alert(1)&gt; — Scope</li>');
+    expect(page).not.toContain('javascript:');
+    expect(page).not.toContain('<img');
+    // Related sources are not cited: no quote is shown for them.
+    expect(page).not.toContain('Deployers shall monitor.');
+    const without = await (await fetch(`${url}/console/ask?q=${encodeURIComponent('employment, no related')}`)).text();
+    expect(without).toContain('id="source-1"');
+    expect(without).not.toContain('Related sources');
   });
 
   it('maps bad input to 400/413 with the error shape', async () => {

@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { actorKey } from '../../core/actor.js';
+import { publicCitation } from '../../core/presentation/answer-presentation.js';
 import { decisions, intakeStatuses, type IntakeStatus } from '../../core/review/review-types.js';
 import { ShishinError } from '../../errors.js';
 import type { Authenticator } from './authentication.js';
@@ -120,13 +121,21 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
       signal: abortOnDisconnect(response),
     });
     locals(response).log.info(
-      { answerId: answer.answerId, mode: answer.mode, grounded: answer.grounded, citations: answer.citations.length, questionChars: body.question.length },
+      {
+        answerId: answer.answerId,
+        mode: answer.mode,
+        grounded: answer.grounded,
+        citations: answer.citations.length,
+        related: answer.related.length,
+        questionChars: body.question.length,
+      },
       'answered',
     );
     response.json({
       answer: answer.answer,
       grounded: answer.grounded,
-      citations: answer.citations,
+      citations: answer.citations.map(publicCitation),
+      related: answer.related.map(publicCitation),
       answerId: answer.answerId,
       mode: answer.mode,
       note: answer.note ?? null,

@@ -46,3 +46,19 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
 export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
+
+/**
+ * The URL to put in an `href`, or undefined when it must not become a link: only absolute http(s)
+ * URLs and paths on this site (`/console/…`, not `//host`) pass, so a document can never turn a
+ * `javascript:` or `data:` URL into a clickable link.
+ */
+export function linkableUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  if (/^\/(?![/\\])/.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

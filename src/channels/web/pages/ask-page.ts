@@ -1,7 +1,9 @@
 // The Ask page: a question box and, once asked, the answer with numbered markers linking to the
-// cited passages, the "not covered" pointer, and thumbs up/down feedback.
+// cited passages, the related sources the answer does not cite, the "not covered" pointer, and
+// thumbs up/down feedback.
 import type { AnswerDetails, Citation } from '../../../core/answer/answer.js';
-import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
+import { citationLabel, relatedSourcesHeading } from '../../../core/presentation/answer-presentation.js';
+import { escapeHtml, html, linkableUrl, trusted, type SafeHtml } from '../html.js';
 
 export interface AskPageOptions {
   question?: string;
@@ -22,11 +24,19 @@ export function linkCitationMarkers(text: string, citations: Citation[]): SafeHt
 }
 
 function citationItem(citation: Citation): SafeHtml {
+  const href = linkableUrl(citation.url);
   return html`<li id="source-${citation.n}" value="${citation.n}">
     <p class="citation-title"><strong>${citation.title}</strong>${citation.section === '' ? '' : html` — ${citation.section}`}</p>
     <blockquote>${citation.quote}</blockquote>
-    ${citation.url === undefined ? '' : html`<p><a href="${citation.url}" rel="noopener noreferrer" target="_blank">Read the original<span class="visually-hidden"> of ${citation.title}</span></a></p>`}
+    ${href === undefined ? '' : html`<p><a href="${href}" rel="noopener noreferrer" target="_blank">Read the original<span class="visually-hidden"> of ${citation.title}</span></a></p>`}
   </li>`;
+}
+
+/** A related source: its label, linked when its URL is linkable; no quote (it is not cited). */
+function relatedItem(citation: Citation): SafeHtml {
+  const href = linkableUrl(citation.url);
+  const label = citationLabel(citation);
+  return html`<li id="related-${citation.n}">${href === undefined ? label : html`<a href="${href}" rel="noopener noreferrer" target="_blank">${label}</a>`}</li>`;
 }
 
 function feedbackForm(answerId: string, csrfToken: string): SafeHtml {
@@ -54,6 +64,9 @@ function answerSection(answer: AnswerDetails, csrfToken: string): SafeHtml {
     ${answer.citations.length === 0
       ? ''
       : html`<h3 id="sources-heading">Sources</h3><ol class="citations" aria-labelledby="sources-heading">${answer.citations.map(citationItem)}</ol>`}
+    ${answer.related.length === 0
+      ? ''
+      : html`<h3 id="related-heading">${relatedSourcesHeading}</h3><ul class="related-sources" aria-labelledby="related-heading">${answer.related.map(relatedItem)}</ul>`}
     ${feedbackForm(answer.answerId, csrfToken)}
   </section>`;
 }
