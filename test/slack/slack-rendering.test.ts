@@ -22,6 +22,7 @@ function answerOf(fields: Partial<AnswerDetails> = {}): AnswerDetails {
       { n: 1, title: 'EU AI Act', source: 'eu/annex-iii.md', section: 'Annex III', quote: 'AI systems intended to be used for recruitment…', url: 'https://example.org/annex-iii', score: 0.8 },
       { n: 2, title: 'EU AI Act', source: 'eu/requirements.md', section: 'Article 9', quote: 'A risk management system shall be established.', score: 0.7 },
     ],
+    related: [],
     mode: 'extractive',
     answerId: 'ans-1',
     timings: { retrievalMs: 1, totalMs: 2 },
@@ -89,6 +90,51 @@ describe('answer blocks', () => {
     expect(text).not.toMatch(pingPattern);
     expect(text).not.toContain('<https://evil.example');
     expect(text).toContain('&lt;!channel&gt;');
+  });
+
+  it('adds one compact "Related sources" context after the cited sources, at most three, links only for http(s)', () => {
+    const related = [
+      { n: 3, title: 'AI Guidelines for Business', source: 'meti.md', section: 'Transparency', quote: 'Not shown.', url: 'https://example.org/meti', score: 0.6 },
+      { n: 4, title: 'R&D <!here> policy', source: 'policy.md', section: 'Scope > all', quote: 'Not shown.', url: 'javascript:alert(1)', score: 0.5 },
+      { n: 5, title: 'ISO/IEC 42001', source: 'iso.md', section: '', quote: 'Not shown.', score: 0.5 },
+      { n: 6, title: 'Fourth related', source: 'x.md', section: 'S', quote: 'Not shown.', url: 'https://example.org/x', score: 0.4 },
+    ];
+    const message = renderAnswer(answerOf({ related }), { question: 'Is CV screening high-risk?' });
+    const contexts = message.blocks.filter((block) => block.type === 'context');
+    const texts = contexts.map((block) => allText(block));
+    const relatedIndex = texts.findIndex((text) => text.includes('Related sources'));
+    expect(relatedIndex).toBeGreaterThan(texts.findIndex((text) => text.includes('[2] EU AI Act')));
+    expect(relatedIndex).toBeLessThan(texts.findIndex((text) => text.includes('AI-generated')));
+    const block = contexts[relatedIndex] as { elements: Array<{ type: string; text: string }> };
+    expect(block.elements).toHaveLength(1);
+    expect(block.elements[0]?.text).toBe(
+      '*Related sources:* <https://example.org/meti|AI Guidelines for Business — Transparency> · R&amp;D &lt;!here&gt; policy — Scope &gt; all · ISO/IEC 42001',
+    );
+    expect(allText(message.blocks)).not.toContain('Fourth related');
+    expect(allText(message.blocks)).not.toContain('Not shown');
+    expect(allText(message.blocks)).not.toContain('javascript:');
+    expect(shownText(message)).not.toMatch(pingPattern);
+  });
+
+  it('shows no related section when there are no related sources', () => {
+    expect(allText(renderAnswer(answerOf(), { question: 'q' }).blocks)).not.toContain('Related sources');
+  });
+
+  it('keeps the related sources within the context text limit for very long labels and URLs', () => {
+    const related = Array.from({ length: 3 }, (_, index) => ({
+      n: index + 3,
+      title: '&<>'.repeat(400),
+      source: 'long.md',
+      section: 'S'.repeat(1000),
+      quote: 'q',
+      url: `https://example.org/${'a'.repeat(1500)}/${index}`,
+      score: 0.5,
+    }));
+    const message = renderAnswer(answerOf({ related }), { question: 'q' });
+    const block = message.blocks.find((candidate) => allText(candidate).includes('Related sources')) as { elements: Array<{ text: string }> };
+    expect(block.elements.length).toBeLessThanOrEqual(10);
+    expect(block.elements[0]?.text.length).toBeLessThanOrEqual(3000);
+    expect(block.elements[0]?.text).not.toMatch(/&[a-z]*…/);
   });
 
   it('stays within Slack limits for very long answers and many sources', () => {

@@ -1,8 +1,14 @@
 // Renders an answer as a Slack message: the answer text with [n] markers, the numbered sources with
-// short quotes, the AI note, feedback buttons and "Ask the governance team". All answer and
+// short quotes, a one-line "Related sources" context (passages the answer does not cite), the AI note, feedback buttons and "Ask the governance team". All answer and
 // document text is escaped; links are built only from validated http(s) URLs.
-import type { AnswerDetails } from '../../core/answer/answer.js';
-import { answerNotes, citationLabel, shortQuote } from '../../core/presentation/answer-presentation.js';
+import type { AnswerDetails, Citation } from '../../core/answer/answer.js';
+import {
+  answerNotes,
+  citationLabel,
+  maxRelatedSourcesInChat,
+  relatedSourcesHeading,
+  shortQuote,
+} from '../../core/presentation/answer-presentation.js';
 import { clampBlocks, mrkdwnText, plainText, slackLimits, type Button, type KnownBlock, type SlackMessage } from './block-kit.js';
 import { blockQuote, escapeMrkdwn, safeLink, splitText, truncate } from './mrkdwn.js';
 
@@ -17,6 +23,10 @@ export const answerActionIds = {
 const maxAnswerSections = 4;
 /** Citations listed in full; the rest are counted. */
 const maxCitations = 10;
+/** A related source's label is cut to this many characters before escaping (≤ 5× longer after it). */
+const relatedLabelChars = 150;
+/** Room for one related source in the context text, so three and their separators stay within Slack's limit. */
+const relatedItemChars = Math.floor((slackLimits.contextText - 100) / maxRelatedSourcesInChat);
 
 export interface AnswerRenderOptions {
   /** The question, carried by the "Ask the governance team" and "Share" buttons. */
@@ -55,6 +65,8 @@ export function renderAnswer(answer: AnswerDetails, options: AnswerRenderOptions
     const more = answer.citations.length - citations.length;
     if (more > 0) blocks.push({ type: 'context', elements: [mrkdwnText(`_…and ${more} more source(s)._`)] });
   }
+  const related = relatedContext(answer.related);
+  if (related !== undefined) blocks.push(related);
 
   const notes = answerNotes(answer).map((note) => escapeMrkdwn(note));
   blocks.push({ type: 'context', elements: [mrkdwnText(`:robot_face: ${truncate(notes.join(' '), slackLimits.contextText - 20)}`)] });
@@ -71,6 +83,21 @@ export function renderAnswer(answer: AnswerDetails, options: AnswerRenderOptions
   blocks.push({ type: 'actions', block_id: `answer:${answer.answerId}`.slice(0, 255), elements: buttons });
 
   return { text: answerFallbackText(answer), blocks: clampBlocks(blocks, slackLimits.messageBlocks, 2) };
+}
+
+/** One related source: a link for an http(s) URL (a plain label when the link would not fit), else the label. */
+function relatedItem(citation: Citation): string {
+  const label = truncate(citationLabel(citation), relatedLabelChars);
+  const linked = safeLink(citation.url, label);
+  return linked.length <= relatedItemChars ? linked : safeLink(undefined, label);
+}
+
+/** "Related sources: <url|Title — Section> · …" in one context element, or nothing when there are none. */
+function relatedContext(related: readonly Citation[]): KnownBlock | undefined {
+  const shown = related.slice(0, maxRelatedSourcesInChat);
+  if (shown.length === 0) return undefined;
+  // Each item is at most relatedItemChars, so the text stays within slackLimits.contextText uncut.
+  return { type: 'context', elements: [mrkdwnText(`*${relatedSourcesHeading}:* ${shown.map(relatedItem).join(' · ')}`)] };
 }
 
 /** Notification/fallback text: the escaped answer and the source titles, cut to a safe size. */
