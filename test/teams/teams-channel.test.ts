@@ -138,6 +138,7 @@ describe('Teams door', () => {
       // Teams renders the citations natively, so the card carries only the escalation action.
       const card = cardOf(reply);
       expect(cardText(card)).not.toContain('Sources');
+      expect(cardText(card)).not.toContain('Related sources');
       expect(card.actions?.[0]).toMatchObject({ type: 'Action.Submit', title: 'Ask the governance team', data: { action: 'ask.escalate' } });
       expect(context.questions).toEqual(['Is CV screening high-risk?']);
     });
@@ -158,6 +159,46 @@ describe('Teams door', () => {
       expect(text).toContain('Sources');
       expect(text).toContain('[1] [EU AI Act — Annex III](https://example.org/eu-ai-act#annex-iii)');
       expect(text).toContain('[2] EU AI Act — Article 12');
+      expect(text).not.toContain('Related sources');
+    });
+
+    const related = [
+      { n: 3, title: 'AI Guidelines for Business', source: 'meti.md', section: 'Transparency', quote: 'Not shown.', url: 'https://example.org/meti', score: 0.6 },
+      { n: 4, title: 'Policy *bold* [x]', source: 'policy.md', section: 'Scope', quote: 'Not shown.', url: 'javascript:alert(1)', score: 0.5 },
+      { n: 5, title: 'ISO/IEC 42001', source: 'iso.md', section: '', quote: 'Not shown.', score: 0.5 },
+      { n: 6, title: 'Fourth related', source: 'x.md', section: 'S', quote: 'Not shown.', url: 'https://example.org/x', score: 0.4 },
+    ];
+
+    it('adds a compact "Related sources" section to the card, also where Teams shows the citations natively', async () => {
+      context.answer = async () => ({ ...defaultAnswer, related });
+      await say(submitter, personal, 'Is CV screening high-risk?');
+      const reply = await connector.nextMessage(personal.id);
+      // Related sources are not cited, so they are not citation entities.
+      const entity = reply.activity.entities.find((item: { type: string }) => item.type === 'https://schema.org/Message');
+      expect(entity.citation).toHaveLength(2);
+      const card = cardOf(reply);
+      const lines = elements(card).filter((element) => element.type === 'TextBlock');
+      const start = lines.findIndex((element) => element.text === 'Related sources');
+      expect(lines[start]).toMatchObject({ isSubtle: true, size: 'Small' });
+      expect(lines.slice(start + 1).map((element) => element.text)).toEqual([
+        '[AI Guidelines for Business — Transparency](https://example.org/meti)',
+        'Policy \\*bold\\* \\[x\\] — Scope',
+        'ISO/IEC 42001',
+      ]);
+      for (const element of lines.slice(start)) expect(element).toMatchObject({ isSubtle: true, size: 'Small' });
+      expect(cardText(card)).not.toContain('Not shown');
+      expect(cardText(card)).not.toContain('javascript:');
+      expect(cardText(card)).not.toContain('Fourth related');
+      expect(card.actions?.[0]).toMatchObject({ title: 'Ask the governance team' });
+    });
+
+    it('lists related sources after the sources for clients without Teams citations', async () => {
+      context.answer = async () => ({ ...defaultAnswer, related });
+      await say(submitter, personal, 'Is CV screening high-risk?', { channelId: 'emulator' });
+      const text = cardText(cardOf(await connector.nextMessage(personal.id)));
+      expect(text.indexOf('[2] EU AI Act — Article 12')).toBeGreaterThan(-1);
+      expect(text.indexOf('Related sources')).toBeGreaterThan(text.indexOf('[2] EU AI Act — Article 12'));
+      expect(text).toContain('[AI Guidelines for Business — Transparency](https://example.org/meti)');
     });
 
     it('acknowledges at once and answers when the answer is ready', async () => {

@@ -101,6 +101,7 @@ export const defaultAnswer: AnswerDetails = {
     },
     { n: 2, title: 'EU AI Act', source: 'eu-ai-act.md', section: 'Article 12', quote: 'High-risk AI systems shall technically allow for the automatic recording of events.', score: 0.8 },
   ],
+  related: [],
   mode: 'extractive',
   answerId: 'answer-1',
   timings: { retrievalMs: 3, totalMs: 5 },

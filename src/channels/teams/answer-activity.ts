@@ -4,10 +4,17 @@
 // the thumbs-up/down feedback. Teams renders citations in chats and channels on desktop, web and
 // mobile, so on the `msteams` channel the sources are not repeated; every other channel (Bot
 // Framework Emulator, Web Chat, Direct Line …) ignores the entity and gets an Adaptive Card listing
-// the sources instead. Either way a small card offers "Ask the governance team".
+// the sources instead. Related sources (passages the answer does not cite) are not citations, so the
+// card lists up to three of them on every channel. Either way the card offers "Ask the governance team".
 import type { Activity, Entity } from 'botbuilder';
 import type { AnswerDetails, Citation } from '../../core/answer/answer.js';
-import { answerNotes, citationLabel, notCoveredNote } from '../../core/presentation/answer-presentation.js';
+import {
+  answerNotes,
+  citationLabel,
+  maxRelatedSourcesInChat,
+  notCoveredNote,
+  relatedSourcesHeading,
+} from '../../core/presentation/answer-presentation.js';
 import { adaptiveCard, cardAttachment, submitAction, textBlock, type CardElement } from './adaptive-card.js';
 import { escapeAnswerText, escapeTeamsText, truncateText } from './teams-text.js';
 
@@ -48,19 +55,34 @@ export function citationEntity(citations: Citation[]): Entity {
   };
 }
 
+/** A source's escaped "Title — Section", as a markdown link when its URL is http(s). */
+function sourceName(citation: Citation, labelLimit?: number): string {
+  const text = citationLabel(citation);
+  const label = escapeTeamsText(labelLimit === undefined ? text : truncateText(text, labelLimit));
+  // Corpus URLs come from reviewed front matter; only http(s) links are made clickable.
+  return citation.url !== undefined && /^https?:\/\//.test(citation.url) ? `[${label}](${encodeURI(citation.url).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : label;
+}
+
 function sourceElements(citations: Citation[]): CardElement[] {
   if (citations.length === 0) return [];
   const elements: CardElement[] = [textBlock('Sources', { weight: 'Bolder' })];
   for (const citation of citations) {
-    const label = escapeTeamsText(citationLabel(citation));
-    // Corpus URLs come from reviewed front matter; only http(s) links are made clickable.
-    const name = citation.url !== undefined && /^https?:\/\//.test(citation.url) ? `[${label}](${encodeURI(citation.url).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : label;
-    elements.push(textBlock(`[${citation.n}] ${name}`, { spacing: 'Small' }));
+    elements.push(textBlock(`[${citation.n}] ${sourceName(citation)}`, { spacing: 'Small' }));
     elements.push(
       textBlock(`“${escapeTeamsText(truncateText(citation.quote, 200))}”`, { isSubtle: true, size: 'Small', spacing: 'None' }),
     );
   }
   return elements;
+}
+
+/** A compact "Related sources" section: a small heading and one small line per source, at most three. */
+function relatedElements(related: Citation[]): CardElement[] {
+  const shown = related.slice(0, maxRelatedSourcesInChat);
+  if (shown.length === 0) return [];
+  return [
+    textBlock(relatedSourcesHeading, { weight: 'Bolder', isSubtle: true, size: 'Small' }),
+    ...shown.map((citation) => textBlock(sourceName(citation, 150), { isSubtle: true, size: 'Small', spacing: 'None' })),
+  ];
 }
 
 export interface AnswerActivityOptions {
@@ -79,7 +101,10 @@ export function answerActivity(answer: AnswerDetails, options: AnswerActivityOpt
   const text = [escapeAnswerText(answer.answer.trim()), ...notes].join('\n\n');
   const withCitations = answer.grounded && answer.citations.length > 0;
   const nativeCitations = options.channelId === 'msteams';
-  const cardBody: CardElement[] = nativeCitations || !withCitations ? [] : sourceElements(answer.citations);
+  const cardBody: CardElement[] = [
+    ...(nativeCitations || !withCitations ? [] : sourceElements(answer.citations)),
+    ...relatedElements(answer.related),
+  ];
   const escalate = submitAction('Ask the governance team', {
     action: 'ask.escalate',
     question: truncateText(options.question, 2000),
