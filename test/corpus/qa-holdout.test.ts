@@ -86,6 +86,8 @@ const holdoutLineSchema = z
     type: z.enum(['paraphrase', 'direct', 'multi_passage', 'unanswerable']),
     expected: z.array(expectationSchema),
     facts: z.array(z.string().min(1)),
+    /** `chat`: written the way people type in chat (informal, situational, abbreviations, typos). */
+    style: z.literal('chat').optional(),
   })
   .strict();
 
