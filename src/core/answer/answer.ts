@@ -20,6 +20,11 @@ export interface Answer {
   /** True when the answer rests on retrieved passages; false when the corpus does not cover the question. */
   grounded: boolean;
   citations: Citation[];
+  /**
+   * Other strong passages the answer does not cite ("related sources"), best first, numbered after
+   * the citations (n = m+1, m+2, …) so no door confuses them with the answer's own markers.
+   */
+  related: Citation[];
 }
 
 /** What the answer service reports besides the public Answer JSON. */

@@ -1,9 +1,13 @@
-// The extractive answer: the few sentences of the top passages that best match the question, each
-// followed by the [n] of its passage. Works with no language model; also the fallback when the model
+// The extractive answer, passage first: the answer leads with the best short span of whole sentences
+// from the section the search ranked best, brings what that span needs to stand alone (the lead-in of
+// a list item, the sentence a "This…" points back to, the rest of an announced list, an exception that
+// qualifies it), and adds a sentence from another strong section only when it answers a part of the
+// question the lead leaves open. It stops there: it never fills a budget. Every sentence is followed by
+// the [n] of the passage it comes from. Works with no language model; also the fallback when the model
 // fails or its answer cannot be verified. Pure: dense similarities, if any, are computed by the caller.
 import type { ScoredPassage } from '../../ports/passage.js';
 import type { Citation } from './answer.js';
-import { withSectionContext, type SectionCatalog } from './section-context.js';
+import type { SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, splitSentences, termSet, wordCount, type AnswerLanguage, type SentenceSpan } from './text-terms.js';
 
 /**
@@ -20,23 +24,42 @@ export interface CandidateSentence extends SentenceSpan {
   position: number;
   /** Number of sentences in the run. */
   siblings: number;
+  /** Index, in its run, of the sentence this unit belongs to (units of an inline enumeration share it). */
+  origin: number;
 }
+
+/** How an extract is composed; the production values are `defaultExtractSettings`. */
+export interface ExtractSettings {
+  /** Hard cap on the answer's words (a single lead sentence longer than this is still taken whole). */
+  maxWords: number;
+  /** Longest lead span, in sentences, before the context it needs is added. */
+  maxSpanSentences: number;
+  /** Sections (in rank order) the extract may draw on: the lead section and those that may add a missing part. */
+  sections: number;
+  /** A supporting sentence must answer at least this share of what the lead leaves open. */
+  supportShare: number;
+  /**
+   * Words a lead span may grow to for free: up to here each word adds a little (the sentence after a
+   * short topic sentence usually carries the substance), beyond it each word costs.
+   */
+  freeWords: number;
+}
+
+export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 60 };
+
+/** Word budget of an extractive answer when none is given (a hard cap; typical answers are far shorter). */
+export const defaultExtractWords = defaultExtractSettings.maxWords;
 
 export interface ExtractiveOptions {
   /** Language of the question (detected when absent). */
   language?: AnswerLanguage;
-  /** Extra query terms (e.g. from earlier turns) that count, at half weight, towards relevance. */
+  /** Extra query terms (earlier turns, other-language equivalents) that count at half weight. */
   contextTerms?: string[];
-  /** Word budget for the answer (the first sentence is always taken). Default 80. */
-  maxWords?: number;
-  /** Most passages quoted. Default 3. */
-  maxPassages?: number;
-  /** Most passages considered. Default 5. */
-  candidatePassages?: number;
   /** Cosine similarity of each candidate sentence's text to the question, when an embedder is available. */
   denseSimilarity?: Map<string, number>;
-  /** When given, the other chunks of each candidate passage's section are candidates too. */
+  /** When given, the whole of each ranked section is read, not only its retrieved chunks. */
   sectionCatalog?: SectionCatalog;
+  settings?: Partial<ExtractSettings>;
 }
 
 export interface ExtractiveResult {
@@ -52,30 +75,59 @@ export interface ExtractiveResult {
  */
 const maxQuoteCharacters = 600;
 
-/** The passages worth quoting: the top few, and none far below the best. */
-export function candidatePassages(passages: ScoredPassage[], limit = 5): ScoredPassage[] {
-  const best = passages[0]?.score ?? 0;
-  return passages.slice(0, limit).filter((item, index) => index === 0 || item.score >= best * 0.5);
+/** A distinct section of the ranking, with its best score and the chunks of it that were retrieved. */
+export interface RankedSection {
+  source: string;
+  section: string;
+  score: number;
+  retrieved: ScoredPassage[];
 }
 
-/** The passages an extract draws on: the candidates, widened to their whole sections when a catalog is given. */
-export function answerPool(passages: ScoredPassage[], limit = 5, catalog?: SectionCatalog): ScoredPassage[] {
-  if (catalog === undefined) return candidatePassages(passages, limit);
-  // With whole sections available, the candidates are the best chunks of `limit` distinct sections:
-  // a second chunk of a section already chosen adds nothing the section context will not bring, while
-  // another section may hold the other half of a two-part question.
-  const best = passages[0]?.score ?? 0;
-  const sections = new Set<string>();
-  const distinct: ScoredPassage[] = [];
+const sectionKey = (passage: { source: string; section: string }) => `${passage.source}\u0000${passage.section}`;
+
+/**
+ * The distinct sections of a ranking, in the order of their best chunk. A document's preamble (text
+ * before its first heading: banners, notices) goes last: it introduces a document and answers nothing
+ * on its own.
+ */
+export function rankedSections(passages: ScoredPassage[]): RankedSection[] {
+  const byKey = new Map<string, RankedSection>();
   for (const item of passages) {
-    if (distinct.length >= limit) break;
-    const key = `${item.passage.source}\u0000${item.passage.section}`;
-    if (sections.has(key)) continue;
-    if (distinct.length > 0 && item.score < best * 0.5) continue;
-    sections.add(key);
-    distinct.push(item);
+    const key = sectionKey(item.passage);
+    const existing = byKey.get(key);
+    if (existing === undefined) byKey.set(key, { source: item.passage.source, section: item.passage.section, score: item.score, retrieved: [item] });
+    else existing.retrieved.push(item);
   }
-  return withSectionContext(distinct, passages, catalog);
+  const sections = [...byKey.values()];
+  return [...sections.filter((entry) => entry.section.trim() !== ''), ...sections.filter((entry) => entry.section.trim() === '')];
+}
+
+/**
+ * The passages an extract reads: every chunk of the top `limit` ranked sections (from the catalog when
+ * given, else the retrieved ones), section by section in rank order. A chunk that was not retrieved
+ * scores 0.9 × its section's best.
+ */
+export function answerPool(passages: ScoredPassage[], limit = defaultExtractSettings.sections, catalog?: SectionCatalog): ScoredPassage[] {
+  const pool: ScoredPassage[] = [];
+  const seen = new Set<string>();
+  for (const section of rankedSections(passages).slice(0, limit)) {
+    const retrievedScore = new Map(section.retrieved.map((item) => [item.passage.chunkId, item.score]));
+    let chunks: ScoredPassage[] = section.retrieved;
+    if (catalog !== undefined) {
+      try {
+        const whole = catalog.findSection(section.source, section.section).filter((passage) => passage.section === section.section);
+        if (whole.length > 0) chunks = whole.map((passage) => ({ passage, score: retrievedScore.get(passage.chunkId) ?? section.score * 0.9 }));
+      } catch {
+        chunks = section.retrieved;
+      }
+    }
+    for (const item of chunks) {
+      if (seen.has(item.passage.chunkId)) continue;
+      seen.add(item.passage.chunkId);
+      pool.push(item);
+    }
+  }
+  return pool;
 }
 
 /** Ordinal of a chunk inside its source (`<source>#<n>`), used to find neighbouring chunks. */
@@ -133,7 +185,8 @@ export function chunkRuns(pool: ScoredPassage[]): ChunkRun[] {
         runs.push(current);
       } else {
         const overlap = chunkOverlap(current.text, text);
-        const joiner = overlap > 0 ? '' : /^(?:[-•*]\s|\(?[0-9a-z]{1,3}[.)]\s)/u.test(text) ? '\n' : ' ';
+        // A list item starts a new line only after a finished sentence: "…reclaim them; (b) AI used…" is one sentence cut in two.
+        const joiner = overlap > 0 ? '' : /^(?:[-•*]\s|\(?[0-9a-z]{1,3}[.)]\s)/u.test(text) && /[.!?:。！？：]\s*$/u.test(current.text) ? '\n' : ' ';
         current.offsets.push(current.text.length - overlap + joiner.length);
         current.text = `${current.text}${joiner}${text.slice(overlap)}`;
         current.members.push(index);
@@ -146,13 +199,37 @@ export function chunkRuns(pool: ScoredPassage[]): ChunkRun[] {
   return runs.map(({ text, members, offsets }) => ({ text, members, offsets }));
 }
 
-/** Sentences of the answer pool (read run by run), excluding fragments too short to stand alone. */
+/** Inline enumeration markers: "(a)", "(ii)", "(3)" after a colon, semicolon or comma (or "; and"). */
+const inlineMarker = /(?:[:;,]|\band|\bor)\s+(\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s)/gu;
+
+/**
+ * A long sentence that enumerates inline ("…the following: (a) …; (b) …; and (c) …") as units a
+ * reader can take alone: its lead-in, then one unit per item. An answer can then quote the lead-in and
+ * the one item that answers, instead of the whole enumeration or an item without its lead-in.
+ */
+export function enumerationUnits(span: SentenceSpan): SentenceSpan[] {
+  if (wordCount(span.text) <= 40) return [span];
+  const starts = [...span.text.matchAll(inlineMarker)].map((match) => (match.index ?? 0) + match[0].length - (match[1]?.length ?? 0));
+  if (starts.length < 2) return [span];
+  const cuts = [0, ...starts].filter((cut, index, all) => index === 0 || cut > (all[index - 1] ?? 0));
+  const units: SentenceSpan[] = [];
+  cuts.forEach((cut, index) => {
+    const end = cuts[index + 1] ?? span.text.length;
+    const raw = span.text.slice(cut, end);
+    const text = raw.trim();
+    if (text === '') return;
+    const start = span.start + cut + (raw.length - raw.trimStart().length);
+    units.push({ text, start, end: start + text.length });
+  });
+  return units;
+}
+
+/** Every sentence of the answer pool (long inline enumerations split into lead-in and items), read run by run. */
 export function poolSentences(pool: ScoredPassage[]): CandidateSentence[] {
   const sentences: CandidateSentence[] = [];
   chunkRuns(pool).forEach((run, runIndex) => {
-    const spans = splitSentences(run.text);
+    const spans = splitSentences(run.text).flatMap((span, origin) => enumerationUnits(span).map((unit) => ({ ...unit, origin })));
     spans.forEach((span, position) => {
-      if (wordCount(span.text) < 4) return;
       // The chunk the sentence starts in (members are in order, so with overlapping chunks the earlier one).
       const ends = (member: number) => (run.offsets[member] ?? 0) + (pool[run.members[member] ?? 0]?.passage.text.length ?? 0);
       const found = run.members.findIndex((_, member) => span.start < ends(member));
@@ -160,14 +237,14 @@ export function poolSentences(pool: ScoredPassage[]): CandidateSentence[] {
       const passageIndex = run.members[member] ?? 0;
       const offset = run.offsets[member] ?? 0;
       const length = pool[passageIndex]?.passage.text.length ?? 0;
-      sentences.push({ text: span.text, start: span.start - offset, end: Math.min(span.end - offset, length), passageIndex, run: runIndex, position, siblings: spans.length });
+      sentences.push({ text: span.text, start: span.start - offset, end: Math.min(span.end - offset, length), passageIndex, run: runIndex, position, siblings: spans.length, origin: span.origin });
     });
   });
   return sentences;
 }
 
-/** Sentences of the answer pool, excluding fragments too short to stand alone. */
-export function candidateSentences(passages: ScoredPassage[], limit = 5, catalog?: SectionCatalog): CandidateSentence[] {
+/** Sentences an extract may use for the question (for computing their dense similarity beforehand). */
+export function candidateSentences(passages: ScoredPassage[], limit = defaultExtractSettings.sections, catalog?: SectionCatalog): CandidateSentence[] {
   return poolSentences(answerPool(passages, limit, catalog));
 }
 
@@ -247,44 +324,15 @@ function neutraliseMarkers(sentence: string): string {
 
 /** Inserts the marker before the sentence's final punctuation: "… deployment [1]." / "…です[1]。" */
 function withMarker(text: string, marker: string): string {
-  const sentence = neutraliseMarkers(text);
+  // An enumeration item ends on "; and" or ";": the answer closes it with a full stop instead.
+  const trimmed = text.replace(/\s*[;,]\s*(?:and|or)?\s*$/u, '');
+  const sentence = neutraliseMarkers(trimmed !== text ? `${trimmed}.` : text);
   const match = sentence.match(/^(.*?)(\s*)([.!?。！？]["'”’」』)]*)$/su);
   if (match === null) return `${sentence} ${marker}`;
   const [, body = '', , ending = ''] = match;
   const japanese = /[。！？]/u.test(ending);
   return `${body}${japanese ? '' : ' '}${marker}${ending}`;
 }
-
-function jaccard(left: Set<string>, right: Set<string>): number {
-  if (left.size === 0 || right.size === 0) return 0;
-  let shared = 0;
-  for (const term of left) if (right.has(term)) shared += 1;
-  return shared / (left.size + right.size - shared);
-}
-
-/** A candidate sentence with its relevance to the question. */
-export interface RankedSentence {
-  sentence: CandidateSentence;
-  terms: Set<string>;
-  score: number;
-  /** Weighted share of the question's terms the sentence contains, in [0, 1]. */
-  lexical: number;
-  /** Whether the sentence leans on the one before it ("This…", "However,…", "In this respect…"). */
-  dangling: boolean;
-  /** Whether the sentence announces what follows ("…covers two kinds of use.", "…as follows:"). */
-  announces: boolean;
-}
-
-/** Scoring weights (sum to about 1); exposed so the evaluation can compare settings. */
-export interface SentenceWeights {
-  lexical: number;
-  dense: number;
-  prior: number;
-  early: number;
-  answerType: number;
-}
-
-export const defaultSentenceWeights: SentenceWeights = { lexical: 0.5, dense: 0.25, prior: 0.2, early: 0.05, answerType: 0.3 };
 
 const monthNames = 'january|february|march|april|may|june|july|august|september|october|november|december';
 const numberWords = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred';
@@ -338,193 +386,247 @@ export function announcesList(sentence: string): boolean {
   return wordCount(text) <= 25 && countedNoun.test(text) && !/\b(?:19|20)\d{2}\b/u.test(text.match(countedNoun)?.[0] ?? '');
 }
 
-/** Whether a sentence starts with a word that points back to an earlier sentence. */
+/** A document naming itself ("This Regulation…", "This policy…") stands alone. */
+const selfReference = /^(?:["'“‘(]?\s*)this\s+(?:regulation|act|policy|standard|document|guideline|guidelines|framework|profile|law|principle|principles|section|annex|chapter)\b/iu;
+
+/** Back-references inside a sentence: "such systems", "these uses", "point (b)", "これに含まれます". */
+const innerBackReference = /\b(?:such|these|those)\s+(?!as\b|who\b|that\b|which\b|of\b|where\b)[a-z]|^(?:["'“‘(]?\s*)point\s+\([a-z]\)|これ(?:に|ら|を|が)|それ(?:に|ら|を|が)|上記|前述/iu;
+
+/** Whether a sentence starts with a word that points back to an earlier sentence, or names something only an earlier sentence introduced. */
 export function isDangling(sentence: string): boolean {
   const text = sentence.replace(/^[-–•*]\s+/u, '').trim();
   // "There are four…" and "It is prohibited to…" stand alone; "This is…" and "These uses…" do not.
   if (/^(?:it\s+(?:is|was|will|may|must|shall|can)\s+(?:not\s+)?(?:prohibited|forbidden|required|necessary|important|possible|mandatory|recommended|unlawful|lawful)\b)/iu.test(text)) return false;
-  return danglingOpening.test(text);
+  if (selfReference.test(text)) return false;
+  // English back-references count in a sentence's opening words; later they usually point within the sentence.
+  const opening = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text) ? text : text.split(/\s+/u).slice(0, 6).join(' ');
+  return danglingOpening.test(text) || innerBackReference.test(opening) || /^[一二三四五六七八九十]つ目/u.test(text);
 }
 
-/** Scores every candidate sentence of the top passages for the question, best first. */
-export function rankSentences(
-  question: string,
-  passages: ScoredPassage[],
-  options: ExtractiveOptions & { weights?: SentenceWeights } = {},
-): { ranked: RankedSentence[]; pool: ScoredPassage[]; referenceWeights: Map<string, number> } {
-  const language = options.language ?? detectLanguage(question);
-  const weights = options.weights ?? defaultSentenceWeights;
-  const pool = answerPool(passages, options.candidatePassages ?? 5, options.sectionCatalog);
-  const sentences = poolSentences(pool);
-  const questionTerms = new Map<string, number>();
-  for (const term of contentTerms(question)) questionTerms.set(term, 1);
-  for (const term of options.contextTerms ?? []) if (!questionTerms.has(term)) questionTerms.set(term, 0.5);
-
-  const sentenceTerms = sentences.map((sentence) => termSet(sentence.text));
-  const documentFrequency = new Map<string, number>();
-  for (const terms of sentenceTerms) for (const term of terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  const idf = (term: string) => Math.log(1 + (sentences.length + 1) / ((documentFrequency.get(term) ?? 0) + 0.5));
-  let totalWeight = 0;
-  for (const [term, weight] of questionTerms) totalWeight += weight * idf(term);
-  const referenceWeights = new Map<string, number>();
-  for (const [term, weight] of questionTerms) referenceWeights.set(term, (weight * idf(term)) / (totalWeight || 1));
-
-  const bestScore = pool[0]?.score ?? 1;
-  const hasDense = options.denseSimilarity !== undefined && options.denseSimilarity.size > 0;
-  const answerType = answerTypePattern(question);
-  const ranked = sentences.map((sentence, index): RankedSentence => {
-    const terms = sentenceTerms[index] ?? new Set<string>();
-    let lexical = 0;
-    for (const term of terms) lexical += referenceWeights.get(term) ?? 0;
-    const item = pool[sentence.passageIndex];
-    const sameLanguage = item?.passage.language === undefined || item.passage.language.startsWith(language);
-    const prior = Math.min(1, ((item?.score ?? 0) / (bestScore || 1)) * (sameLanguage ? 1 : 0.85));
-    const early = 1 - sentence.position / Math.max(1, sentence.siblings);
-    const dense = Math.max(0, options.denseSimilarity?.get(sentence.text) ?? 0);
-    const typed = answerType !== undefined && answerType.test(sentence.text) ? 1 : 0;
-    let score =
-      (hasDense ? weights.lexical * lexical + weights.dense * dense : (weights.lexical + weights.dense) * lexical) +
-      weights.prior * prior +
-      weights.early * early +
-      weights.answerType * typed;
-    const words = wordCount(sentence.text);
-    if (words < 6) score *= 0.6;
-    if (words > 70) score *= 0.85;
-    return { sentence, terms, score, lexical, dangling: isDangling(sentence.text), announces: announcesList(sentence.text) };
-  });
-  ranked.sort((left, right) => right.score - left.score);
-  return { ranked, pool, referenceWeights };
-}
-
-/** Word budget of an extractive answer when none is given. */
-export const defaultExtractWords = 120;
-
-/** Selection settings; exposed so the evaluation can compare them. */
-export interface SelectionSettings {
-  /** Penalty per unit of term overlap (Jaccard) with an already chosen sentence. */
-  redundancyPenalty: number;
-  /** Weight of the question's terms a sentence adds beyond those already covered (aspect coverage). */
-  noveltyBonus: number;
-  /** Multiplier for a sentence that leans on its predecessor when that predecessor is not in the answer. */
-  danglingFactor: number;
-  /** Most sentences in an answer. */
-  maxSentences: number;
-  /** A later sentence must score at least this share of the best one. */
-  minRatio: number;
-  /** Bonus for the sentence that directly follows a chosen one in its section (the rest of a list, the next step). */
-  continuationBonus: number;
-}
-
-export const defaultSelection: SelectionSettings = { redundancyPenalty: 0.3, noveltyBonus: 0.25, danglingFactor: 0.75, maxSentences: 5, minRatio: 0.55, continuationBonus: 0.2 };
-
-/** Key of a candidate sentence: its run and position. */
-const sentenceKey = (sentence: Pick<CandidateSentence, 'run' | 'position'>) => `${sentence.run}:${sentence.position}`;
-
-/** For each candidate sentence, the key of the sentence before it in its run (runs are whole stretches of a section). */
-function predecessorKeys(ranked: RankedSentence[]): Map<string, string> {
-  const predecessors = new Map<string, string>();
-  for (const { sentence } of ranked) if (sentence.position > 0) predecessors.set(sentenceKey(sentence), sentenceKey({ run: sentence.run, position: sentence.position - 1 }));
-  return predecessors;
+/** A list item: a bullet, "(a)", "1.", "①" — or a checklist label ("High: obtain…"), which reads wrongly without its lead-in. */
+export function isListItem(sentence: string): boolean {
+  const text = sentence.trim();
+  if (/^(?:[-•*・]\s|\(?[a-z]{1,2}\)\s|\(?[ivx]{1,4}\)\s|\(?\d{1,2}[.)]\s|[①-⑳]|（\d{1,2}）)/u.test(text)) return true;
+  // "Prohibited: do not build…", "All tiers: complete…" — a short label and a colon open the sentence.
+  return /^[\p{Lu}][\p{L}'’ -]{0,24}:\s+\S/u.test(text) && !/^(?:note|example|for example|see|source|contacts?)\s*:/iu.test(text);
 }
 
 /**
- * Picks the best sentences for the question from the top passages (and, with a catalog, the rest of
- * their sections) and composes a cited answer. Scoring: IDF-weighted coverage of the question's
- * terms, dense similarity when given, the passage's retrieval score, a small preference for early
- * sentences and for the question's language, and the expected answer type (a date for "when", an
- * amount for "how much"). Selection is greedy with maximal marginal relevance: each pick is the best
- * remaining sentence plus the question terms it adds, minus its overlap with what is already chosen;
- * a sentence that leans on its predecessor ("This…", "However,…") is discounted unless that
- * predecessor is chosen too.
+ * Whether a sentence qualifies the one before it: an exception, a condition, who is exempt ("However,
+ * …", "This does not apply…", "…unless…", "ただし…"). Kept next to the rule it qualifies, so an
+ * answer never states a rule without its exception.
  */
-export function extractiveAnswer(
-  question: string,
-  passages: ScoredPassage[],
-  options: ExtractiveOptions & { weights?: SentenceWeights; selection?: Partial<SelectionSettings> } = {},
-): ExtractiveResult {
-  const maxWords = options.maxWords ?? defaultExtractWords;
-  const maxPassages = options.maxPassages ?? 3;
-  const selection = { ...defaultSelection, ...options.selection };
-  const { ranked: scored, pool, referenceWeights } = rankSentences(question, passages, options);
-  if (scored.length === 0 || pool.length === 0) return { answer: '', citations: [] };
+export function qualifiesPrevious(sentence: string): boolean {
+  const text = sentence.trim();
+  return (
+    /^(?:["'“‘(]?\s*)(?:however|but|except|unless|nevertheless|by way of exception|an exception|exceptions?\b|this does not apply|these (?:obligations|rules|requirements) do not apply|ただし|但し|もっとも|なお)/iu.test(text) ||
+    /\b(?:does not apply|do not apply|is exempt|are exempt|exempted|with the exception of|except (?:for|where|when|if))\b|適用されない|除く|例外/iu.test(text)
+  );
+}
 
-  const chosen: RankedSentence[] = [];
-  const passagesUsed: number[] = [];
-  const covered = new Set<string>();
-  let words = 0;
-  const key = sentenceKey;
-  const chosenKeys = new Set<string>();
-  const predecessors = predecessorKeys(scored);
-  const announcing = new Set(scored.filter((candidate) => candidate.announces).map((candidate) => key(candidate.sentence)));
-  /** Whether the candidate carries on a chosen sentence that announced a list. */
-  const carriesList = (candidate: RankedSentence) => {
-    const predecessor = predecessors.get(key(candidate.sentence));
-    return predecessor !== undefined && chosenKeys.has(predecessor) && (announcing.has(predecessor) || (carried.has(predecessor) && !candidate.announces));
-  };
-  const carried = new Set<string>();
-  const valueOf = (candidate: RankedSentence) => {
-    let novel = 0;
-    for (const term of candidate.terms) if (!covered.has(term)) novel += referenceWeights.get(term) ?? 0;
-    const redundancy = chosen.reduce((most, other) => Math.max(most, jaccard(other.terms, candidate.terms)), 0);
-    const predecessor = predecessors.get(key(candidate.sentence));
-    const follows = predecessor !== undefined && chosenKeys.has(predecessor);
-    const leaning = candidate.dangling && !follows;
-    return (
-      (candidate.score + selection.noveltyBonus * (novel - candidate.lexical) + (follows ? selection.continuationBonus * (carriesList(candidate) ? 2 : 1) : 0)) *
-        (leaning ? selection.danglingFactor : 1) -
-      selection.redundancyPenalty * redundancy
-    );
-  };
-  const top = valueOf(scored[0] as RankedSentence);
-  const remaining = [...scored];
-  while (chosen.length < selection.maxSentences && remaining.length > 0) {
-    let bestIndex = -1;
-    let bestValue = Number.NEGATIVE_INFINITY;
-    remaining.forEach((candidate, index) => {
-      const isNewPassage = !passagesUsed.includes(candidate.sentence.passageIndex);
-      if (isNewPassage && passagesUsed.length >= maxPassages) return;
-      const length = wordCount(candidate.sentence.text);
-      if (chosen.length > 0) {
-        if (words + length > maxWords) return;
-        if (chosen.some((other) => jaccard(other.terms, candidate.terms) > 0.6)) return;
+
+/** A pool sentence with what the composer needs to know about it. */
+interface SentenceInfo {
+  sentence: CandidateSentence;
+  /** Rank of its section among the ranked sections (0 = the section the search ranked best). */
+  sectionRank: number;
+  terms: Set<string>;
+  words: number;
+  /** Holds the kind of answer the question expects (a date for "when", an amount for "how much"). */
+  typed: boolean;
+  dense: number;
+  item: boolean;
+  dangling: boolean;
+  announces: boolean;
+  qualifies: boolean;
+}
+
+/** Weights of the question's terms: IDF over the pool's sentences, normalised to sum to 1; context terms count half. */
+function questionWeights(question: string, contextTerms: string[], sentenceTerms: Array<Set<string>>): Map<string, number> {
+  const raw = new Map<string, number>();
+  for (const term of contentTerms(question)) raw.set(term, 1);
+  for (const term of contextTerms) if (!raw.has(term)) raw.set(term, 0.5);
+  const documentFrequency = new Map<string, number>();
+  for (const terms of sentenceTerms) for (const term of terms) if (raw.has(term)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  const idf = (term: string) => Math.log(1 + (sentenceTerms.length + 1) / ((documentFrequency.get(term) ?? 0) + 0.5));
+  let total = 0;
+  for (const [term, weight] of raw) total += weight * idf(term);
+  const weights = new Map<string, number>();
+  for (const [term, weight] of raw) weights.set(term, total === 0 ? 0 : (weight * idf(term)) / total);
+  return weights;
+}
+
+function weightOf(terms: Iterable<string>, weights: Map<string, number>, skip?: Set<string>): number {
+  let sum = 0;
+  for (const term of terms) if (skip === undefined || !skip.has(term)) sum += weights.get(term) ?? 0;
+  return sum;
+}
+
+/**
+ * The sentences of a lead span [from, to] in a run, with what they need to stand alone: the lead-in of a
+ * list item, the sentence a back-reference points to, the rest of a list the span announces, and an
+ * exception that follows. `unresolved` when a back-reference has nothing before it in the section.
+ */
+function completeSpan(run: SentenceInfo[], from: number, to: number, maxWords: number): { indexes: number[]; unresolved: boolean } {
+  const chosen = new Set<number>();
+  for (let index = from; index <= to; index += 1) chosen.add(index);
+  let unresolved = false;
+  const first = run[from];
+  if (first?.item) {
+    // The lead-in is the nearest earlier sentence that is not itself an item; the items between are left out.
+    let leadIn = from - 1;
+    while (leadIn >= 0 && run[leadIn]?.item) leadIn -= 1;
+    if (leadIn >= 0) {
+      chosen.add(leadIn);
+      if (run[leadIn]?.dangling && leadIn > 0) chosen.add(leadIn - 1);
+    } else unresolved = true;
+  } else if (first?.dangling) {
+    let back = from - 1;
+    while (back >= 0 && from - back <= 2) {
+      chosen.add(back);
+      if (!run[back]?.dangling && !run[back]?.item) break;
+      back -= 1;
+    }
+    if (back < 0) unresolved = true;
+  }
+  const words = () => [...chosen].reduce((sum, index) => sum + (run[index]?.words ?? 0), 0);
+  // An announced list comes whole, within the cap.
+  let last = Math.max(...chosen);
+  if (run[last]?.announces) {
+    // A list announced and then cut before its first item reads wrongly.
+    if ((run[last + 1]?.words ?? Number.POSITIVE_INFINITY) + words() > maxWords && last + 1 < run.length) unresolved = true;
+    for (let next = last + 1; next < run.length; next += 1) {
+      const candidate = run[next];
+      if (candidate === undefined || words() + candidate.words > maxWords) break;
+      chosen.add(next);
+      last = next;
+      if (!candidate.item && next > to + 1) break;
+    }
+  }
+  // An exception or condition right after the span stays with it.
+  const after = run[last + 1];
+  if (after?.qualifies && words() + after.words <= maxWords) chosen.add(last + 1);
+  return { indexes: [...chosen].sort((left, right) => left - right), unresolved };
+}
+
+/**
+ * Composes a cited answer from the ranked passages, passage first. The lead is the best short span of
+ * whole sentences of the top-ranked section, scored by the IDF-weighted share of the question's terms it
+ * covers, the expected kind of answer (a date for "when", an amount for "how much"), dense similarity
+ * when given, and a cost per word beyond a short sentence's length; the span is then completed so it
+ * stands alone (see `completeSpan`). One sentence from another strong section (or elsewhere in the
+ * lead section) is added only when it answers enough of what the lead leaves open.
+ */
+export function extractiveAnswer(question: string, passages: ScoredPassage[], options: ExtractiveOptions = {}): ExtractiveResult {
+  const settings = { ...defaultExtractSettings, ...options.settings };
+  const language = options.language ?? detectLanguage(question);
+  const pool = answerPool(passages, settings.sections, options.sectionCatalog);
+  const sentences = poolSentences(pool);
+  if (sentences.length === 0) return { answer: '', citations: [] };
+  const rankOf = new Map(rankedSections(passages).map((section, rank) => [sectionKey(section), rank]));
+  const sentenceTerms = sentences.map((sentence) => termSet(sentence.text));
+  const weights = questionWeights(question, options.contextTerms ?? [], sentenceTerms);
+  const answerType = answerTypePattern(question);
+  const infos: SentenceInfo[] = sentences.map((sentence, index) => {
+    const passage = pool[sentence.passageIndex]?.passage;
+    return {
+      sentence,
+      sectionRank: passage === undefined ? Number.POSITIVE_INFINITY : (rankOf.get(sectionKey(passage)) ?? Number.POSITIVE_INFINITY),
+      terms: sentenceTerms[index] ?? new Set<string>(),
+      words: wordCount(sentence.text),
+      typed: answerType !== undefined && answerType.test(sentence.text),
+      dense: Math.max(0, options.denseSimilarity?.get(sentence.text) ?? 0),
+      item: isListItem(sentence.text),
+      dangling: isDangling(sentence.text),
+      announces: announcesList(sentence.text),
+      qualifies: qualifiesPrevious(sentence.text),
+    };
+  });
+  const runs = new Map<number, SentenceInfo[]>();
+  for (const info of infos) {
+    const run = runs.get(info.sentence.run) ?? [];
+    run[info.sentence.position] = info;
+    runs.set(info.sentence.run, run);
+  }
+  const leadRank = Math.min(...infos.map((info) => info.sectionRank));
+
+  // The lead: the best completed span of the top-ranked section.
+  let lead: { run: SentenceInfo[]; indexes: number[]; score: number } | undefined;
+  for (const run of runs.values()) {
+    if (run[0]?.sectionRank !== leadRank) continue;
+    for (let from = 0; from < run.length; from += 1) {
+      for (let to = from; to < Math.min(run.length, from + settings.maxSpanSentences); to += 1) {
+        const { indexes, unresolved } = completeSpan(run, from, to, settings.maxWords);
+        const members = indexes.map((index) => run[index]).filter((info): info is SentenceInfo => info !== undefined);
+        const words = members.reduce((sum, info) => sum + info.words, 0);
+        if (members.length > 1 && words > settings.maxWords) continue;
+        const terms = new Set(members.flatMap((info) => [...info.terms]));
+        const score =
+          weightOf(terms, weights) +
+          (answerType !== undefined && members.some((info) => info.typed) ? 0.3 : 0) +
+          0.25 * (members.reduce((sum, info) => sum + info.dense, 0) / Math.max(1, members.length)) +
+          (indexes[0] === 0 ? 0.05 : 0) +
+          0.002 * Math.min(words, settings.freeWords) -
+          0.006 * Math.max(0, words - settings.freeWords) -
+          (unresolved ? 0.3 : 0);
+        if (lead === undefined || score > lead.score + 1e-9) lead = { run, indexes, score };
       }
-      const value = valueOf(candidate);
-      if (chosen.length > 0 && value < top * selection.minRatio && !carriesList(candidate)) return;
-      if (value > bestValue) {
-        bestValue = value;
-        bestIndex = index;
-      }
-    });
-    if (bestIndex === -1) break;
-    const [candidate] = remaining.splice(bestIndex, 1);
-    if (candidate === undefined) break;
-    chosen.push(candidate);
-    if (carriesList(candidate)) carried.add(key(candidate.sentence));
-    chosenKeys.add(key(candidate.sentence));
-    for (const term of candidate.terms) covered.add(term);
-    words += wordCount(candidate.sentence.text);
-    if (!passagesUsed.includes(candidate.sentence.passageIndex)) passagesUsed.push(candidate.sentence.passageIndex);
+    }
+  }
+  if (lead === undefined) return { answer: '', citations: [] };
+  const chosen: SentenceInfo[] = lead.indexes.map((index) => lead.run[index]).filter((info): info is SentenceInfo => info !== undefined);
+
+  // A second part: one sentence that answers enough of what the lead leaves open.
+  const covered = new Set(chosen.flatMap((info) => [...info.terms]));
+  const open = 1 - weightOf(covered, weights);
+  const leadTyped = chosen.some((info) => info.typed);
+  let words = chosen.reduce((sum, info) => sum + info.words, 0);
+  if (open >= 0.3 || (answerType !== undefined && !leadTyped)) {
+    let best: { info: SentenceInfo; value: number } | undefined;
+    for (const info of infos) {
+      if (chosen.includes(info) || info.item || info.dangling || words + info.words > settings.maxWords) continue;
+      const gain = weightOf(info.terms, weights, covered);
+      const typedGain = answerType !== undefined && !leadTyped && info.typed;
+      if (gain < Math.max(0.15, settings.supportShare * open) && !(typedGain && gain >= 0.15)) continue;
+      const value = gain + (typedGain ? 0.3 : 0) + 0.1 * info.dense - 0.05 * info.sectionRank;
+      if (best === undefined || value > best.value) best = { info, value };
+    }
+    if (best !== undefined) {
+      chosen.push(best.info);
+      words += best.info.words;
+    }
   }
 
-  const citations: Citation[] = [];
-  const parts: string[] = [];
-  passagesUsed.forEach((passageIndex, order) => {
+  // Cite passages in order of first use; the lead's sentences in document order, then the support.
+  const order: number[] = [];
+  for (const info of chosen) if (!order.includes(info.sentence.passageIndex)) order.push(info.sentence.passageIndex);
+  // Units of one sentence (a lead-in and the items taken from an inline enumeration) read as that
+  // sentence, with "…" where items are left out.
+  const pieces: Array<{ text: string; passageIndex: number }> = [];
+  let previous: SentenceInfo | undefined;
+  for (const info of chosen) {
+    const last = pieces[pieces.length - 1];
+    if (last !== undefined && previous !== undefined && previous.sentence.run === info.sentence.run && previous.sentence.origin === info.sentence.origin) {
+      last.text += info.sentence.position === previous.sentence.position + 1 ? ` ${info.sentence.text}` : ` … ${info.sentence.text}`;
+    } else pieces.push({ text: info.sentence.text, passageIndex: info.sentence.passageIndex });
+    previous = info;
+  }
+  const parts = pieces.map((piece) => withMarker(piece.text, `[${order.indexOf(piece.passageIndex) + 1}]`));
+  const citations: Citation[] = order.flatMap((passageIndex, position) => {
     const item = pool[passageIndex];
-    if (item === undefined) return;
-    const used = chosen.filter((candidate) => candidate.sentence.passageIndex === passageIndex).map((candidate) => candidate.sentence);
-    const marker = `[${order + 1}]`;
-    for (const sentence of [...used].sort((left, right) => left.start - right.start)) parts.push(withMarker(sentence.text, marker));
+    if (item === undefined) return [];
+    const used = chosen.filter((info) => info.sentence.passageIndex === passageIndex).map((info) => info.sentence);
     const citation: Citation = {
-      n: order + 1,
+      n: position + 1,
       title: item.passage.title,
       source: item.passage.source,
       section: item.passage.section,
-      quote: quoteFor(item.passage.text, used, referenceWeights),
+      quote: quoteFor(item.passage.text, used, weights),
       score: Math.round(item.score * 1000) / 1000,
     };
     if (item.passage.url !== undefined) citation.url = item.passage.url;
-    citations.push(citation);
+    return [citation];
   });
-  const answer = parts.reduce((text, part) => (text === '' ? part : /[。！？]$/u.test(text) ? `${text}${part}` : `${text} ${part}`), '');
+  const answer = parts.reduce((text, part) => (text === '' ? part : /[。！？]$/u.test(text) || language === 'ja' && /^[^\p{Script=Latin}]/u.test(part) ? `${text}${part}` : `${text} ${part}`), '');
   return { answer, citations };
 }
