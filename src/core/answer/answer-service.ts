@@ -14,7 +14,7 @@ import type { Retriever } from '../../ports/retriever.js';
 import type { AnswerDetails, AnswerService, AskRequest, Citation } from './answer.js';
 import { buildAnswerMessages, loadAnswerPrompts, type AnswerPrompts } from './answer-prompt.js';
 import { verifyCitations } from './citation-verification.js';
-import { decideCoverage, defaultMinTermOverlap, type CoverageDecision } from './coverage.js';
+import { corpusVocabulary, decideCoverage, type CoverageDecision } from './coverage.js';
 import { bestQuote, candidateSentences, extractiveAnswer, type ExtractSettings } from './extractive-answer.js';
 import { resolveStrategy, type AnswerStrategy } from './answer-strategy.js';
 import { buildRetrievalQuery } from './retrieval-query.js';
@@ -145,6 +145,24 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   const relatedTerms = strategy.relatedTerms ? (options.relatedTerms ?? asRelatedTermSource(options.retriever) ?? asRelatedTermSource(options.catalog)) : undefined;
   const prompts: AnswerPrompts | undefined = options.chatModel === undefined ? undefined : loadAnswerPrompts(options.promptsDir);
 
+  const vocabularyOption = (): { vocabulary?: ReadonlySet<string> } => {
+    const vocabulary = corpusVocabulary(catalog ?? options.retriever);
+    return vocabulary === undefined ? {} : { vocabulary };
+  };
+
+  /** Dense similarity of the question and its best passage (a coverage signal); 0 without an embedder. */
+  async function topPassageSimilarity(question: string, passages: ScoredPassage[]): Promise<number> {
+    const top = passages[0];
+    if (options.embedder === undefined || top === undefined) return 0;
+    try {
+      const [questionVector, passageVectors] = await Promise.all([options.embedder.embedQuery(question), options.embedder.embedDocuments([top.passage.text])]);
+      return cosine(questionVector, passageVectors[0] ?? []);
+    } catch (error) {
+      logger.warn({ err: error }, 'question embedding failed; deciding coverage without dense similarity');
+      return 0;
+    }
+  }
+
   async function denseSimilarity(question: string, passages: ScoredPassage[]): Promise<Map<string, number> | undefined> {
     if (options.embedder === undefined) return undefined;
     try {
@@ -221,7 +239,11 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       const coverage: CoverageDecision =
         strategy.coverage === 'always'
           ? { covered: passages.length > 0, topScore: passages[0]?.score ?? 0, termOverlap: 1, missingNames: [], reason: passages.length > 0 ? 'ok' : 'empty' }
-          : decideCoverage(query.text, passages, { relevanceThreshold: options.relevanceThreshold, minTermOverlap: defaultMinTermOverlap });
+          : decideCoverage(query.text, passages, {
+              relevanceThreshold: options.relevanceThreshold,
+              dense: await topPassageSimilarity(question, passages),
+              ...vocabularyOption(),
+            });
       const finish = (result: Omit<AnswerDetails, 'answerId' | 'timings' | 'related'> & { related?: Citation[] }): AnswerDetails => {
         const totalMs = clock.now().getTime() - started;
         options.metrics?.answerDuration.observe({ mode: result.mode, channel: request.channel ?? 'unknown' }, totalMs / 1000);
@@ -234,6 +256,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
             passages: passages.length,
             topScore: Math.round(coverage.topScore * 1000) / 1000,
             termOverlap: Math.round(coverage.termOverlap * 100) / 100,
+            ...(coverage.probability !== undefined ? { coverageProbability: Math.round(coverage.probability * 1000) / 1000 } : {}),
             coverage: coverage.reason,
             questionChars: question.length,
             historyTurns: request.history?.length ?? 0,

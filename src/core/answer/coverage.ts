@@ -1,8 +1,15 @@
-// Decides whether the retrieved passages cover a question: the best fused score must reach the
-// retriever's calibrated threshold, and (when the question has enough content words to judge) a
-// minimum share of its weighted terms must appear in the top passages, so that a high score won on
-// one generic word ("AI", "policy") does not pass for coverage.
-import type { ScoredPassage } from '../../ports/passage.js';
+// Decides whether the retrieved passages cover a question. Two ways, both over the same signals:
+// - `decideCoverage`: the fitted decision (the production path) — a logistic model over a few
+//   interpretable features of the question and its ranking (best score against the calibrated
+//   threshold, margin over the next section, term coverage by the top section and the top passages,
+//   the question's specific subjects missing from the top passages, dense similarity, language),
+//   fitted on the gold set by `evals/fit-coverage.ts` and stored in coverage-model.json, so every
+//   weight can be read and re-fitted when the corpus changes;
+// - `decideCoverageByRules`: the earlier hand-set gates (score, term overlap, names), kept as the
+//   baseline the evaluation compares against.
+import type { Passage, ScoredPassage } from '../../ports/passage.js';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { detectLanguage, termSet, type AnswerLanguage } from './text-terms.js';
 
 export interface CoverageDecision {
@@ -13,8 +20,10 @@ export interface CoverageDecision {
   termOverlap: number;
   /** Names in the question (capitalised words, acronyms) that no top passage mentions. */
   missingNames: string[];
-  /** Why: `score` (below threshold), `overlap` (too few shared terms), `name` (a named subject is absent), `empty`, or `ok`. */
-  reason: 'ok' | 'score' | 'overlap' | 'name' | 'empty';
+  /** Why: `score` (below threshold), `overlap` (too few shared terms), `name` (a named subject is absent), `model` (the fitted decision says no), `empty`, or `ok`. */
+  reason: 'ok' | 'score' | 'overlap' | 'name' | 'model' | 'empty';
+  /** The fitted model's probability that the corpus covers the question (fitted decision only). */
+  probability?: number;
 }
 
 export interface CoverageOptions {
@@ -38,7 +47,14 @@ export interface CoverageOptions {
 export const defaultThresholdScale: Partial<Record<AnswerLanguage, number>> = { ja: 0.5 };
 
 /** Capitalised words, other than the question's first word, that are not names. */
-const notNames = new Set(['i', 'ai', 'eu', 'is', 'are', 'the', 'a', 'an', 'what', 'which', 'who', 'when', 'how', 'does', 'do', 'can', 'may', 'must', 'should', 'our', 'we', 'my', 'if', 'in']);
+const notNames = new Set([
+  'i', 'ai', 'eu', 'is', 'are', 'the', 'a', 'an', 'what', 'which', 'who', 'when', 'how', 'does', 'do', 'can', 'may', 'must', 'should', 'our', 'we', 'my', 'if', 'in',
+  // months, days and the words of legal references: capitalised without naming a subject
+  'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+  'art', 'arts', 'article', 'articles', 'annex', 'recital', 'chapter', 'section', 'clause', 'para', 'paragraph',
+]);
 
 /**
  * Names the question is about: Latin-script words that start with a capital letter (or are acronyms)
@@ -54,6 +70,10 @@ export function questionNames(question: string): string[] {
       for (const part of word.replace(/['’]s$/u, '').split(/[-'’]+/u)) {
         if (part.length < 3 || !/^\p{Lu}/u.test(part)) continue;
         if (notNames.has(part.toLowerCase())) continue;
+        // Acronyms (LLM, GPAI, DPIA) and product-style names (ChatGPT, GitHub) are how people name
+        // generic things in chat; a specific subject the corpus lacks is a plain proper name.
+        if (/^\p{Lu}[\p{Lu}\p{N}]+$/u.test(part) && part.length <= 5) continue;
+        if (/\p{Ll}\p{Lu}/u.test(part)) continue;
         names.push(part);
       }
     });
@@ -91,8 +111,8 @@ export function termOverlap(query: string, passages: ScoredPassage[], topPassage
   return found.size / terms.size;
 }
 
-/** The coverage decision for one query and its ranked passages. */
-export function decideCoverage(query: string, passages: ScoredPassage[], options: CoverageOptions): CoverageDecision {
+/** The hand-set gates (score, term overlap, names): the baseline the fitted decision replaced. */
+export function decideCoverageByRules(query: string, passages: ScoredPassage[], options: CoverageOptions): CoverageDecision {
   const topScore = passages[0]?.score ?? 0;
   if (passages.length === 0) return { covered: false, topScore, termOverlap: 0, missingNames: [], reason: 'empty' };
   const topPassages = options.topPassages ?? 3;
@@ -117,4 +137,134 @@ export function decideCoverage(query: string, passages: ScoredPassage[], options
     if (missing.length > 0) return decision('name', missing);
   }
   return decision('ok');
+}
+
+/** The signals the fitted decision weighs, each an interpretable number. */
+export interface CoverageFeatures {
+  /** Best fused score over the calibrated threshold (scaled for Japanese questions), capped at 4. */
+  score: number;
+  /** Best score's lead over the next distinct section, as a share of the best score. */
+  margin: number;
+  /** Share of the question's distinct content terms found in the top-ranked section's retrieved passages. */
+  topSectionOverlap: number;
+  /** Share of the question's distinct content terms found in the top three passages. */
+  overlap: number;
+  /** Specific subjects of the question (proper names; not acronyms, months or article words) absent from the top five passages. */
+  missingSubjects: number;
+  /** Cosine similarity of the question and the best passage under the embedder (0 when unknown). */
+  dense: number;
+  /** 1 for a Japanese question. */
+  japanese: number;
+  /** Share of the question's distinct content terms that occur nowhere in the corpus (0 when the vocabulary is unknown). */
+  unknownTerms: number;
+}
+
+export const coverageFeatureNames = ['score', 'margin', 'topSectionOverlap', 'overlap', 'missingSubjects', 'dense', 'japanese', 'unknownTerms'] as const satisfies ReadonlyArray<keyof CoverageFeatures>;
+
+/** Computes the features of one question and its ranking. */
+export function coverageFeatures(query: string, passages: ScoredPassage[], options: { relevanceThreshold: number; dense?: number; vocabulary?: ReadonlySet<string> }): CoverageFeatures {
+  const language = detectLanguage(query);
+  const top = passages[0];
+  const topScore = top?.score ?? 0;
+  const scale = defaultThresholdScale[language] ?? 1;
+  const threshold = Math.max(1e-6, options.relevanceThreshold * scale);
+  const topKey = top === undefined ? '' : `${top.passage.source}\u0000${top.passage.section}`;
+  const next = passages.find((item) => `${item.passage.source}\u0000${item.passage.section}` !== topKey);
+  const topSection = passages.filter((item) => `${item.passage.source}\u0000${item.passage.section}` === topKey);
+  const text = passages
+    .slice(0, 5)
+    .map((item) => `${item.passage.title} ${item.passage.section} ${item.passage.text}`)
+    .join('\n');
+  return {
+    score: Math.min(4, topScore / threshold),
+    margin: topScore <= 0 ? 0 : Math.max(0, (topScore - (next?.score ?? 0)) / topScore),
+    topSectionOverlap: termOverlap(query, topSection, topSection.length),
+    overlap: termOverlap(query, passages, 3),
+    missingSubjects: Math.min(3, questionNames(query).filter((name) => !mentions(text, name)).length),
+    dense: Math.max(0, options.dense ?? 0),
+    japanese: language === 'ja' ? 1 : 0,
+    unknownTerms: unknownShare(query, options.vocabulary),
+  };
+}
+
+function unknownShare(query: string, vocabulary: ReadonlySet<string> | undefined): number {
+  if (vocabulary === undefined) return 0;
+  const terms = [...termSet(query)];
+  return terms.length === 0 ? 0 : terms.filter((term) => !vocabulary.has(term)).length / terms.length;
+}
+
+const vocabularies = new WeakMap<readonly Passage[], ReadonlySet<string>>();
+
+/**
+ * The content terms of a whole corpus, from a catalog that lists its passages (the corpus index
+ * does), cached per passage list; undefined when the source cannot list them.
+ */
+export function corpusVocabulary(source: unknown): ReadonlySet<string> | undefined {
+  const list = (source as { allPassages?: unknown } | null | undefined)?.allPassages;
+  if (typeof list !== 'function') return undefined;
+  const passages = (list as () => readonly Passage[]).call(source);
+  const cached = vocabularies.get(passages);
+  if (cached !== undefined) return cached;
+  const vocabulary = new Set<string>();
+  for (const passage of passages) for (const term of termSet(`${passage.title} ${passage.section} ${passage.text}`)) vocabulary.add(term);
+  vocabularies.set(passages, vocabulary);
+  return vocabulary;
+}
+
+const coverageModelSchema = z.object({
+  /** Logistic weights per feature, and the bias. */
+  weights: z.record(z.string(), z.number()),
+  bias: z.number(),
+  /** Probability at or above which the question counts as covered. */
+  threshold: z.number().min(0).max(1),
+  /** Where and how it was fitted and checked (informational). */
+  fittedOn: z.string().optional(),
+  validation: z.record(z.string(), z.unknown()).optional(),
+});
+export type CoverageModel = z.infer<typeof coverageModelSchema>;
+
+/** Location of the shipped model: coverage-model.json next to this module. */
+export const coverageModelFile = new URL('./coverage-model.json', import.meta.url);
+
+let shippedModel: CoverageModel | undefined;
+
+/** The shipped fitted model (read once). */
+export function loadCoverageModel(file: URL | string = coverageModelFile): CoverageModel {
+  if (file === coverageModelFile && shippedModel !== undefined) return shippedModel;
+  const model = coverageModelSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  if (file === coverageModelFile) shippedModel = model;
+  return model;
+}
+
+/** The model's probability that the corpus covers a question with these features. */
+export function coverageProbability(features: CoverageFeatures, model: CoverageModel): number {
+  let z = model.bias;
+  for (const name of coverageFeatureNames) z += (model.weights[name] ?? 0) * features[name];
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The fitted coverage decision for one query and its ranked passages. */
+export function decideCoverage(
+  query: string,
+  passages: ScoredPassage[],
+  options: { relevanceThreshold: number; dense?: number; vocabulary?: ReadonlySet<string>; model?: CoverageModel },
+): CoverageDecision {
+  const topScore = passages[0]?.score ?? 0;
+  if (passages.length === 0) return { covered: false, topScore, termOverlap: 0, missingNames: [], reason: 'empty' };
+  const features = coverageFeatures(query, passages, options);
+  const model = options.model ?? loadCoverageModel();
+  const probability = coverageProbability(features, model);
+  const covered = probability >= model.threshold;
+  const text = passages
+    .slice(0, 5)
+    .map((item) => `${item.passage.title} ${item.passage.section} ${item.passage.text}`)
+    .join('\n');
+  return {
+    covered,
+    topScore,
+    termOverlap: features.overlap,
+    missingNames: questionNames(query).filter((name) => !mentions(text, name)),
+    reason: covered ? 'ok' : 'model',
+    probability,
+  };
 }

@@ -43,9 +43,19 @@ export interface ExtractSettings {
    * short topic sentence usually carries the substance), beyond it each word costs.
    */
   freeWords: number;
+  /** Sections (in rank order) that may lead; 1 = always the top-ranked section. */
+  leadCandidates: number;
+  /** A runner-up section may lead only when its retrieval score is at least this share of the top one. */
+  leadScoreShare: number;
+  /** Head start of the top-ranked section's spans over a runner-up's. */
+  leadRankBonus: number;
+  /** Whether an exception or condition elsewhere in the lead section joins the answer. */
+  sectionQualifier: boolean;
+  /** Whether a sentence from another section may answer a part the lead leaves open. */
+  support: boolean;
 }
 
-export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 60 };
+export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 75, leadCandidates: 1, leadScoreShare: 0.8, leadRankBonus: 0.1, sectionQualifier: true, support: true };
 
 /** Word budget of an extractive answer when none is given (a hard cap; typical answers are far shorter). */
 export const defaultExtractWords = defaultExtractSettings.maxWords;
@@ -549,11 +559,17 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     runs.set(info.sentence.run, run);
   }
   const leadRank = Math.min(...infos.map((info) => info.sectionRank));
+  const sectionScores = rankedSections(passages).map((section) => section.score);
+  const bestSectionScore = sectionScores[0] ?? 1;
 
   // The lead: the best completed span of the top-ranked section.
   let lead: { run: SentenceInfo[]; indexes: number[]; score: number } | undefined;
   for (const run of runs.values()) {
-    if (run[0]?.sectionRank !== leadRank) continue;
+    const rank = run[0]?.sectionRank ?? Number.POSITIVE_INFINITY;
+    // Rank-faithful: the top section leads, unless a close runner-up (within `leadScoreShare` of its
+    // score) holds a span that answers the question clearly better.
+    if (rank !== leadRank && (rank >= settings.leadCandidates || (sectionScores[rank] ?? 0) < bestSectionScore * settings.leadScoreShare)) continue;
+    const rankBonus = rank === leadRank ? settings.leadRankBonus : 0;
     for (let from = 0; from < run.length; from += 1) {
       for (let to = from; to < Math.min(run.length, from + settings.maxSpanSentences); to += 1) {
         const { indexes, unresolved } = completeSpan(run, from, to, settings.maxWords);
@@ -569,19 +585,28 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
           0.002 * Math.min(words, settings.freeWords) -
           0.006 * Math.max(0, words - settings.freeWords) -
           (unresolved ? 0.3 : 0);
-        if (lead === undefined || score > lead.score + 1e-9) lead = { run, indexes, score };
+        if (lead === undefined || score + rankBonus > lead.score + 1e-9) lead = { run, indexes, score: score + rankBonus };
       }
     }
   }
   if (lead === undefined) return { answer: '', citations: [] };
   const chosen: SentenceInfo[] = lead.indexes.map((index) => lead.run[index]).filter((info): info is SentenceInfo => info !== undefined);
 
+  // An exception or condition stated elsewhere in the lead section qualifies the answer: it comes too.
+  const leadRun = lead.run;
+  if (settings.sectionQualifier) {
+    const qualifier = leadRun.find(
+      (info, index) => info !== undefined && info.qualifies && !info.item && !info.dangling && !lead.indexes.includes(index) && chosen.reduce((sum, entry) => sum + entry.words, 0) + info.words <= settings.maxWords,
+    );
+    if (qualifier !== undefined) chosen.push(qualifier);
+  }
+
   // A second part: one sentence that answers enough of what the lead leaves open.
   const covered = new Set(chosen.flatMap((info) => [...info.terms]));
   const open = 1 - weightOf(covered, weights);
   const leadTyped = chosen.some((info) => info.typed);
   let words = chosen.reduce((sum, info) => sum + info.words, 0);
-  if (open >= 0.3 || (answerType !== undefined && !leadTyped)) {
+  if (settings.support && (open >= 0.3 || (answerType !== undefined && !leadTyped))) {
     let best: { info: SentenceInfo; value: number } | undefined;
     for (const info of infos) {
       if (chosen.includes(info) || info.item || info.dangling || words + info.words > settings.maxWords) continue;
