@@ -2,7 +2,7 @@
 // pairs per term, scored into a dense score array and cut to the top candidates with a small heap.
 // It replaces a general-purpose search library here because scoring must stay within a few
 // milliseconds at 100k passages, where common terms match most documents (see docs/retrieval.md).
-// Fields: section headings count 1.5×, the document title 0.5×, the body 1×.
+// Fields: the body counts 1×, section headings and the document title by `Bm25FieldWeights`.
 
 const FORMAT_VERSION = 1;
 const K1 = 1.2;
@@ -21,6 +21,15 @@ export interface Bm25Hit {
   /** idf-weighted share of the query's terms that this document contains, in [0, 1]. */
   coverage: number;
 }
+
+/** How much a term in a passage's heading path or document title counts, relative to one in its body. */
+export interface Bm25FieldWeights {
+  section: number;
+  title: number;
+}
+
+/** Measured on the gold set (docs/retrieval.md, "Field weights"). */
+export const defaultFieldWeights: Bm25FieldWeights = { section: 1.5, title: 0.5 };
 
 /** Alternatives for some query terms (see QueryExpansion in query-lexicon.ts). */
 export interface Bm25Expansion {
@@ -96,7 +105,7 @@ export class Bm25Index {
     this.termIds = new Map(terms.map((term, position) => [term, position]));
   }
 
-  static build(documents: Bm25Document[], tokenize: (text: string) => string[]): Bm25Index {
+  static build(documents: Bm25Document[], tokenize: (text: string) => string[], fields: Bm25FieldWeights = defaultFieldWeights): Bm25Index {
     const postings = new Map<string, { documents: number[]; frequencies: number[] }>();
     const lengths = new Float32Array(documents.length);
     documents.forEach((document, id) => {
@@ -107,8 +116,8 @@ export class Bm25Index {
         return tokens.length;
       };
       const bodyLength = add(document.text, 1);
-      const sectionLength = add(document.section, 1.5);
-      add(document.title, 0.5); // the title is shared by every passage of a document: no length penalty
+      const sectionLength = add(document.section, fields.section);
+      add(document.title, fields.title); // the title is shared by every passage of a document: no length penalty
       lengths[id] = bodyLength + sectionLength;
       for (const [term, frequency] of frequencies) {
         let list = postings.get(term);
@@ -145,6 +154,11 @@ export class Bm25Index {
       });
     });
     return new Bm25Index(terms, offsets, postingDocuments, postingWeights, documents.length);
+  }
+
+  /** Number of documents (passages) in the index. */
+  get size(): number {
+    return this.documentCount;
   }
 
   /** Number of documents containing `term`. */

@@ -20,9 +20,11 @@ import type { Embedder } from '../../ports/embedder.js';
 import type { Passage, PassageFilter, ScoredPassage } from '../../ports/passage.js';
 import type { PassageCatalog, Retriever, SearchOptions } from '../../ports/retriever.js';
 import { defaultFusion, fuseRankings, type FusionOptions, type RankedCandidate } from './fusion.js';
-import { Bm25Index } from './bm25-index.js';
+import { Bm25Index, defaultFieldWeights, type Bm25FieldWeights } from './bm25-index.js';
 import { lexicalTokens, nameTokens } from './lexical-tokenizer.js';
 import { QueryLexicon, type QueryExpansion } from './query-lexicon.js';
+import { KanjiGlossary } from './kanji-glossary.js';
+import { WordnetThesaurus } from './wordnet-thesaurus.js';
 
 const cjkText = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
 
@@ -35,7 +37,7 @@ export interface CorpusSearchOptions extends SearchOptions {
   mode?: SearchMode;
   /** Overrides the index's fusion settings for this call (evaluation). */
   fusion?: Partial<FusionOptions>;
-  /** Expand the lexical query with the governance lexicon (default true when the index has one). */
+  /** Expand the lexical query with the governance lexicon and WordNet synonyms (default true when the index has them). */
   expand?: boolean;
 }
 
@@ -102,6 +104,19 @@ export interface CorpusIndexOptions {
    * `governance-lexicon.yaml` next to query-lexicon.ts, when present); `null` turns expansion off.
    */
   lexicon?: QueryLexicon | null;
+  /**
+   * WordNet synonyms for question words, restricted to the corpus vocabulary (default: the file
+   * `models/wordnet-thesaurus.json` built at install time; absent → a warning and no synonyms);
+   * `null` turns them off.
+   */
+  thesaurus?: WordnetThesaurus | null;
+  /**
+   * English meanings of the kanji in Japanese questions, restricted to the corpus vocabulary
+   * (default: KANJIDIC from the npm package `kanjidic`; absent → a warning and no bridge); `null` turns it off.
+   */
+  glossary?: KanjiGlossary | null;
+  /** Weights of heading-path and title terms in BM25, relative to body terms (default `defaultFieldWeights`). */
+  fieldWeights?: Partial<Bm25FieldWeights>;
 }
 
 /** Outcome of one `ingest` call; file lists hold passage `source` names (or paths for failures). */
@@ -123,7 +138,12 @@ const manifestSchema = z.object({
   embedder: z.object({ id: z.string(), dimensions: z.number().int().nonnegative() }),
   chunking: z.object({ chunkSize: z.number(), chunkOverlap: z.number(), version: z.number() }),
   hnsw: z.object({ m: z.number(), efConstruction: z.number() }),
-  tokenizer: z.object({ cjkBigrams: z.boolean(), version: z.number() }),
+  tokenizer: z.object({
+    cjkBigrams: z.boolean(),
+    version: z.number(),
+    /** BM25 field weights; absent in indexes written before they were configurable (then 1.5 / 0.5). */
+    fields: z.object({ section: z.number(), title: z.number() }).optional(),
+  }),
   /** Mean vector subtracted before dense search, or null when centring is off. */
   centre: z.array(z.number()).nullable(),
   builtAt: z.string(),
@@ -160,8 +180,8 @@ function emptyLexical(): Bm25Index {
   return Bm25Index.build([], () => []);
 }
 
-function buildLexical(passages: Passage[], tokenizer: TokenizerSettings): Bm25Index {
-  return Bm25Index.build(passages, (text) => lexicalTokens(text, { cjkBigrams: tokenizer.cjkBigrams }));
+function buildLexical(passages: Passage[], tokenizer: TokenizerSettings, fields: Bm25FieldWeights): Bm25Index {
+  return Bm25Index.build(passages, (text) => lexicalTokens(text, { cjkBigrams: tokenizer.cjkBigrams }), fields);
 }
 
 /** Mean of the stored vectors (the centre subtracted before search when centring is on). */
@@ -223,6 +243,9 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   private readonly centreVectors: boolean;
   private readonly nameWeight: number;
   private readonly lexicon: QueryLexicon | null;
+  private readonly thesaurus: WordnetThesaurus | null;
+  private readonly glossary: KanjiGlossary | null;
+  private readonly fieldWeights: Bm25FieldWeights;
   private state: IndexState;
 
   private constructor(options: CorpusIndexOptions) {
@@ -238,6 +261,9 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     this.centreVectors = options.centreVectors ?? true;
     this.nameWeight = options.nameWeight ?? 3;
     this.lexicon = options.lexicon === undefined ? QueryLexicon.loadDefault({ cjkBigrams: this.tokenizer.cjkBigrams }) : options.lexicon;
+    this.thesaurus = options.thesaurus === undefined ? WordnetThesaurus.loadDefault(this.logger) : options.thesaurus;
+    this.glossary = options.glossary === undefined ? KanjiGlossary.loadDefault(this.logger) : options.glossary;
+    this.fieldWeights = { ...defaultFieldWeights, ...options.fieldWeights };
     this.relevanceThreshold = options.relevanceThreshold ?? defaultRelevanceThreshold;
     this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
   }
@@ -315,7 +341,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const candidates = Math.max(50, k * 4);
     const dense = mode === 'bm25' ? [] : await this.denseCandidates(this.denseQuery(query, options.expand !== false), candidates, filter ? allowed : undefined);
     const queryTerms = [...new Set(lexicalTokens(query, { cjkBigrams: this.tokenizer.cjkBigrams }))];
-    const expansions = this.lexicon && options.expand !== false ? this.lexicon.expand(query, queryTerms) : [];
+    const expansions = options.expand === false ? [] : this.expansions(query, queryTerms);
     const lexical = mode === 'dense' ? [] : this.lexicalCandidates(queryTerms, expansions, candidates, filter ? allowed : undefined);
     const fusion = { ...this.fusion, ...options.fusion };
     const fused =
@@ -343,14 +369,32 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   }
 
   /**
+   * Lexical expansions of a question: the reviewed governance lexicon first, then, for the words it
+   * left alone and at lower weights, WordNet synonyms (English words) and kanji glosses (Japanese words).
+   */
+  private expansions(query: string, queryTerms: string[]): QueryExpansion[] {
+    const reviewed = this.lexicon?.expand(query, queryTerms) ?? [];
+    if (!this.thesaurus && !this.glossary) return reviewed;
+    const covered = new Set(reviewed.flatMap((expansion) => expansion.replaces));
+    const vocabulary = this.state.lexical;
+    return [
+      ...reviewed,
+      ...(this.thesaurus?.expand(query, queryTerms, vocabulary, covered) ?? []),
+      ...(this.glossary && cjkText.test(query) ? this.glossary.expand(queryTerms, vocabulary, covered) : []),
+    ];
+  }
+
+  /**
    * The text embedded for the dense side. A Japanese question also carries the lexicon's English
-   * equivalents of its terms: the local embedder has English word vectors only, so without them a
-   * Japanese question cannot reach an English passage by meaning. (Adding same-language synonyms to
-   * English questions measured worse; see docs/retrieval.md.)
+   * equivalents of its terms and the first English meaning of each of its kanji (KANJIDIC): the local
+   * embedder has English word vectors only, so without them a Japanese question cannot reach an
+   * English passage by meaning. (Adding same-language synonyms to English questions measured worse;
+   * see docs/retrieval.md.)
    */
   private denseQuery(query: string, expand: boolean): string {
-    if (!expand || !this.lexicon || !cjkText.test(query)) return query;
-    const english = this.lexicon.relatedPhrases(query).filter((phrase) => !cjkText.test(phrase));
+    if (!expand || !cjkText.test(query)) return query;
+    const english = (this.lexicon?.relatedPhrases(query) ?? []).filter((phrase) => !cjkText.test(phrase));
+    if (this.glossary) english.push(...this.glossary.denseGlosses(lexicalTokens(query, { cjkBigrams: false })));
     return english.length === 0 ? query : `${query} ${english.join(' ')}`;
   }
 
@@ -539,7 +583,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     });
     const centre = this.centreVectors && passages.length > 0 ? meanVector(vectors, passages.length, dimensions) : undefined;
     const hnsw = buildHnsw(vectors, passages.length, dimensions, this.hnswSettings, centre);
-    const lexical = buildLexical(passages, this.tokenizer);
+    const lexical = buildLexical(passages, this.tokenizer, this.fieldWeights);
     const manifest = await this.persist(passages, vectors, hnsw, lexical, files, dimensions, centre);
     this.state = { manifest, passages, vectors, hnsw, lexical, bySource: groupBySource(passages) };
   }
@@ -586,7 +630,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       embedder: { id: this.embedder.id, dimensions },
       chunking: { ...this.chunking },
       hnsw: { m: this.hnswSettings.m, efConstruction: this.hnswSettings.efConstruction },
-      tokenizer: { ...this.tokenizer },
+      tokenizer: { ...this.tokenizer, fields: { ...this.fieldWeights } },
       centre: centre ?? null,
       builtAt: new Date().toISOString(),
       passageCount: passages.length,
@@ -636,6 +680,8 @@ export class CorpusIndex implements Retriever, PassageCatalog {
       return stale('chunking settings changed');
     }
     if (manifest.tokenizer.cjkBigrams !== this.tokenizer.cjkBigrams || manifest.tokenizer.version !== this.tokenizer.version) return stale('tokenizer settings changed');
+    const fields = manifest.tokenizer.fields ?? { section: 1.5, title: 0.5 };
+    if (fields.section !== this.fieldWeights.section || fields.title !== this.fieldWeights.title) return stale('lexical field weights changed');
     if ((manifest.centre !== null) !== this.centreVectors) return stale('vector centring setting changed');
     if (manifest.hnsw.m !== this.hnswSettings.m || manifest.hnsw.efConstruction !== this.hnswSettings.efConstruction) return stale('HNSW settings changed');
     try {
