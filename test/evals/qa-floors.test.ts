@@ -1,42 +1,72 @@
-// Floors for the shipped default (hybrid retrieval, extractive answers) on the gold set
-// evals/qa-gold.jsonl, measured on a fresh index built from corpus/.
-//
-// The fact-hit floor is a ratchet just under the measured figure (0.623 at the time of writing, with the governance lexicon),
-// so a regression fails CI. The target for fact-hit is 0.90; the offline default does not reach it
-// yet — docs/answering.md shows where facts are lost (retrieval of paraphrases and of English-only
-// passages for Japanese questions, and extraction from long sections). Raise the floor with every
-// measured gain; never lower it to hide a regression.
+// Ratchets on what the reader gets from the shipped default (hybrid retrieval, offline extractive
+// answers), on the gold set (tuned on) and the held-out set (never tuned on), measured on a fresh
+// index built from corpus/. Each floor sits just under (each ceiling just over) the figure measured
+// when it was set, so a regression fails CI; raise them with every measured gain and never loosen
+// one to hide a regression. The issue's targets (held-out): answer fact-hit >= 0.75, lead precision
+// >= 0.75, false abstention <= 0.05, correct abstention >= 0.85, fragment rate <= 0.03, median
+// <= 70 words, no invalid citation — docs/answering.md shows which are met and what remains.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runQaEval, type SystemResult } from '../../evals/suites/qa.js';
+import { runQaEval, type ReaderMetrics, type SystemResult } from '../../evals/suites/qa.js';
 
-const goldFile = path.resolve('evals/qa-gold.jsonl');
-/** Regression ratchet under the measured 0.623; the issue's target is 0.90 (not met yet). */
-const factHitFloor = 0.6;
+interface Floors {
+  answerFactHit: number;
+  leadPrecision: number;
+  correctAbstention: number;
+  /** Ceilings. */
+  falseAbstention: number;
+  fragmentRate: number;
+  medianWords: number;
+}
 
-describe('QA floors (hybrid, shipped default)', () => {
-  let hybrid: SystemResult;
-  beforeAll(async () => {
-    expect(existsSync(goldFile), 'evals/qa-gold.jsonl must exist').toBe(true);
-    const result = await runQaEval({ systems: ['hybrid'], coverageAblation: false });
-    expect(result.questions).toBeGreaterThan(0);
-    const found = result.systems.find((system) => system.system === 'hybrid');
-    if (found === undefined) throw new Error('hybrid result missing');
-    hybrid = found;
-  }, 180_000);
+const sets: Record<'gold' | 'holdout', { file: string; floors: Floors }> = {
+  gold: {
+    file: 'evals/qa-gold.jsonl',
+    floors: { answerFactHit: 0.38, leadPrecision: 0.69, correctAbstention: 0.62, falseAbstention: 0.06, fragmentRate: 0.035, medianWords: 72 },
+  },
+  holdout: {
+    file: 'evals/qa-holdout.jsonl',
+    floors: { answerFactHit: 0.44, leadPrecision: 0.67, correctAbstention: 0.7, falseAbstention: 0.08, fragmentRate: 0.03, medianWords: 74 },
+  },
+};
 
-  it('finds every expected fact in at least 60% of answerable questions (target 90%)', () => {
-    const misses = hybrid.items.filter((item) => item.answerable && !item.factHit).map((item) => item.id);
-    expect(hybrid.factHitRate, `fact misses: ${misses.join(', ')}`).toBeGreaterThanOrEqual(factHitFloor);
+for (const [name, { file, floors }] of Object.entries(sets)) {
+  describe(`QA ratchets on the ${name} set (hybrid, shipped default)`, () => {
+    let hybrid: SystemResult;
+    let reader: ReaderMetrics;
+    beforeAll(async () => {
+      expect(existsSync(file), `${file} must exist`).toBe(true);
+      const result = await runQaEval({ goldFile: path.resolve(file), systems: ['hybrid'], ablations: false });
+      const found = result.systems.find((system) => system.system === 'hybrid');
+      if (found === undefined) throw new Error('hybrid result missing');
+      hybrid = found;
+      reader = found.reader;
+    }, 180_000);
+
+    const ids = (predicate: (item: SystemResult['items'][number]) => boolean) => hybrid.items.filter(predicate).map((item) => item.id).join(', ');
+
+    it(`has every expected fact in the answer text for at least ${floors.answerFactHit} of answerable questions`, () => {
+      expect(reader.answerFactHit, `misses: ${ids((item) => item.answerable && !item.answerTextFactHit)}`).toBeGreaterThanOrEqual(floors.answerFactHit);
+    });
+
+    it(`leads with an expected section in at least ${floors.leadPrecision} of answered questions`, () => {
+      expect(reader.leadPrecision, `wrong lead: ${ids((item) => item.leadHit === false)}`).toBeGreaterThanOrEqual(floors.leadPrecision);
+    });
+
+    it('abstains on unanswerable questions and rarely on answerable ones', () => {
+      expect(reader.correctAbstention, `answered: ${ids((item) => !item.answerable && item.grounded)}`).toBeGreaterThanOrEqual(floors.correctAbstention);
+      expect(reader.falseAbstention, `abstained: ${ids((item) => item.answerable && !item.grounded)}`).toBeLessThanOrEqual(floors.falseAbstention);
+    });
+
+    it(`keeps fragments under ${floors.fragmentRate} and the median answer within ${floors.medianWords} words`, () => {
+      expect(reader.fragmentRate, `fragments: ${ids((item) => item.fragments > 0)}`).toBeLessThanOrEqual(floors.fragmentRate);
+      expect(reader.medianWords).toBeLessThanOrEqual(floors.medianWords);
+      expect(reader.medianWords).toBeGreaterThan(10);
+    });
+
+    it('produces no invalid citation', () => {
+      expect(reader.invalidCitations).toBe(0);
+    });
   });
-
-  it('abstains correctly on at least 80% of all questions', () => {
-    const wrong = hybrid.items.filter((item) => item.grounded !== item.answerable).map((item) => `${item.id}(${item.answerable ? 'abstained' : 'answered'})`);
-    expect(hybrid.abstentionAccuracy, `wrong: ${wrong.join(', ')}`).toBeGreaterThanOrEqual(0.8);
-  });
-
-  it('produces no invalid citation', () => {
-    expect(hybrid.invalidCitations).toBe(0);
-  });
-});
+}
