@@ -13,7 +13,9 @@ import { fakeBotUserId, postSignedEvent, type RecordedCall } from '../helpers/fa
 import { buttonClick, governanceMember, outsider, shownText, startSlackHarness, submitter, type SlackHarness } from '../slack/slack-harness.js';
 import { createInjectedCorpus, type InjectedCorpus } from './injected-corpus.js';
 
-const pingPattern = /<!(?:channel|here|everyone)|<@U|<!subteam|<https?:/;
+// Pings, and links to the planted phishing host (an answer may link its real sources: related sources
+// and citations carry the corpus documents' own https originals).
+const pingPattern = /<!(?:channel|here|everyone)|<@U|<!subteam|<https?:\/\/evil\.example/;
 const teamsOutsider = { id: '29:fuzz-outsider', name: 'Olli Outsider', aadObjectId: 'aad-outsider' };
 const teamsReviewer = { id: '29:fuzz-reviewer', name: 'Rei Reviewer', aadObjectId: 'aad-reviewer' };
 const governanceChannel = '19:abuse-governance@thread.tacv2';

@@ -95,11 +95,7 @@ export interface RankedSection {
 
 const sectionKey = (passage: { source: string; section: string }) => `${passage.source}\u0000${passage.section}`;
 
-/**
- * The distinct sections of a ranking, in the order of their best chunk. A document's preamble (text
- * before its first heading: banners, notices) goes last: it introduces a document and answers nothing
- * on its own.
- */
+/** The distinct sections of a ranking, in the order of their best chunk. */
 export function rankedSections(passages: ScoredPassage[]): RankedSection[] {
   const byKey = new Map<string, RankedSection>();
   for (const item of passages) {
@@ -108,8 +104,7 @@ export function rankedSections(passages: ScoredPassage[]): RankedSection[] {
     if (existing === undefined) byKey.set(key, { source: item.passage.source, section: item.passage.section, score: item.score, retrieved: [item] });
     else existing.retrieved.push(item);
   }
-  const sections = [...byKey.values()];
-  return [...sections.filter((entry) => entry.section.trim() !== ''), ...sections.filter((entry) => entry.section.trim() === '')];
+  return [...byKey.values()];
 }
 
 /**
@@ -449,6 +444,8 @@ interface SentenceInfo {
   dangling: boolean;
   announces: boolean;
   qualifies: boolean;
+  /** From text before a document's first heading. */
+  preamble: boolean;
 }
 
 /** Weights of the question's terms: IDF over the pool's sentences, normalised to sum to 1; context terms count half. */
@@ -550,6 +547,7 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
       dangling: isDangling(sentence.text),
       announces: announcesList(sentence.text),
       qualifies: qualifiesPrevious(sentence.text),
+      preamble: (passage?.section ?? '').trim() === '',
     };
   });
   const runs = new Map<number, SentenceInfo[]>();
@@ -609,7 +607,8 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
   if (settings.support && (open >= 0.3 || (answerType !== undefined && !leadTyped))) {
     let best: { info: SentenceInfo; value: number } | undefined;
     for (const info of infos) {
-      if (chosen.includes(info) || info.item || info.dangling || words + info.words > settings.maxWords) continue;
+      // A document's preamble (text before its first heading: a banner, a notice) never joins as support.
+      if (chosen.includes(info) || info.item || info.dangling || info.preamble || words + info.words > settings.maxWords) continue;
       const gain = weightOf(info.terms, weights, covered);
       const typedGain = answerType !== undefined && !leadTyped && info.typed;
       if (gain < Math.max(0.15, settings.supportShare * open) && !(typedGain && gain >= 0.15)) continue;
