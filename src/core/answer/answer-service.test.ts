@@ -58,14 +58,16 @@ describe('answer service without a chat model (extractive)', () => {
     expect(exposition).toMatch(/shishin_retrieval_duration_seconds_count 1/u);
   });
 
-  it('says the documents do not cover a question below the threshold, in the question language', async () => {
-    const service = createAnswerService({ retriever: fixedRetriever(covered.map((item) => ({ ...item, score: 0.2 }))), relevanceThreshold: 0.5, promptsDir, logger });
-    const english = await service.ask({ question });
-    expect(english).toMatchObject({ grounded: false, citations: [], mode: 'not_covered' });
+  it('says the documents do not cover a question, in the question language, with no citations or related sources', async () => {
+    // Clearly not covered under any coverage rule: nothing retrieved, or only passages that share no
+    // word with the question at a near-zero score while the question names a subject they never mention.
+    const unrelated = covered.map((item) => ({ ...item, score: 0.01 }));
+    const english = await createAnswerService({ retriever: fixedRetriever(unrelated), relevanceThreshold: 0.5, promptsDir, logger }).ask({ question: 'What is on the Contoso canteen menu this Friday?' });
+    expect(english).toMatchObject({ grounded: false, citations: [], related: [], mode: 'not_covered' });
     expect(english.answer).toContain('governance documents do not cover');
     expect(english.answer).toContain('governance team');
-    const japanese = await service.ask({ question: '社員食堂のメニューは？' });
-    expect(japanese.grounded).toBe(false);
+    const japanese = await createAnswerService({ retriever: fixedRetriever([]), relevanceThreshold: 0.5, promptsDir, logger }).ask({ question: '社員食堂のメニューは？' });
+    expect(japanese).toMatchObject({ grounded: false, citations: [], related: [], mode: 'not_covered' });
     expect(japanese.answer).toContain('ガバナンスチーム');
   });
 
@@ -84,13 +86,67 @@ describe('answer service without a chat model (extractive)', () => {
         return ['penalty', 'fine', '罰金'];
       },
     };
-    const withLexicon = createAnswerService({ retriever, relevanceThreshold: 0.1, promptsDir, logger, minTermOverlap: 0 });
+    // Coverage is not under test here: answer every question; a one-sentence lead shows which sentence the terms chose.
+    const strategy = { coverage: 'always', extract: { maxSpanSentences: 1 } } as const;
+    const withLexicon = createAnswerService({ retriever, relevanceThreshold: 0.1, promptsDir, logger, strategy });
     const answer = await withLexicon.ask({ question: 'EUのAI法の罰則は？' });
     expect(asked).toEqual(['EUのAI法の罰則は？']);
-    expect(answer.answer).toContain('subject to a penalty of up to EUR 35 million');
-    const without = createAnswerService({ retriever, relevanceThreshold: 0.1, promptsDir, logger, minTermOverlap: 0, relatedTerms: null });
-    await without.ask({ question: 'EUのAI法の罰則は？' });
+    expect(answer.answer).toBe('Non-compliance with the prohibitions is subject to a penalty of up to EUR 35 million [1].');
+    const without = createAnswerService({ retriever, relevanceThreshold: 0.1, promptsDir, logger, strategy: { ...strategy, relatedTerms: false } });
+    const plain = await without.ask({ question: 'EUのAI法の罰則は？' });
     expect(asked).toHaveLength(1);
+    expect(plain.answer).not.toContain('penalty');
+  });
+
+  it('lists other strong sections it does not cite as related sources, numbered after the citations', async () => {
+    const deepfakesMore = makePassage({ ...deepfakes, text: 'Deployers disclose deepfakes in a clear and distinguishable manner at the latest at the first exposure.' }, 5);
+    const chatbotsMore = makePassage({ ...chatbots, text: 'The information is given at the latest at the time of the first interaction.' }, 6);
+    const ranking: ScoredPassage[] = [
+      { passage: deepfakes, score: 0.82 },
+      { passage: deepfakesMore, score: 0.7 },
+      { passage: chatbots, score: 0.61 },
+      { passage: chatbotsMore, score: 0.6 },
+      { passage: injection, score: 0.4 },
+    ];
+    const service = createAnswerService({ retriever: fixedRetriever(ranking), relevanceThreshold: 0.5, promptsDir, logger });
+    const answer = await service.ask({ question });
+    expect(answer.mode).toBe('extractive');
+    expect(answer.citations.map((citation) => citation.section)).toEqual(['Article 50 › Deepfakes']);
+    // The cited section is not repeated, a section appears once, and a passage below half the best score is left out.
+    expect(answer.related.map((related) => [related.n, related.section, related.score])).toEqual([[answer.citations.length + 1, 'Article 50 › Chatbots', 0.61]]);
+    expect(answer.answer).not.toContain(`[${answer.citations.length + 1}]`);
+    expect(chatbots.text).toContain(answer.related[0]?.quote);
+    // The share and the count come from the strategy.
+    const wider = await createAnswerService({ retriever: fixedRetriever(ranking), relevanceThreshold: 0.5, promptsDir, logger, strategy: { relatedMinShare: 0.4 } }).ask({ question });
+    expect(wider.related.map((related) => [related.n, related.section])).toEqual([
+      [2, 'Article 50 › Chatbots'],
+      [3, 'Annex'],
+    ]);
+    const none = await createAnswerService({ retriever: fixedRetriever(ranking), relevanceThreshold: 0.5, promptsDir, logger, strategy: { relatedSources: 0 } }).ask({ question });
+    expect(none.related).toEqual([]);
+  });
+
+  it('says so when every cited passage is in the other language than the question', async () => {
+    const strategy = { coverage: 'always' } as const;
+    const japaneseQuestion = 'ディープフェイクの開示は必要ですか？';
+    const fromEnglish = await createAnswerService({ retriever: fixedRetriever(covered), relevanceThreshold: 0.5, promptsDir, logger, strategy }).ask({ question: japaneseQuestion });
+    expect(fromEnglish.mode).toBe('extractive');
+    expect(fromEnglish.citations.length).toBeGreaterThan(0);
+    expect(fromEnglish.note).toBe('出典は英語の文書のため、該当箇所を英語のまま引用しています。');
+    const guideline = makePassage({
+      source: 'ai-guidelines-for-business.md',
+      title: 'AI事業者ガイドライン',
+      section: '第2部',
+      language: 'ja',
+      text: 'ディープフェイクなどの生成物については、AIによって生成されたものであることを開示することが望ましい。',
+    }, 4);
+    const fromJapanese = await createAnswerService({ retriever: fixedRetriever([{ passage: guideline, score: 0.9 }]), relevanceThreshold: 0.5, promptsDir, logger, strategy }).ask({ question: japaneseQuestion });
+    expect(fromJapanese.citations.length).toBeGreaterThan(0);
+    expect(fromJapanese.note).toBeUndefined();
+    const englishFromJapanese = await createAnswerService({ retriever: fixedRetriever([{ passage: guideline, score: 0.9 }]), relevanceThreshold: 0.5, promptsDir, logger, strategy }).ask({ question });
+    expect(englishFromJapanese.note).toBe('The cited passages are in Japanese and are quoted as written.');
+    const englishFromEnglish = await createAnswerService({ retriever: fixedRetriever(covered), relevanceThreshold: 0.5, promptsDir, logger, strategy }).ask({ question });
+    expect(englishFromEnglish.note).toBeUndefined();
   });
 
   it('rejects empty and over-long questions with input_invalid', async () => {
@@ -145,6 +201,8 @@ describe('answer service with an OpenAI-compatible chat model', () => {
     expect(answer.grounded).toBe(true);
     expect(answer.answer).toBe('Deployers must disclose that deepfake content was artificially generated [1]. Chatbots must say they are AI [2].');
     expect(answer.citations.map((citation) => citation.section)).toEqual(['Article 50 › Deepfakes', 'Article 50 › Chatbots']);
+    // Both strong sections are cited; the third passage scores below half the best: no related source.
+    expect(answer.related).toEqual([]);
     expect(deepfakes.text).toContain(answer.citations[0]?.quote);
     expect(answer.citations[0]?.quote).toContain('shall disclose');
   });
@@ -166,6 +224,8 @@ describe('answer service with an OpenAI-compatible chat model', () => {
     expect(answer.answer).toBe('Deepfakes must be disclosed [1].');
     expect(answer.answer).not.toContain('[7]');
     expect(answer.citations).toHaveLength(1);
+    // The passage the model did not cite is a related source, numbered after the citation.
+    expect(answer.related.map((related) => [related.n, related.section])).toEqual([[2, 'Article 50 › Chatbots']]);
   });
 
   it('falls back to extraction with a note when the reply cites nothing', async () => {
@@ -182,7 +242,8 @@ describe('answer service with an OpenAI-compatible chat model', () => {
   it('honours a "not covered" reply', async () => {
     fake.setChatHandler({ content: 'The passages provided do not cover this question.' });
     const answer = await build().service.ask({ question });
-    expect(answer).toMatchObject({ grounded: false, citations: [], mode: 'not_covered' });
+    // Strong passages were retrieved, but a not-covered answer lists none of them as related.
+    expect(answer).toMatchObject({ grounded: false, citations: [], related: [], mode: 'not_covered' });
   });
 
   it('retries a 429 within the budget, honouring retry-after', async () => {
