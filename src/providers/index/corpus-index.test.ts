@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeEmbeddings } from '@langchain/core/utils/testing';
 import type { Embedder } from '../../ports/embedder.js';
 import { LocalEmbedder } from '../embeddings/local-embedder.js';
-import { CorpusIndex } from './corpus-index.js';
+import { CorpusIndex, type CorpusIndexOptions } from './corpus-index.js';
 
 const fixtures = path.resolve('test/fixtures/ingest');
 const temporaryFolders: string[] = [];
@@ -38,6 +38,14 @@ const transparency = corpusFile(
   'EU',
   '## Article 50 — Transparency\n\nProviders must inform people that they are talking to a chatbot.\n\n### Deepfakes\n\nDeployers must disclose that generated images, audio or video are artificially generated or manipulated.\n\n## Article 99 — Penalties\n\nFines reach EUR 35 million or 7% of worldwide turnover for prohibited practices.',
 );
+// Forty unrelated sections, so that the words of the small test documents are not "common" (expansions
+// skip words found in more than 10 % of the passages).
+const filler = corpusFile(
+  'Miscellany',
+  'misc',
+  'US',
+  Array.from({ length: 40 }, (_, position) => `## Part ${position + 1}\n\nThis part lists further details about topic number ${position + 1}.`).join('\n\n'),
+);
 const privacy = corpusFile(
   'Privacy principles',
   'privacy-act',
@@ -50,11 +58,11 @@ afterEach(() => {
   while (temporaryFolders.length > 0) rmSync(temporaryFolders.pop() as string, { recursive: true, force: true });
 });
 
-async function openWith(files: Record<string, string>, options: { embedder?: Embedder } = {}) {
+async function openWith(files: Record<string, string>, options: { embedder?: Embedder } & Pick<CorpusIndexOptions, 'lexicon' | 'thesaurus' | 'glossary' | 'fieldWeights'> = {}) {
   const folders = scratch();
   await import('node:fs/promises').then(({ mkdir }) => mkdir(folders.corpusDir, { recursive: true }));
   writeCorpus(folders.corpusDir, files);
-  const index = await CorpusIndex.open({ ...folders, embedder: options.embedder ?? embedder, autoIngest: true });
+  const index = await CorpusIndex.open({ ...folders, autoIngest: true, ...options, embedder: options.embedder ?? embedder });
   return { index, ...folders };
 }
 
@@ -112,6 +120,50 @@ describe('CorpusIndex', () => {
     }
     expect(await index.search('fines', { filter: { framework: ['none'] } })).toEqual([]);
     expect(await index.search('fines', { filter: { kind: ['law'], framework: ['eu-ai-act'] } })).not.toEqual([]);
+  });
+
+  it('reaches a passage through a WordNet synonym of a question word, below the weight of the word itself', async () => {
+    const corrections = corpusFile(
+      'Corrections',
+      'policy',
+      'EU',
+      '## Errors\n\nProviders must correct every error in their records without delay.\n\n## Summaries\n\nProviders must publish a summary of their records every year.',
+    );
+    const { index } = await openWith({ 'corrections.md': corrections, 'filler.md': filler }, { lexicon: null });
+    const question = 'What must providers do about a mistake in their records?';
+    const [expanded] = await index.search(question, { k: 2, mode: 'bm25' });
+    expect(expanded?.passage.section).toBe('Errors');
+    const plain = await index.search(question, { k: 2, mode: 'bm25', expand: false });
+    const plainErrors = plain.find((result) => result.passage.section === 'Errors')?.score ?? 0;
+    expect(expanded?.score).toBeGreaterThan(plainErrors);
+    // The synonym counts less than the word itself would.
+    const [direct] = await index.search('What must providers do about an error in their records?', { k: 1, mode: 'bm25' });
+    expect(direct?.passage.section).toBe('Errors');
+    expect(direct?.score).toBeGreaterThan(expanded?.score ?? 1);
+    const { index: withoutSynonyms } = await openWith({ 'corrections.md': corrections, 'filler.md': filler }, { lexicon: null, thesaurus: null });
+    const unexpanded = await withoutSynonyms.search(question, { k: 2, mode: 'bm25' });
+    expect(unexpanded.find((result) => result.passage.section === 'Errors')?.score ?? 0).toBeCloseTo(plainErrors, 6);
+  });
+
+  it('bridges a Japanese question to an English passage through kanji meanings', async () => {
+    const { index } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy, 'filler.md': filler }, { lexicon: null });
+    const question = '透明性の規則は？';
+    const results = await index.search(question, { k: 3, mode: 'bm25' });
+    expect(results[0]?.passage.source).toBe('transparency.md');
+    const { index: withoutBridge } = await openWith({ 'transparency.md': transparency, 'privacy.md': privacy, 'filler.md': filler }, { lexicon: null, glossary: null });
+    expect(await withoutBridge.search(question, { k: 3, mode: 'bm25' })).toEqual([]);
+  });
+
+  it('records the BM25 field weights and rebuilds when they change', async () => {
+    const { dataDir, corpusDir } = await openWith({ 'transparency.md': transparency });
+    const manifest = () => JSON.parse(readFileSync(path.join(dataDir, 'index', 'manifest.json'), 'utf8')) as { generation: string; tokenizer: { fields?: unknown } };
+    const first = manifest();
+    expect(first.tokenizer.fields).toEqual({ section: 1.5, title: 0.5 });
+    await CorpusIndex.open({ dataDir, corpusDir, embedder });
+    expect(manifest().generation).toBe(first.generation);
+    await CorpusIndex.open({ dataDir, corpusDir, embedder, fieldWeights: { section: 3 } });
+    expect(manifest()).toMatchObject({ tokenizer: { fields: { section: 3, title: 0.5 } } });
+    expect(manifest().generation).not.toBe(first.generation);
   });
 
   it('reports coverage evidence: an off-topic question scores below the threshold, an on-topic one above', async () => {

@@ -244,7 +244,8 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   private readonly nameWeight: number;
   private readonly lexicon: QueryLexicon | null;
   private readonly thesaurus: WordnetThesaurus | null;
-  private readonly glossary: KanjiGlossary | null;
+  /** Undefined until the first Japanese question: only those need KANJIDIC (read in ~50 ms). */
+  private glossaryValue: KanjiGlossary | null | undefined;
   private readonly fieldWeights: Bm25FieldWeights;
   private state: IndexState;
 
@@ -262,7 +263,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     this.nameWeight = options.nameWeight ?? 3;
     this.lexicon = options.lexicon === undefined ? QueryLexicon.loadDefault({ cjkBigrams: this.tokenizer.cjkBigrams }) : options.lexicon;
     this.thesaurus = options.thesaurus === undefined ? WordnetThesaurus.loadDefault(this.logger) : options.thesaurus;
-    this.glossary = options.glossary === undefined ? KanjiGlossary.loadDefault(this.logger) : options.glossary;
+    this.glossaryValue = options.glossary;
     this.fieldWeights = { ...defaultFieldWeights, ...options.fieldWeights };
     this.relevanceThreshold = options.relevanceThreshold ?? defaultRelevanceThreshold;
     this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
@@ -368,19 +369,25 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     return { results, evidence };
   }
 
+  private get glossary(): KanjiGlossary | null {
+    if (this.glossaryValue === undefined) this.glossaryValue = KanjiGlossary.loadDefault(this.logger);
+    return this.glossaryValue;
+  }
+
   /**
    * Lexical expansions of a question: the reviewed governance lexicon first, then, for the words it
    * left alone and at lower weights, WordNet synonyms (English words) and kanji glosses (Japanese words).
    */
   private expansions(query: string, queryTerms: string[]): QueryExpansion[] {
     const reviewed = this.lexicon?.expand(query, queryTerms) ?? [];
-    if (!this.thesaurus && !this.glossary) return reviewed;
+    const japanese = cjkText.test(query);
+    if (!this.thesaurus && !japanese) return reviewed;
     const covered = new Set(reviewed.flatMap((expansion) => expansion.replaces));
     const vocabulary = this.state.lexical;
     return [
       ...reviewed,
       ...(this.thesaurus?.expand(query, queryTerms, vocabulary, covered) ?? []),
-      ...(this.glossary && cjkText.test(query) ? this.glossary.expand(queryTerms, vocabulary, covered) : []),
+      ...((japanese ? this.glossary?.expand(queryTerms, vocabulary, covered) : undefined) ?? []),
     ];
   }
 
@@ -394,7 +401,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   private denseQuery(query: string, expand: boolean): string {
     if (!expand || !cjkText.test(query)) return query;
     const english = (this.lexicon?.relatedPhrases(query) ?? []).filter((phrase) => !cjkText.test(phrase));
-    if (this.glossary) english.push(...this.glossary.denseGlosses(lexicalTokens(query, { cjkBigrams: false })));
+    english.push(...(this.glossary?.denseGlosses(lexicalTokens(query, { cjkBigrams: false })) ?? []));
     return english.length === 0 ? query : `${query} ${english.join(' ')}`;
   }
 

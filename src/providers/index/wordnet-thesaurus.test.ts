@@ -7,7 +7,7 @@ import { createLogger } from '../../logger.js';
 import { Bm25Index } from './bm25-index.js';
 import { defaultExpansionWeight } from './query-lexicon.js';
 import { lexicalTokens } from './lexical-tokenizer.js';
-import { WordnetThesaurus, defaultThesaurusFile } from './wordnet-thesaurus.js';
+import { WordnetThesaurus, defaultThesaurusFile, parseThesaurus } from './wordnet-thesaurus.js';
 
 // The real WordNet 3.1 data, converted by `npm install` (scripts/build-wordnet-thesaurus.mjs).
 const thesaurus = new WordnetThesaurus(WordnetThesaurus.readData(defaultThesaurusFile));
@@ -64,14 +64,25 @@ describe('WordnetThesaurus', () => {
     expect(common.expand(query, lexicalTokens(query, { cjkBigrams: false }), corpus)).toEqual([]);
   });
 
+  it('reads the converted format and rejects a truncated file', () => {
+    const text = 'wordnet-thesaurus\t2\ttest\t2\t3\nduty obligation\nerror mistake\nduty\t3\t0,-1\nmistake\t5\t1\nobligation\t5\t\n';
+    const small = new WordnetThesaurus(parseThesaurus(text));
+    expect(small.synonyms('duty')).toEqual(['obligation']);
+    expect(small.lemma('mistakes')).toBe('mistake');
+    expect(small.lemma('obligations')).toBeUndefined(); // listed for its sense count only
+    expect(small.senseCount('obligation')).toBe(5);
+    expect(() => parseThesaurus(text.slice(0, text.lastIndexOf('obligation')))).toThrow(/expected 5 records/);
+    expect(() => parseThesaurus(text.replace('\t2\t', '\t1\t'))).toThrow();
+  });
+
   it('fails soft with a warning when the converted file is missing or malformed', () => {
     const lines: string[] = [];
     const logger = createLogger({ destination: new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done(); } }) });
     const folder = mkdtempSync(path.join(tmpdir(), 'shishin-thesaurus-'));
     folders.push(folder);
-    expect(WordnetThesaurus.loadDefault(logger, {}, path.join(folder, 'absent.json'))).toBeNull();
-    writeFileSync(path.join(folder, 'broken.json'), '{"format": 1, "synsets": 3}');
-    expect(WordnetThesaurus.loadDefault(logger, {}, path.join(folder, 'broken.json'))).toBeNull();
+    expect(WordnetThesaurus.loadDefault(logger, {}, path.join(folder, 'absent.txt'))).toBeNull();
+    writeFileSync(path.join(folder, 'broken.txt'), '{"format": 1, "synsets": 3}\n');
+    expect(WordnetThesaurus.loadDefault(logger, {}, path.join(folder, 'broken.txt'))).toBeNull();
     expect(lines.map((line) => JSON.parse(line) as { level: number; msg: string })).toEqual([
       expect.objectContaining({ level: 40, msg: expect.stringContaining('missing') }),
       expect.objectContaining({ level: 40, msg: expect.stringContaining('unreadable') }),

