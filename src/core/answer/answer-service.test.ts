@@ -87,7 +87,7 @@ describe('answer service without a chat model (extractive)', () => {
       },
     };
     // Coverage is not under test here: answer every question; a one-sentence lead shows which sentence the terms chose.
-    const strategy = { coverage: 'always', extract: { maxSpanSentences: 1 } } as const;
+    const strategy = { coverage: 'always', extract: { maxSpanSentences: 1, minLeadWords: 0 } } as const;
     const withLexicon = createAnswerService({ retriever, relevanceThreshold: 0.1, promptsDir, logger, strategy });
     const answer = await withLexicon.ask({ question: 'EUのAI法の罰則は？' });
     expect(asked).toEqual(['EUのAI法の罰則は？']);

@@ -56,7 +56,7 @@ const pieces = (answer: string) => answer.match(/\[\d+\]/gu)?.length ?? 0;
  * The completion rules (lead-in, antecedent, announced list, exception) are checked with a lead span
  * of one sentence, so whatever else the answer holds was brought by completion, not by span choice.
  */
-const oneSentenceSpan = { maxSpanSentences: 1 };
+const oneSentenceSpan = { maxSpanSentences: 1, minLeadWords: 0 };
 
 describe('extractiveAnswer', () => {
   it('answers with the best-matching sentence and a numbered citation carrying a verbatim quote', () => {
@@ -232,7 +232,10 @@ describe('completing the lead so it stands alone', () => {
       text: 'Providers keep records. The technical documentation contains the following:\n- a general description of the system;\n- the design specifications;\n- the risk management system.\nIt is kept for ten years.',
     });
     const following = extractiveAnswer('What does the technical documentation contain?', scored([documentation, 0.9]), { settings: oneSentenceSpan });
-    expect(following.answer).toMatch(/^The technical documentation contains the following: \[1\] - a general description of the system \[1\]\. - the design specifications \[1\]\. - the risk management system \[1\]\./u);
+    // The items start on their own lines, as in the source; the marker goes before the colon.
+    expect(following.answer).toBe(
+      'The technical documentation contains the following [1]:\n- a general description of the system [1].\n- the design specifications [1].\n- the risk management system [1].',
+    );
     expect(following.answer).not.toContain('Providers keep records');
   });
 
@@ -267,7 +270,7 @@ describe('completing the lead so it stands alone', () => {
     const result = extractiveAnswer(question, scored([passage, 0.9]));
     expect(result.answer.startsWith('Real-time remote biometric identification in public spaces is prohibited for law enforcement [1].')).toBe(true);
     expect(result.answer.endsWith('The prohibition does not apply to the targeted search for victims of abduction [1].')).toBe(true);
-    expect(extractiveAnswer(question, scored([passage, 0.9]), { settings: { sectionQualifier: false } }).answer).not.toContain('does not apply');
+    expect(extractiveAnswer(question, scored([passage, 0.9]), { settings: { sectionQualifier: false, minLeadWords: 0 } }).answer).not.toContain('does not apply');
   });
 
   it('avoids a sentence that points back to text that was not retrieved when a self-standing one answers', () => {

@@ -38,11 +38,10 @@ export interface ExtractSettings {
   sections: number;
   /** A supporting sentence must answer at least this share of what the lead leaves open. */
   supportShare: number;
-  /**
-   * Words a lead span may grow to for free: up to here each word adds a little (the sentence after a
-   * short topic sentence usually carries the substance), beyond it each word costs.
-   */
+  /** Words a lead span may have before each further word costs relevance. */
   freeWords: number;
+  /** A lead shorter than this (a topic sentence) is carried on by the next sentence of its section. */
+  minLeadWords: number;
   /** Sections (in rank order) that may lead; 1 = always the top-ranked section. */
   leadCandidates: number;
   /** A runner-up section may lead only when its retrieval score is at least this share of the top one. */
@@ -55,7 +54,7 @@ export interface ExtractSettings {
   support: boolean;
 }
 
-export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 75, leadCandidates: 1, leadScoreShare: 0.8, leadRankBonus: 0.1, sectionQualifier: true, support: true };
+export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 60, minLeadWords: 50, leadCandidates: 1, leadScoreShare: 0.8, leadRankBonus: 0.1, sectionQualifier: true, support: true };
 
 /** Word budget of an extractive answer when none is given (a hard cap; typical answers are far shorter). */
 export const defaultExtractWords = defaultExtractSettings.maxWords;
@@ -95,7 +94,7 @@ export interface RankedSection {
 
 const sectionKey = (passage: { source: string; section: string }) => `${passage.source}\u0000${passage.section}`;
 
-/** The distinct sections of a ranking, in the order of their best chunk. */
+/** The distinct sections of a ranking, in the order of their best chunk (see below for preambles). */
 export function rankedSections(passages: ScoredPassage[]): RankedSection[] {
   const byKey = new Map<string, RankedSection>();
   for (const item of passages) {
@@ -104,7 +103,12 @@ export function rankedSections(passages: ScoredPassage[]): RankedSection[] {
     if (existing === undefined) byKey.set(key, { source: item.passage.source, section: item.passage.section, score: item.score, retrieved: [item] });
     else existing.retrieved.push(item);
   }
-  return [...byKey.values()];
+  // A document's preamble (text before its first heading: a banner, a notice) yields to a headed
+  // section of the same document in the ranking; a document without headings keeps its place.
+  const sections = [...byKey.values()];
+  const headedSources = new Set(sections.filter((entry) => entry.section.trim() !== '').map((entry) => entry.source));
+  const demoted = (entry: RankedSection) => entry.section.trim() === '' && headedSources.has(entry.source);
+  return [...sections.filter((entry) => !demoted(entry)), ...sections.filter(demoted)];
 }
 
 /**
@@ -332,10 +336,10 @@ function withMarker(text: string, marker: string): string {
   // An enumeration item ends on "; and" or ";": the answer closes it with a full stop instead.
   const trimmed = text.replace(/\s*[;,]\s*(?:and|or)?\s*$/u, '');
   const sentence = neutraliseMarkers(trimmed !== text ? `${trimmed}.` : text);
-  const match = sentence.match(/^(.*?)(\s*)([.!?。！？]["'”’」』)]*)$/su);
+  const match = sentence.match(/^(.*?)(\s*)([.!?。！？:：]["'”’」』)]*)$/su);
   if (match === null) return `${sentence} ${marker}`;
   const [, body = '', , ending = ''] = match;
-  const japanese = /[。！？]/u.test(ending);
+  const japanese = /[。！？：]/u.test(ending);
   return `${body}${japanese ? '' : ' '}${marker}${ending}`;
 }
 
@@ -502,13 +506,18 @@ function completeSpan(run: SentenceInfo[], from: number, to: number, maxWords: n
   if (run[last]?.announces) {
     // A list announced and then cut before its first item reads wrongly.
     if ((run[last + 1]?.words ?? Number.POSITIVE_INFINITY) + words() > maxWords && last + 1 < run.length) unresolved = true;
+    // Items ("- …", "(a) …") are taken until the list ends; a list told in prose ("Point (a) covers…")
+    // brings its next two sentences.
+    let items = 0;
     for (let next = last + 1; next < run.length; next += 1) {
       const candidate = run[next];
       if (candidate === undefined || words() + candidate.words > maxWords) break;
+      if (!candidate.item && (items > 0 || next > last + 2 - items)) break;
       chosen.add(next);
-      last = next;
-      if (!candidate.item && next > to + 1) break;
+      if (candidate.item) items += 1;
+      else if (next >= to + 2) break;
     }
+    last = Math.max(...chosen);
   }
   // An exception or condition right after the span stays with it.
   const after = run[last + 1];
@@ -579,8 +588,7 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
           weightOf(terms, weights) +
           (answerType !== undefined && members.some((info) => info.typed) ? 0.3 : 0) +
           0.25 * (members.reduce((sum, info) => sum + info.dense, 0) / Math.max(1, members.length)) +
-          (indexes[0] === 0 ? 0.05 : 0) +
-          0.002 * Math.min(words, settings.freeWords) -
+          (indexes[0] === 0 && weightOf(run[0]?.terms ?? [], weights) > 0 ? 0.05 : 0) -
           0.006 * Math.max(0, words - settings.freeWords) -
           (unresolved ? 0.3 : 0);
         if (lead === undefined || score + rankBonus > lead.score + 1e-9) lead = { run, indexes, score: score + rankBonus };
@@ -588,13 +596,21 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     }
   }
   if (lead === undefined) return { answer: '', citations: [] };
-  const chosen: SentenceInfo[] = lead.indexes.map((index) => lead.run[index]).filter((info): info is SentenceInfo => info !== undefined);
+  // A thin lead (a short topic sentence) is carried on by the sentence after it, which holds its substance.
+  const leadIndexes = [...lead.indexes];
+  const leadWords = () => leadIndexes.reduce((sum, index) => sum + (lead.run[index]?.words ?? 0), 0);
+  for (let next = Math.max(...leadIndexes) + 1; leadWords() < settings.minLeadWords; next += 1) {
+    const following = lead.run[next];
+    if (following === undefined || following.item || following.announces || leadWords() + following.words > settings.maxWords) break;
+    leadIndexes.push(next);
+  }
+  const chosen: SentenceInfo[] = leadIndexes.map((index) => lead.run[index]).filter((info): info is SentenceInfo => info !== undefined);
 
   // An exception or condition stated elsewhere in the lead section qualifies the answer: it comes too.
   const leadRun = lead.run;
   if (settings.sectionQualifier) {
     const qualifier = leadRun.find(
-      (info, index) => info !== undefined && info.qualifies && !info.item && !info.dangling && !lead.indexes.includes(index) && chosen.reduce((sum, entry) => sum + entry.words, 0) + info.words <= settings.maxWords,
+      (info, index) => info !== undefined && info.qualifies && !info.item && !info.dangling && !leadIndexes.includes(index) && chosen.reduce((sum, entry) => sum + entry.words, 0) + info.words <= settings.maxWords,
     );
     if (qualifier !== undefined) chosen.push(qualifier);
   }
@@ -611,7 +627,9 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
       if (chosen.includes(info) || info.item || info.dangling || info.preamble || words + info.words > settings.maxWords) continue;
       const gain = weightOf(info.terms, weights, covered);
       const typedGain = answerType !== undefined && !leadTyped && info.typed;
-      if (gain < Math.max(0.15, settings.supportShare * open) && !(typedGain && gain >= 0.15)) continue;
+      // The kind of answer the lead lacks (the date, the amount) counts from its own section whatever its words.
+      const sameSection = info.sentence.run === lead.run[0]?.sentence.run;
+      if (gain < Math.max(0.15, settings.supportShare * open) && !(typedGain && (gain >= 0.15 || sameSection))) continue;
       const value = gain + (typedGain ? 0.3 : 0) + 0.1 * info.dense - 0.05 * info.sectionRank;
       if (best === undefined || value > best.value) best = { info, value };
     }
@@ -651,6 +669,11 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     if (item.passage.url !== undefined) citation.url = item.passage.url;
     return [citation];
   });
-  const answer = parts.reduce((text, part) => (text === '' ? part : /[。！？]$/u.test(text) || language === 'ja' && /^[^\p{Script=Latin}]/u.test(part) ? `${text}${part}` : `${text} ${part}`), '');
+  // List items start on their own line, as in the source; Japanese sentences join without a space.
+  const answer = parts.reduce((text, part) => {
+    if (text === '') return part;
+    if (/^(?:[-•*・]\s|\(?\d{1,2}[.)]\s|[①-⑳])/u.test(part)) return `${text}\n${part}`;
+    return /[。！？：]$/u.test(text) || (language === 'ja' && /^[^\p{Script=Latin}]/u.test(part)) ? `${text}${part}` : `${text} ${part}`;
+  }, '');
   return { answer, citations };
 }
