@@ -365,8 +365,15 @@ export function answerTypePattern(question: string): RegExp | undefined {
   if (/^\s*who\b|\bwho (?:is|are|chairs|leads|heads|runs|decides|approves|must|should)\b|誰|だれ/u.test(text)) {
     return /\b(?:headed|chaired|led|run|appointed|designated|approved|decided) by\b|\b(?:Minister|Commission|Office|Board|Authority|Committee|Council|team|officer|body|supervisor)\b|大臣|本部長|委員会|責任者/u;
   }
+  if (/\bhow often\b|\bhow frequently\b|\bfrequency\b|どのくらいの頻度|何回|頻度/u.test(text)) {
+    return new RegExp(`\\b(?:every|each)\\s+(?:(?:\\d+|${numberWords}|other)\\s+)?(?:day|week|month|quarter|year)s?\\b|\\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|annual)\\b|\\b(?:once|twice)\\s+a\\s+(?:day|week|month|year)\\b|毎(?:日|週|月|年)|年\\d+回|\\d+(?:週間|か月|ヶ月)ごと`, 'iu');
+  }
   if (/\bhow many\b|\bnumber of\b|いくつ|何つ|何項目/u.test(text)) {
     return new RegExp(`\\b(?:\\d+|${numberWords})\\b|[0-9０-９一二三四五六七八九十]+(?:つ|項目|個)`, 'iu');
+  }
+  // "Is it allowed / can we / do we have to…?": the answer is a sentence that states a rule.
+  if (/\b(?:allowed|ok|okay|permitted|banned|prohibited|forbidden|legal|illegal|can (?:we|i)|may (?:we|i)|do (?:we|i) (?:have|need) to|must (?:we|i)|is it (?:ok|okay|fine|allowed|legal))\b|してもよい|してもいい|いいですか|ダメ|だめ|禁止|許可|必要ですか|必要\?|必要？|大丈夫/iu.test(text)) {
+    return /\b(?:must not|may not|must|may|shall|is prohibited|are prohibited|is banned|are banned|is not allowed|are not allowed|is allowed|are allowed|is required|are required|not permitted|is permitted|prohibits?|bans?)\b|禁止|必要があ|しなければ|求められ|認められ/iu;
   }
   return undefined;
 }
