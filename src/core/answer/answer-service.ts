@@ -17,6 +17,7 @@ import { verifyCitations } from './citation-verification.js';
 import { corpusVocabulary, decideCoverage, type CoverageDecision } from './coverage.js';
 import { bestQuote, candidateSentences, extractiveAnswer, type ExtractSettings } from './extractive-answer.js';
 import { resolveStrategy, type AnswerStrategy } from './answer-strategy.js';
+import { loadSectionReranker, rerankSections, sectionCandidates } from './section-reranker.js';
 import { buildRetrievalQuery } from './retrieval-query.js';
 import { asSectionCatalog, type SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, type AnswerLanguage } from './text-terms.js';
@@ -150,6 +151,20 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     return vocabulary === undefined ? {} : { vocabulary };
   };
 
+  async function rerank(question: string, passages: ScoredPassage[]): Promise<ScoredPassage[]> {
+    let dense: Map<string, number> | undefined;
+    if (options.embedder !== undefined && passages.length > 1) {
+      try {
+        const [questionVector, vectors] = await Promise.all([options.embedder.embedQuery(question), options.embedder.embedDocuments(passages.map((item) => item.passage.text))]);
+        dense = new Map(passages.map((item, index) => [item.passage.chunkId, cosine(questionVector, vectors[index] ?? [])]));
+      } catch (error) {
+        logger.warn({ err: error }, 'passage embedding failed; re-ranking sections without dense similarity');
+      }
+    }
+    const candidates = sectionCandidates(question, passages, { ...(catalog !== undefined ? { catalog } : {}), ...(dense !== undefined ? { dense } : {}) });
+    return rerankSections(candidates, passages, loadSectionReranker());
+  }
+
   /** Dense similarity of the question and its best passage (a coverage signal); 0 without an embedder. */
   async function topPassageSimilarity(question: string, passages: ScoredPassage[]): Promise<number> {
     const top = passages[0];
@@ -267,7 +282,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         );
         return { ...result, related: result.related ?? [], answerId, timings: { retrievalMs, totalMs } };
       };
-      const answerPassages = passages;
+      // The top sections re-ranked by the fitted model (section-reranker.ts); the answer leads with the first.
+      const answerPassages = strategy.rerank && coverage.covered ? await rerank(question, passages) : passages;
       // A Japanese question answered from English passages (or the reverse) says so.
       const otherLanguageNote = (cited: Citation[]) =>
         cited.length > 0 && cited.every((citation) => detectLanguage(citation.quote) !== language) ? messages[language].otherLanguageSource : undefined;

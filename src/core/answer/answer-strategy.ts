@@ -16,6 +16,8 @@ export interface AnswerStrategy {
    * baseline with no abstention, such as the LangChain default recipe).
    */
   coverage: 'model' | 'always';
+  /** Whether the top sections are re-ranked by the fitted section model (section-reranker.ts) before answering. */
+  rerank: boolean;
   /**
    * Whether the retriever's lexicon equivalents in the other language (罰則 → "penalty") count as
    * question terms when an extract is composed: a Japanese question's own words match no English sentence.
@@ -34,6 +36,7 @@ export const productionStrategy: AnswerStrategy = {
   topK: 8,
   llmPassages: 6,
   coverage: 'model',
+  rerank: true,
   relatedTerms: true,
   extract: defaultExtractSettings,
   relatedSources: 3,
