@@ -88,7 +88,7 @@ export interface ItemOutcome {
 /**
  * Where an answerable question's facts were lost: `abstained` (answered "not covered"), `retrieval`
  * (an expected section is not among the top 3 results), `selection` (retrieved in the top 3 but not
- * cited), `extraction` (every expected section cited, yet a fact is in neither the answer nor a quote).
+ * cited), `extraction` (every expected section cited, yet a fact is not in the answer text).
  */
 export type MissCause = 'hit' | 'abstained' | 'retrieval' | 'selection' | 'extraction';
 export const missCauseLabels: Record<MissCause, string> = {
@@ -96,7 +96,7 @@ export const missCauseLabels: Record<MissCause, string> = {
   abstained: 'abstained (answered "not covered")',
   retrieval: 'retrieval: an expected section not in the top 3 results',
   selection: 'selection: retrieved in the top 3 but not cited',
-  extraction: 'extraction: expected sections cited, a fact in neither answer nor quotes',
+  extraction: 'extraction: expected sections cited, a fact not in the answer text',
 };
 
 /** What the reader gets, over one group of questions (see evals/reader-checks.ts). */
@@ -257,9 +257,10 @@ async function evaluateSystem(
     const answerable = item.type !== 'unanswerable';
     const share = answerable && answer.grounded ? factShare(answer, item.facts) : 0;
     const factHit = answerable && answer.grounded && share === 1;
+    const answerTextFactHit = answerable && answer.grounded && factShare({ answer: answer.answer, citations: [] }, item.facts) === 1;
     let miss: MissCause | undefined;
     if (answerable) {
-      if (factHit) miss = 'hit';
+      if (answerTextFactHit) miss = 'hit';
       else if (!answer.grounded) miss = 'abstained';
       else if (recallAt(ranking, item.expected, 3) < 1) miss = 'retrieval';
       else if (!item.expected.every((location) => answer.citations.slice(0, 3).some((citation) => matchesExpected(citation, location)))) miss = 'selection';
@@ -276,7 +277,7 @@ async function evaluateSystem(
       grounded: answer.grounded,
       factHit,
       factShare: share,
-      answerTextFactHit: answerable && answer.grounded && factShare({ answer: answer.answer, citations: [] }, item.facts) === 1,
+      answerTextFactHit,
       ...(miss !== undefined ? { miss } : {}),
       invalidCitations: invalidCitationCount(answer, [...context.indexTexts, ...recorder.texts]),
       answerMs,

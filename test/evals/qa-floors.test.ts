@@ -23,11 +23,11 @@ interface Floors {
 const sets: Record<'gold' | 'holdout', { file: string; floors: Floors }> = {
   gold: {
     file: 'evals/qa-gold.jsonl',
-    floors: { answerFactHit: 0.38, leadPrecision: 0.69, correctAbstention: 0.62, falseAbstention: 0.06, fragmentRate: 0.035, medianWords: 72 },
+    floors: { answerFactHit: 0.36, leadPrecision: 0.71, correctAbstention: 0.64, falseAbstention: 0.05, fragmentRate: 0.025, medianWords: 66 },
   },
   holdout: {
     file: 'evals/qa-holdout.jsonl',
-    floors: { answerFactHit: 0.44, leadPrecision: 0.67, correctAbstention: 0.7, falseAbstention: 0.08, fragmentRate: 0.03, medianWords: 74 },
+    floors: { answerFactHit: 0.44, leadPrecision: 0.69, correctAbstention: 0.7, falseAbstention: 0.075, fragmentRate: 0.02, medianWords: 66 },
   },
 };
 
