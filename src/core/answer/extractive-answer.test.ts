@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Passage, ScoredPassage } from '../../ports/passage.js';
 import { makePassage } from '../../../test/helpers/fake-retriever.js';
 import {
+  itemHead,
   announcesList,
   answerTypePattern,
   bestQuote,
@@ -552,5 +553,41 @@ describe('chunk runs', () => {
     expect(result.answer).toContain('and the risk management system under Article 9');
     expect(result.answer).not.toMatch(/(?:^|\] )and the data requirements/u);
     for (const citation of result.citations) expect([first.text, second.text].some((text) => text.includes(citation.quote))).toBe(true);
+  });
+});
+
+describe('lists too long to show whole', () => {
+  it('name an item by its marker and the words before its first dash, colon or comma', () => {
+    expect(itemHead('(1) human-centric — respect human dignity and autonomy;')).toBe('(1) human-centric');
+    expect(itemHead('(b) AI used to evaluate creditworthiness, for example when granting a loan; and')).toBe('(b) AI used to evaluate creditworthiness');
+    expect(itemHead('①人間中心の価値：人間の尊厳を尊重すること。')).toBe('①人間中心の価値');
+    expect(itemHead('(c) a very long item without any separator that goes on and on for many words')).toBe('(c) a very long item without any separator that …');
+  });
+
+  it('show the lead-in and the heads of every item, each a verbatim opening, when the items would not fit', () => {
+    const principles = Array.from({ length: 10 }, (_, index) => `(${index + 1}) principle ${index + 1} — ${'a duty that every operator keeps in mind when it builds and uses AI '.repeat(2).trim()}`);
+    const passage = makePassage({
+      source: 'g.md',
+      section: 'Ten principles',
+      text: `The guidelines list ten common guiding principles for every operator. They are: ${principles.join('; ')}.`,
+    });
+    const result = extractiveAnswer('What are the ten common guiding principles?', scored([passage, 0.9]));
+    expect(result.answer).toContain('The guidelines list ten common guiding principles for every operator [1].');
+    expect(result.answer).toContain('They are: (1) principle 1; (2) principle 2;');
+    expect(result.answer).toContain('(10) principle 10 [1].');
+    expect(wordCount(result.answer.replace(/\s*\[\d+\]/gu, ''))).toBeLessThanOrEqual(120);
+    // Every head is the verbatim start of an item of the cited passage.
+    for (const head of result.answer.match(/\(\d+\) principle \d+/gu) ?? []) expect(passage.text).toContain(head);
+    // Turned off, the list is cut at the word cap instead.
+    expect(extractiveAnswer('What are the ten common guiding principles?', scored([passage, 0.9]), { settings: { compactLists: false } }).answer).not.toContain('(10) principle 10');
+  });
+
+  it('cite only passages whose marker appears in the answer', () => {
+    const first = makePassage({ source: 'g.md', section: 'Ten principles', chunkId: 'g.md#1', text: 'The guidelines list four duties. They are: (1) duty one — keep records of every system for ten years; (2) duty two — inform the people' });
+    const second = makePassage({ source: 'g.md', section: 'Ten principles', chunkId: 'g.md#2', text: 'affected before use; (3) duty three — test the system before release; and (4) duty four — report serious incidents quickly.' });
+    const catalog: SectionCatalog = { findSection: () => [first, second] };
+    const result = extractiveAnswer('What are the four duties?', scored([first, 0.9], [second, 0.8]), { sectionCatalog: catalog });
+    const markers = new Set((result.answer.match(/\[(\d+)\]/gu) ?? []).map((marker) => Number(marker.slice(1, -1))));
+    expect(result.citations.map((citation) => citation.n).every((n) => markers.has(n))).toBe(true);
   });
 });

@@ -42,19 +42,23 @@ export interface ExtractSettings {
   freeWords: number;
   /** A lead shorter than this (a topic sentence) is carried on by the next sentence of its section. */
   minLeadWords: number;
+  /** Weight, when choosing a span inside a section, of question words found in its title or heading. */
+  topicWeight: number;
   /** Sections (in rank order) that may lead; 1 = always the top-ranked section. */
   leadCandidates: number;
   /** A runner-up section may lead only when its retrieval score is at least this share of the top one. */
   leadScoreShare: number;
   /** Head start of the top-ranked section's spans over a runner-up's. */
   leadRankBonus: number;
+  /** Whether a list the lead announces but cannot show whole is shown as its items' heads. */
+  compactLists: boolean;
   /** Whether an exception or condition elsewhere in the lead section joins the answer. */
   sectionQualifier: boolean;
   /** Whether a sentence from another section may answer a part the lead leaves open. */
   support: boolean;
 }
 
-export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 60, minLeadWords: 50, leadCandidates: 1, leadScoreShare: 0.8, leadRankBonus: 0.1, sectionQualifier: true, support: true };
+export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 60, minLeadWords: 50, topicWeight: 0.5, leadCandidates: 1, leadScoreShare: 0.8, leadRankBonus: 0.1, compactLists: true, sectionQualifier: true, support: true };
 
 /** Word budget of an extractive answer when none is given (a hard cap; typical answers are far shorter). */
 export const defaultExtractWords = defaultExtractSettings.maxWords;
@@ -337,7 +341,7 @@ function withMarker(text: string, marker: string): string {
   const trimmed = text.replace(/\s*[;,]\s*(?:and|or)?\s*$/u, '');
   const sentence = neutraliseMarkers(trimmed !== text ? `${trimmed}.` : text);
   const match = sentence.match(/^(.*?)(\s*)([.!?。！？:：]["'”’」』)]*)$/su);
-  if (match === null) return `${sentence} ${marker}`;
+  if (match === null) return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u.test(sentence) ? `${sentence}${marker}` : `${sentence} ${marker}.`;
   const [, body = '', , ending = ''] = match;
   const japanese = /[。！？：]/u.test(ending);
   return `${body}${japanese ? '' : ' '}${marker}${ending}`;
@@ -387,7 +391,7 @@ const danglingOpening =
   /^(?:["'“‘(]?\s*)(?:(?:it|its|this|these|that|those|they|their|them|such|both|neither|either|here|thus|hence|therefore|however|moreover|furthermore|nevertheless|nonetheless|otherwise|instead|likewise|similarly|conversely|accordingly|consequently|also|besides|yet|still)\b(?!-)|in (?:this|that|these|such|the same) (?:respect|case|way|sense|context)|in addition\b|as with\b|as such\b|by contrast\b|on the other hand\b|for (?:this|that|these) reasons?\b|to this end\b|(?:これ|それ|この|その|こうした|そうした|このような|そのような|また|しかし|ただし|一方|さらに|そのため|したがって|なお|つまり))/iu;
 
 const countedNoun = new RegExp(
-  `\\b(?:${numberWords}|\\d+)\\s+(?!(?:hours|days|weeks|months|years|times|minutes|seconds|euros|dollars|yen|people|persons)\\b)(?:[\\p{L}-]+\\s+)?[\\p{L}-]+s\\b`,
+  `\\b(?:${numberWords}|\\d+)\\s+(?!(?:hours|days|weeks|months|years|times|minutes|seconds|euros|dollars|yen|people|persons)\\b)(?:[\\p{L}-]+\\s+){0,2}[\\p{L}-]+s\\b`,
   'iu',
 );
 
@@ -417,6 +421,21 @@ export function isDangling(sentence: string): boolean {
   // English back-references count in a sentence's opening words; later they usually point within the sentence.
   const opening = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text) ? text : text.split(/\s+/u).slice(0, 6).join(' ');
   return danglingOpening.test(text) || innerBackReference.test(opening) || /^[一二三四五六七八九十]つ目/u.test(text);
+}
+
+/**
+ * The verbatim opening of a list item that names it: its marker and the words before its first dash,
+ * colon or comma ("(1) human-centric — respect human dignity…" → "(1) human-centric"), or its first
+ * eight words.
+ */
+export function itemHead(item: string): string {
+  const text = item.trim().replace(/[;；]\s*(?:and|or)?\s*$/u, '');
+  const match = /^(\(?[a-z0-9]{1,4}\)|[①-⑳]|（\d{1,2}）|[-•*・]|\d{1,2}\.)\s*(.*)$/su.exec(text);
+  const marker = match?.[1] ?? '';
+  const rest = match?.[2] ?? text;
+  const cut = /\s[—–]\s|\s-\s|[:：]|,\s|、/u.exec(rest);
+  const name = cut !== null && cut.index > 0 && wordCount(rest.slice(0, cut.index)) <= 8 ? rest.slice(0, cut.index) : rest.split(/\s+/u).length > 8 ? `${rest.split(/\s+/u).slice(0, 8).join(' ')} …` : rest;
+  return `${marker}${marker === '' || /^[①-⑳（]/u.test(marker) ? '' : ' '}${name.trim()}`;
 }
 
 /** A list item: a bullet, "(a)", "1.", "①" — or a checklist label ("High: obtain…"), which reads wrongly without its lead-in. */
@@ -584,6 +603,11 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     // score) holds a span that answers the question clearly better.
     if (rank !== leadRank && (rank >= settings.leadCandidates || (sectionScores[rank] ?? 0) < bestSectionScore * settings.leadScoreShare)) continue;
     const rankBonus = rank === leadRank ? settings.leadRankBonus : 0;
+    // Inside a section, the question's words that name its topic (in the document title or the heading)
+    // say little about which sentence answers; the other words (the focus: "four functions") say more.
+    const heading = pool[run[0]?.sentence.passageIndex ?? -1]?.passage;
+    const topic = heading === undefined ? new Set<string>() : termSet(`${heading.title} ${heading.section}`);
+    const spanWeights = new Map([...weights].map(([term, weight]) => [term, topic.has(term) ? weight * settings.topicWeight : weight]));
     for (let from = 0; from < run.length; from += 1) {
       for (let to = from; to < Math.min(run.length, from + settings.maxSpanSentences); to += 1) {
         const { indexes, unresolved } = completeSpan(run, from, to, settings.maxWords);
@@ -592,10 +616,10 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
         if (members.length > 1 && words > settings.maxWords) continue;
         const terms = new Set(members.flatMap((info) => [...info.terms]));
         const score =
-          weightOf(terms, weights) +
+          weightOf(terms, spanWeights) +
           (answerType !== undefined && members.some((info) => info.typed) ? 0.3 : 0) +
           0.25 * (members.reduce((sum, info) => sum + info.dense, 0) / Math.max(1, members.length)) +
-          (indexes[0] === 0 && weightOf(run[0]?.terms ?? [], weights) > 0 ? 0.05 : 0) -
+          (indexes[0] === 0 && weightOf(run[0]?.terms ?? [], spanWeights) > 0 ? 0.05 : 0) -
           0.006 * Math.max(0, words - settings.freeWords) -
           (unresolved ? 0.3 : 0);
         if (lead === undefined || score + rankBonus > lead.score + 1e-9) lead = { run, indexes, score: score + rankBonus };
@@ -611,13 +635,47 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     if (following === undefined || following.item || following.announces || leadWords() + following.words > settings.maxWords) break;
     leadIndexes.push(next);
   }
+  // A list the lead announces but cannot show whole reads as its items' heads: "(1) human-centric;
+  // (2) safety; …" — each a verbatim opening of its item — so the whole list fits.
+  const compact = new Map<SentenceInfo, string>();
+  if (settings.compactLists) {
+    const announcing = leadIndexes.filter((index) => lead.run[index]?.announces).sort((left, right) => left - right);
+    for (const index of announcing) {
+      let next = index + 1;
+      // "…lists ten principles. They are: (1) …": a short lead-in between the announcement and the items.
+      if (lead.run[next] !== undefined && !lead.run[next]?.item && lead.run[next]?.announces && (lead.run[next]?.words ?? 99) <= 8) next += 1;
+      const items: number[] = [];
+      for (let at = next; lead.run[at]?.item; at += 1) items.push(at);
+      if (items.length < 3 || items.every((at) => leadIndexes.includes(at))) continue;
+      const full = items.reduce((sum, at) => sum + (lead.run[at]?.words ?? 0), 0);
+      if (full + leadWords() <= settings.maxWords && items.every((at) => leadIndexes.includes(at))) continue;
+      for (let at = index + 1; at < next; at += 1) if (!leadIndexes.includes(at)) leadIndexes.push(at);
+      for (const at of items) {
+        const info = lead.run[at];
+        if (info === undefined) continue;
+        const head = itemHead(info.sentence.text);
+        if (leadIndexes.filter((entry) => !items.includes(entry)).reduce((sum, entry) => sum + (lead.run[entry]?.words ?? 0), 0) + [...compact.values()].reduce((sum, text) => sum + wordCount(text), 0) + wordCount(head) > settings.maxWords) break;
+        compact.set(info, head);
+        if (!leadIndexes.includes(at)) leadIndexes.push(at);
+      }
+      // Items beyond the budget are left out rather than shown whole.
+      for (let position = leadIndexes.length - 1; position >= 0; position -= 1) {
+        const entry = leadIndexes[position] as number;
+        const info = lead.run[entry];
+        if (items.includes(entry) && info !== undefined && !compact.has(info)) leadIndexes.splice(position, 1);
+      }
+      leadIndexes.sort((left, right) => left - right);
+      break;
+    }
+  }
   const chosen: SentenceInfo[] = leadIndexes.map((index) => lead.run[index]).filter((info): info is SentenceInfo => info !== undefined);
+  const displayWords = (info: SentenceInfo) => (compact.has(info) ? wordCount(compact.get(info) ?? '') : info.words);
 
   // An exception or condition stated elsewhere in the lead section qualifies the answer: it comes too.
   const leadRun = lead.run;
   if (settings.sectionQualifier) {
     const qualifier = leadRun.find(
-      (info, index) => info !== undefined && info.qualifies && !info.item && !info.dangling && !leadIndexes.includes(index) && chosen.reduce((sum, entry) => sum + entry.words, 0) + info.words <= settings.maxWords,
+      (info, index) => info !== undefined && info.qualifies && !info.item && !info.dangling && !leadIndexes.includes(index) && chosen.reduce((sum, entry) => sum + displayWords(entry), 0) + info.words <= settings.maxWords,
     );
     if (qualifier !== undefined) chosen.push(qualifier);
   }
@@ -626,7 +684,7 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
   const covered = new Set(chosen.flatMap((info) => [...info.terms]));
   const open = 1 - weightOf(covered, weights);
   const leadTyped = chosen.some((info) => info.typed);
-  let words = chosen.reduce((sum, info) => sum + info.words, 0);
+  let words = chosen.reduce((sum, info) => sum + displayWords(info), 0);
   if (settings.support && (open >= 0.3 || (answerType !== undefined && !leadTyped))) {
     let best: { info: SentenceInfo; value: number } | undefined;
     for (const info of infos) {
@@ -646,20 +704,26 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     }
   }
 
-  // Cite passages in order of first use; the lead's sentences in document order, then the support.
-  const order: number[] = [];
-  for (const info of chosen) if (!order.includes(info.sentence.passageIndex)) order.push(info.sentence.passageIndex);
   // Units of one sentence (a lead-in and the items taken from an inline enumeration) read as that
   // sentence, with "…" where items are left out.
   const pieces: Array<{ text: string; passageIndex: number }> = [];
   let previous: SentenceInfo | undefined;
   for (const info of chosen) {
     const last = pieces[pieces.length - 1];
-    if (last !== undefined && previous !== undefined && previous.sentence.run === info.sentence.run && previous.sentence.origin === info.sentence.origin) {
-      last.text += info.sentence.position === previous.sentence.position + 1 ? ` ${info.sentence.text}` : ` … ${info.sentence.text}`;
-    } else pieces.push({ text: info.sentence.text, passageIndex: info.sentence.passageIndex });
+    const text = compact.get(info) ?? info.sentence.text;
+    const continuesList = previous !== undefined && (compact.has(previous) || (previous.announces && previous.sentence.origin === info.sentence.origin));
+    if (last !== undefined && previous !== undefined && compact.has(info) && continuesList && previous.sentence.run === info.sentence.run) {
+      // Heads of a compact list continue the piece of their lead-in, separated by semicolons.
+      last.text = compact.has(previous) ? `${last.text.replace(/[;；,、]\s*$/u, '')}; ${text}` : `${last.text} ${text}`;
+    } else if (last !== undefined && previous !== undefined && previous.sentence.run === info.sentence.run && previous.sentence.origin === info.sentence.origin) {
+      last.text += info.sentence.position === previous.sentence.position + 1 ? ` ${text}` : ` … ${text}`;
+    } else pieces.push({ text, passageIndex: info.sentence.passageIndex });
     previous = info;
   }
+  // Cite passages in order of first use (a piece cites the passage it starts in); the lead's sentences
+  // in document order, then the support.
+  const order: number[] = [];
+  for (const piece of pieces) if (!order.includes(piece.passageIndex)) order.push(piece.passageIndex);
   const parts = pieces.map((piece) => withMarker(piece.text, `[${order.indexOf(piece.passageIndex) + 1}]`));
   const citations: Citation[] = order.flatMap((passageIndex, position) => {
     const item = pool[passageIndex];
