@@ -1,34 +1,30 @@
 // The corpus index: a hybrid retriever over the governance corpus. Dense side: hnswlib (cosine) over
 // the configured embedder's vectors; lexical side: BM25 (bm25-index.ts) over stemmed English and
-// segmented Japanese tokens; both fused into one [0, 1] score (see fusion.ts). Persisted under
-// DATA_DIR/index/ as one generation of files plus a manifest written last (temp file + rename), so a
-// reader never sees a half-written index. Ingestion is incremental by file content hash.
-import { createHash } from 'node:crypto';
-import { isAscii } from 'node:buffer';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+// segmented Japanese tokens; both fused into one [0, 1] score (see fusion.ts). It is also the
+// PassageIndex the ingestion pipeline (core/ingest/ingest-corpus.ts) writes through: each commit
+// becomes one generation of files under DATA_DIR/index/ (index-files.ts); `open` and `ingest` run
+// that pipeline for callers that only hold a CorpusIndex.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { z } from 'zod';
-import { chunkDocument, defaultChunking, sectionSeparator, sha256, type ChunkingSettings } from '../../core/ingest/chunk-document.js';
-import { collectFiles, type CorpusFile } from '../../core/ingest/collect-files.js';
-import { IngestFileError } from '../../core/ingest/ingest-file-error.js';
-import { loadDocumentData } from '../../core/ingest/load-document.js';
+import { defaultChunking, sectionSeparator, type ChunkingSettings } from '../../core/ingest/chunk-document.js';
+import { ingestCorpus, type IngestReport } from '../../core/ingest/ingest-corpus.js';
 import { ShishinError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import type { Embedder } from '../../ports/embedder.js';
 import type { Passage, PassageFilter, ScoredPassage } from '../../ports/passage.js';
+import type { IndexBuildSettings, PassageIndex, PassageIndexManifest, PassageIndexWriter, SourcePassages, UpdateOptions } from '../../ports/passage-index.js';
 import type { PassageCatalog, Retriever, SearchOptions } from '../../ports/retriever.js';
 import { defaultFusion, fuseRankings, type FusionOptions, type RankedCandidate } from './fusion.js';
 import { Bm25Index, defaultFieldWeights, type Bm25FieldWeights } from './bm25-index.js';
+import { IndexFiles, indexFormatVersion, type IndexManifest } from './index-files.js';
+import { withIndexWriteLock } from './index-write-lock.js';
 import { lexicalTokens, nameTokens } from './lexical-tokenizer.js';
 import { QueryLexicon, type QueryExpansion } from './query-lexicon.js';
 import { KanjiGlossary } from './kanji-glossary.js';
 import { WordnetThesaurus } from './wordnet-thesaurus.js';
 
 const cjkText = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
-
-const FORMAT_VERSION = 3;
 
 /** Retrieval mode: both sides fused (default), or one side alone (for evaluation and debugging). */
 export type SearchMode = 'hybrid' | 'dense' | 'bm25';
@@ -119,48 +115,19 @@ export interface CorpusIndexOptions {
   fieldWeights?: Partial<Bm25FieldWeights>;
 }
 
-/** Outcome of one `ingest` call; file lists hold passage `source` names (or paths for failures). */
-export interface IngestReport {
-  added: string[];
-  updated: string[];
-  unchanged: string[];
-  removed: string[];
-  failed: Array<{ file: string; reason: string }>;
-  /** Passages in the index afterwards. */
-  passages: number;
-  ms: number;
-}
-
-const artifactSchema = z.object({ name: z.string(), sha256: z.string() });
-const manifestSchema = z.object({
-  formatVersion: z.number(),
-  generation: z.string(),
-  embedder: z.object({ id: z.string(), dimensions: z.number().int().nonnegative() }),
-  chunking: z.object({ chunkSize: z.number(), chunkOverlap: z.number(), version: z.number() }),
-  hnsw: z.object({ m: z.number(), efConstruction: z.number() }),
-  tokenizer: z.object({
-    cjkBigrams: z.boolean(),
-    version: z.number(),
-    /** BM25 field weights; absent in indexes written before they were configurable (then 1.5 / 0.5). */
-    fields: z.object({ section: z.number(), title: z.number() }).optional(),
-  }),
-  /** Mean vector subtracted before dense search, or null when centring is off. */
-  centre: z.array(z.number()).nullable(),
-  builtAt: z.string(),
-  passageCount: z.number().int().nonnegative(),
-  files: z.record(z.string(), z.object({ path: z.string(), sha256: z.string(), passages: z.number().int().nonnegative() })),
-  artifacts: z.object({ passages: artifactSchema, vectors: artifactSchema, hnsw: artifactSchema.nullable(), lexical: artifactSchema }),
-});
-type Manifest = z.infer<typeof manifestSchema>;
 
 interface IndexState {
-  manifest: Manifest | undefined;
+  manifest: IndexManifest | undefined;
   passages: Passage[];
   /** Row-major vectors, `passages.length × dimensions`; undefined until needed for a rebuild. */
   vectors: Float32Array | undefined;
   hnsw: hnswlib.HierarchicalNSW | undefined;
   lexical: Bm25Index;
   bySource: Map<string, number[]>;
+}
+
+function emptyState(): IndexState {
+  return { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: Bm25Index.build([], () => []), bySource: new Map() };
 }
 
 /** Lexical tokenizer settings recorded in the manifest (a change rebuilds the BM25 side). */
@@ -170,15 +137,6 @@ export interface TokenizerSettings {
 }
 
 export const defaultTokenizer: TokenizerSettings = { cjkBigrams: false, version: 2 };
-
-/** Text embedded for a passage: the heading path gives short passages their topic. */
-export function embeddingText(passage: Pick<Passage, 'title' | 'section' | 'text'>): string {
-  return `${passage.section.replace(/ › /g, ', ')}\n${passage.text}`;
-}
-
-function emptyLexical(): Bm25Index {
-  return Bm25Index.build([], () => []);
-}
 
 function buildLexical(passages: Passage[], tokenizer: TokenizerSettings, fields: Bm25FieldWeights): Bm25Index {
   return Bm25Index.build(passages, (text) => lexicalTokens(text, { cjkBigrams: tokenizer.cjkBigrams }), fields);
@@ -217,22 +175,12 @@ function matchesFilter(passage: Passage, filter: PassageFilter | undefined): boo
   );
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-const inProcessLocks = new Map<string, Promise<unknown>>();
-
-export class CorpusIndex implements Retriever, PassageCatalog {
+export class CorpusIndex implements Retriever, PassageCatalog, PassageIndex {
   /** Fused score at or above which the corpus covers a question. */
   readonly relevanceThreshold: number;
   readonly fusion: FusionOptions;
   private readonly directory: string;
+  private readonly files: IndexFiles;
   private readonly corpusDir: string;
   private readonly embedder: Embedder;
   private readonly logger: Logger;
@@ -251,6 +199,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
 
   private constructor(options: CorpusIndexOptions) {
     this.directory = path.join(path.resolve(options.dataDir), 'index');
+    this.files = new IndexFiles(this.directory);
     this.corpusDir = path.resolve(options.corpusDir);
     this.embedder = options.embedder;
     this.logger = (options.logger ?? silentLogger()).child({ component: 'corpus-index' });
@@ -266,7 +215,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     this.glossaryValue = options.glossary;
     this.fieldWeights = { ...defaultFieldWeights, ...options.fieldWeights };
     this.relevanceThreshold = options.relevanceThreshold ?? defaultRelevanceThreshold;
-    this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
+    this.state = emptyState();
   }
 
   /**
@@ -281,7 +230,7 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     // A writer in another process may have replaced the generation while we were reading it: if the
     // manifest changed meanwhile, read the new one instead of rebuilding.
     for (let attempt = 0; attempt < 3 && !outcome.loaded && outcome.stale && outcome.generation !== undefined; attempt += 1) {
-      const { manifest } = await index.readManifest();
+      const { manifest } = await index.files.readManifest();
       if (manifest === undefined || manifest.generation === outcome.generation) break;
       outcome = await index.loadFromDisk();
     }
@@ -457,121 +406,81 @@ export class CorpusIndex implements Retriever, PassageCatalog {
   }
 
   /**
-   * Ingests files and folders (default: the whole corpus folder). Unchanged files (same SHA-256)
-   * are skipped, changed ones re-chunked and re-embedded, files gone from the scanned folders
-   * dropped. A file that fails to load is reported and left out; the others are still indexed.
+   * Ingests files and folders (default: the whole corpus folder) with the core pipeline
+   * (core/ingest/ingest-corpus.ts), this index's embedder and chunking.
    */
   async ingest(paths?: string[], options: { rebuild?: boolean } = {}): Promise<IngestReport> {
-    return this.withWriteLock(() => this.ingestLocked(paths, options.rebuild === true));
-  }
-
-  private async ingestLocked(paths: string[] | undefined, rebuild: boolean): Promise<IngestReport> {
-    const started = performance.now();
-    // Another process may have written a newer generation while we waited for the lock.
-    if (!rebuild) await this.refreshFromDisk();
-    if (rebuild) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
-    const report: IngestReport = { added: [], updated: [], unchanged: [], removed: [], failed: [], passages: 0, ms: 0 };
-    const { files, missing } = await collectFiles(this.corpusDir, paths);
-    const previous = this.state.manifest?.files ?? {};
-    const given = (paths ?? []).map((entry) => path.resolve(entry));
-    const inScope = (recordedPath: string) =>
-      given.length === 0 ||
-      given.some((entry) => recordedPath === entry || recordedPath.startsWith(`${entry}${path.sep}`));
-    for (const entry of missing) {
-      const absolute = path.resolve(entry);
-      if (!Object.values(previous).some((record) => record.path === absolute || record.path.startsWith(`${absolute}${path.sep}`))) {
-        report.failed.push({ file: entry, reason: 'not found' });
-      }
-    }
-
-    const seen = new Set<string>();
-    const fresh = new Map<string, { file: CorpusFile; hash: string; passages: Passage[] }>();
-    for (const file of files) {
-      seen.add(file.source);
-      let data: Buffer;
-      try {
-        data = await readFile(file.file);
-      } catch (error) {
-        report.failed.push({ file: file.source, reason: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
-        continue;
-      }
-      const hash = sha256(data);
-      const record = previous[file.source];
-      if (record && record.sha256 === hash && record.path === file.file) {
-        report.unchanged.push(file.source);
-        continue;
-      }
-      try {
-        const document = await loadDocumentData(file.file, data);
-        const passages = await chunkDocument(file.source, document, this.chunking);
-        if (passages.length === 0) throw new IngestFileError('empty', 'no text content');
-        fresh.set(file.source, { file, hash, passages });
-        (record ? report.updated : report.added).push(file.source);
-      } catch (error) {
-        const reason = error instanceof IngestFileError ? error.message : `cannot load (${(error as Error).message})`;
-        if (!(error instanceof IngestFileError)) this.logger.error({ err: error, file: file.source }, 'unexpected loader failure');
-        report.failed.push({ file: file.source, reason });
-      }
-    }
-    const failedSources = new Set(report.failed.map((failure) => failure.file));
-    for (const [source, record] of Object.entries(previous)) {
-      if (fresh.has(source)) continue;
-      // A file that still exists but no longer loads is dropped with its old passages.
-      if (failedSources.has(source) || (!seen.has(source) && inScope(record.path))) report.removed.push(source);
-    }
-
-    const changed = rebuild || report.added.length + report.updated.length + report.removed.length > 0;
-    if (changed) await this.rebuild(previous, fresh, new Set(report.removed));
-    report.passages = this.size();
-    report.ms = Math.round(performance.now() - started);
-    this.logger.info(
-      {
-        added: report.added.length,
-        updated: report.updated.length,
-        unchanged: report.unchanged.length,
-        removed: report.removed.length,
-        failed: report.failed.length,
-        passages: report.passages,
-        ms: report.ms,
-      },
-      'ingest finished',
+    return ingestCorpus(
+      { index: this, embedder: this.embedder, corpusDir: this.corpusDir, chunking: this.chunking, logger: this.logger },
+      { paths, rebuild: options.rebuild === true },
     );
-    return report;
   }
 
-  /** Assembles the next generation (kept passages + vectors, fresh ones embedded) and persists it. */
-  private async rebuild(
-    previous: Manifest['files'],
-    fresh: Map<string, { file: CorpusFile; hash: string; passages: Passage[] }>,
-    removed: Set<string>,
-  ): Promise<void> {
-    const old = this.state;
-    const oldVectors = old.passages.length > 0 ? await this.storedVectors() : undefined;
-    const embedded = new Map<string, number[][]>();
-    const freshPassages = [...fresh.values()].flatMap((entry) => entry.passages);
-    if (freshPassages.length > 0) {
-      const vectors = await this.embedder.embedDocuments(freshPassages.map(embeddingText));
-      let offset = 0;
-      for (const [source, entry] of fresh) {
-        embedded.set(source, vectors.slice(offset, offset + entry.passages.length));
-        offset += entry.passages.length;
-      }
+  async update<T>(work: (writer: PassageIndexWriter) => Promise<T>, options: UpdateOptions = {}): Promise<T> {
+    return withIndexWriteLock(this.directory, async () => {
+      // Another process may have written a newer generation while we waited for the lock.
+      if (options.discard === true) this.state = emptyState();
+      else await this.refreshFromDisk();
+      return work(this.writer());
+    });
+  }
+
+  /** A writer staging changes until `commit` (see PassageIndexWriter). */
+  private writer(): PassageIndexWriter {
+    const puts = new Map<string, SourcePassages>();
+    const removals = new Set<string>();
+    const manifest = () => this.passageManifest();
+    const commit = async (settings: IndexBuildSettings) => {
+      await this.commitChanges(puts, removals, settings);
+      puts.clear();
+      removals.clear();
+      return this.passageManifest();
+    };
+    return {
+      get manifest() {
+        return manifest();
+      },
+      putSource(entry) {
+        if (entry.vectors.length !== entry.passages.length) {
+          throw new ShishinError('input_invalid', `${entry.vectors.length} vectors for ${entry.passages.length} passages of ${entry.source}`);
+        }
+        removals.delete(entry.source);
+        puts.set(entry.source, entry);
+      },
+      removeSource(source) {
+        puts.delete(source);
+        removals.add(source);
+      },
+      commit,
+    };
+  }
+
+  private passageManifest(): PassageIndexManifest {
+    const manifest = this.state.manifest;
+    return { embedderId: manifest?.embedder.id, chunking: manifest?.chunking, sources: manifest?.files ?? {}, passages: this.state.passages.length };
+  }
+
+  /** Assembles the next generation (kept passages and vectors, staged ones in their place), persists it and serves it. */
+  private async commitChanges(puts: Map<string, SourcePassages>, removals: Set<string>, settings: IndexBuildSettings): Promise<void> {
+    if (settings.embedderId !== this.embedder.id) {
+      throw new ShishinError('conflict', `This index embeds questions with ${this.embedder.id}; it cannot hold vectors of ${settings.embedderId}`);
     }
-    const dimensions = this.embedder.dimensions || (embedded.values().next().value?.[0]?.length ?? 0);
-    const files: Manifest['files'] = {};
-    const sources = new Set<string>([...Object.keys(previous), ...fresh.keys()]);
-    const ordered = [...sources].filter((source) => !removed.has(source) || fresh.has(source)).sort();
+    const old = this.state;
+    const previous = old.manifest?.files ?? {};
+    const oldVectors = old.passages.length > 0 ? await this.storedVectors() : undefined;
+    const dimensions = this.embedder.dimensions || (puts.values().next().value?.vectors[0]?.length ?? 0);
+    const files: IndexManifest['files'] = {};
+    const ordered = [...new Set<string>([...Object.keys(previous), ...puts.keys()])].filter((source) => !removals.has(source)).sort();
     const passages: Passage[] = [];
     const rows: Array<ArrayLike<number>> = [];
     for (const source of ordered) {
-      const entry = fresh.get(source);
+      const entry = puts.get(source);
       if (entry) {
-        const vectors = embedded.get(source) ?? [];
         entry.passages.forEach((passage, position) => {
           passages.push(passage);
-          rows.push(vectors[position] as number[]);
+          rows.push(entry.vectors[position] as number[]);
         });
-        files[source] = { path: entry.file.file, sha256: entry.hash, passages: entry.passages.length };
+        files[source] = { path: entry.path, sha256: entry.sha256, passages: entry.passages.length };
         continue;
       }
       const record = previous[source];
@@ -591,130 +500,60 @@ export class CorpusIndex implements Retriever, PassageCatalog {
     const centre = this.centreVectors && passages.length > 0 ? meanVector(vectors, passages.length, dimensions) : undefined;
     const hnsw = buildHnsw(vectors, passages.length, dimensions, this.hnswSettings, centre);
     const lexical = buildLexical(passages, this.tokenizer, this.fieldWeights);
-    const manifest = await this.persist(passages, vectors, hnsw, lexical, files, dimensions, centre);
+    const { chunkSize, chunkOverlap, version } = settings.chunking;
+    const manifest = await this.files.writeGeneration(
+      { passages, vectors, hnsw, lexical },
+      {
+        embedder: { id: this.embedder.id, dimensions },
+        chunking: { chunkSize, chunkOverlap, version },
+        hnsw: { m: this.hnswSettings.m, efConstruction: this.hnswSettings.efConstruction },
+        tokenizer: { ...this.tokenizer, fields: { ...this.fieldWeights } },
+        centre: centre ?? null,
+        passageCount: passages.length,
+        files,
+      },
+      old.manifest?.generation,
+    );
     this.state = { manifest, passages, vectors, hnsw, lexical, bySource: groupBySource(passages) };
   }
 
   private async storedVectors(): Promise<Float32Array | undefined> {
     if (this.state.vectors) return this.state.vectors;
-    const artifact = this.state.manifest?.artifacts.vectors;
-    if (!artifact) return undefined;
-    const data = await readFile(path.join(this.directory, artifact.name));
-    if (sha256(data) !== artifact.sha256) throw new ShishinError('conflict', 'Stored vectors are corrupt');
-    const vectors = new Float32Array(data.byteLength / 4);
-    new Uint8Array(vectors.buffer).set(data);
-    this.state.vectors = vectors;
-    return vectors;
+    if (!this.state.manifest) return undefined;
+    this.state.vectors = await this.files.readVectors(this.state.manifest);
+    return this.state.vectors;
   }
 
-  private async persist(
-    passages: Passage[],
-    vectors: Float32Array,
-    hnsw: hnswlib.HierarchicalNSW | undefined,
-    lexical: Bm25Index,
-    files: Manifest['files'],
-    dimensions: number,
-    centre: number[] | undefined,
-  ): Promise<Manifest> {
-    await mkdir(this.directory, { recursive: true });
-    const generation = `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const write = async (name: string, data: string | Buffer) => {
-      await writeFile(path.join(this.directory, name), data);
-      return { name, sha256: sha256(data) };
-    };
-    const passagesArtifact = await write(`passages-${generation}.json`, asciiJson(passages));
-    const vectorsArtifact = await write(`vectors-${generation}.f32`, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength));
-    let hnswArtifact: { name: string; sha256: string } | null = null;
-    if (hnsw) {
-      const name = `hnsw-${generation}.bin`;
-      await hnsw.writeIndex(path.join(this.directory, name));
-      hnswArtifact = { name, sha256: sha256(await readFile(path.join(this.directory, name))) };
+  /** Why a stored index cannot serve this one's settings (it is then rebuilt), or undefined. */
+  private staleReason(manifest: IndexManifest): string | undefined {
+    if (manifest.formatVersion !== indexFormatVersion) return `index format ${manifest.formatVersion}, expected ${indexFormatVersion}`;
+    if (manifest.embedder.id !== this.embedder.id) return `built with embedder ${manifest.embedder.id}, now ${this.embedder.id}`;
+    if (this.embedder.dimensions > 0 && manifest.embedder.dimensions !== this.embedder.dimensions && manifest.passageCount > 0) {
+      return `built with ${manifest.embedder.dimensions} dimensions, embedder gives ${this.embedder.dimensions}`;
     }
-    const lexicalArtifact = await write(`lexical-${generation}.bin`, lexical.serialize());
-    const manifest: Manifest = {
-      formatVersion: FORMAT_VERSION,
-      generation,
-      embedder: { id: this.embedder.id, dimensions },
-      chunking: { ...this.chunking },
-      hnsw: { m: this.hnswSettings.m, efConstruction: this.hnswSettings.efConstruction },
-      tokenizer: { ...this.tokenizer, fields: { ...this.fieldWeights } },
-      centre: centre ?? null,
-      builtAt: new Date().toISOString(),
-      passageCount: passages.length,
-      files,
-      artifacts: { passages: passagesArtifact, vectors: vectorsArtifact, hnsw: hnswArtifact, lexical: lexicalArtifact },
-    };
-    const temporary = path.join(this.directory, `manifest.json.${generation}.tmp`);
-    await writeFile(temporary, JSON.stringify(manifest, null, 2));
-    await rename(temporary, path.join(this.directory, 'manifest.json'));
-    await this.removeOldGenerations(generation, this.state.manifest?.generation);
-    return manifest;
-  }
-
-  /** Deletes files of generations older than the previous one (a reader may still be opening that). */
-  private async removeOldGenerations(current: string, previous: string | undefined): Promise<void> {
-    const keep = new Set([current, previous].filter((value): value is string => value !== undefined));
-    for (const name of await readdir(this.directory)) {
-      const match = /^(?:passages|vectors|hnsw|lexical)-(.+)\.(?:json|f32|bin)$/.exec(name) ?? /^manifest\.json\.(.+)\.tmp$/.exec(name);
-      if (match && !keep.has(match[1] as string)) await rm(path.join(this.directory, name), { force: true });
+    if (manifest.chunking.chunkSize !== this.chunking.chunkSize || manifest.chunking.chunkOverlap !== this.chunking.chunkOverlap || manifest.chunking.version !== this.chunking.version) {
+      return 'chunking settings changed';
     }
-  }
-
-  private async readManifest(): Promise<{ manifest?: Manifest; problem?: string }> {
-    const file = path.join(this.directory, 'manifest.json');
-    if (!existsSync(file)) return {};
-    try {
-      const parsed = manifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-      return parsed.success ? { manifest: parsed.data } : { problem: 'manifest has an unknown format' };
-    } catch {
-      return { problem: 'manifest is not valid JSON' };
-    }
+    if (manifest.tokenizer.cjkBigrams !== this.tokenizer.cjkBigrams || manifest.tokenizer.version !== this.tokenizer.version) return 'tokenizer settings changed';
+    const fields = manifest.tokenizer.fields ?? { section: 1.5, title: 0.5 };
+    if (fields.section !== this.fieldWeights.section || fields.title !== this.fieldWeights.title) return 'lexical field weights changed';
+    if ((manifest.centre !== null) !== this.centreVectors) return 'vector centring setting changed';
+    if (manifest.hnsw.m !== this.hnswSettings.m || manifest.hnsw.efConstruction !== this.hnswSettings.efConstruction) return 'HNSW settings changed';
+    return undefined;
   }
 
   private async loadFromDisk(): Promise<{ loaded: true } | { loaded: false; stale: boolean; reason?: string; paths?: string[]; generation?: string }> {
-    const { manifest, problem } = await this.readManifest();
+    const { manifest, problem } = await this.files.readManifest();
     if (problem) return { loaded: false, stale: true, reason: problem };
     if (!manifest) return { loaded: false, stale: false };
     const recorded = Object.values(manifest.files).map((record) => record.path);
     const paths = recorded.length > 0 ? recorded.filter((file) => existsSync(file)) : undefined;
     const stale = (reason: string) => ({ loaded: false as const, stale: true, reason, paths, generation: manifest.generation });
-    if (manifest.formatVersion !== FORMAT_VERSION) return stale(`index format ${manifest.formatVersion}, expected ${FORMAT_VERSION}`);
-    if (manifest.embedder.id !== this.embedder.id) return stale(`built with embedder ${manifest.embedder.id}, now ${this.embedder.id}`);
-    if (this.embedder.dimensions > 0 && manifest.embedder.dimensions !== this.embedder.dimensions && manifest.passageCount > 0) {
-      return stale(`built with ${manifest.embedder.dimensions} dimensions, embedder gives ${this.embedder.dimensions}`);
-    }
-    if (manifest.chunking.chunkSize !== this.chunking.chunkSize || manifest.chunking.chunkOverlap !== this.chunking.chunkOverlap || manifest.chunking.version !== this.chunking.version) {
-      return stale('chunking settings changed');
-    }
-    if (manifest.tokenizer.cjkBigrams !== this.tokenizer.cjkBigrams || manifest.tokenizer.version !== this.tokenizer.version) return stale('tokenizer settings changed');
-    const fields = manifest.tokenizer.fields ?? { section: 1.5, title: 0.5 };
-    if (fields.section !== this.fieldWeights.section || fields.title !== this.fieldWeights.title) return stale('lexical field weights changed');
-    if ((manifest.centre !== null) !== this.centreVectors) return stale('vector centring setting changed');
-    if (manifest.hnsw.m !== this.hnswSettings.m || manifest.hnsw.efConstruction !== this.hnswSettings.efConstruction) return stale('HNSW settings changed');
+    const reason = this.staleReason(manifest);
+    if (reason !== undefined) return stale(reason);
     try {
-      const read = async (artifact: { name: string; sha256: string }) => {
-        const data = await readFile(path.join(this.directory, artifact.name));
-        if (sha256(data) !== artifact.sha256) throw new Error(`${artifact.name} is corrupt (checksum mismatch)`);
-        return data;
-      };
-      // Passages are written as ASCII JSON (see persist), which decodes several times faster than UTF-8.
-      const passagesData = await read(manifest.artifacts.passages);
-      const passages = JSON.parse(isAscii(passagesData) ? passagesData.toString('latin1') : passagesData.toString('utf8')) as Passage[];
-      if (!Array.isArray(passages) || passages.length !== manifest.passageCount) throw new Error('passage count does not match the manifest');
-      const lexical = Bm25Index.deserialize(await read(manifest.artifacts.lexical));
-      let hnsw: hnswlib.HierarchicalNSW | undefined;
-      if (manifest.artifacts.hnsw) {
-        // Hashed as a stream (hnswlib reads the file itself, so holding it in memory would only raise
-        // the peak), and verified before hnswlib sees it: it must never read a damaged file.
-        const name = manifest.artifacts.hnsw.name;
-        if ((await sha256OfFile(path.join(this.directory, name))) !== manifest.artifacts.hnsw.sha256) throw new Error(`${name} is corrupt (checksum mismatch)`);
-        hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.embedder.dimensions);
-        await hnsw.readIndex(path.join(this.directory, name));
-        if (hnsw.getCurrentCount() !== passages.length) throw new Error('vector count does not match the manifest');
-        hnsw.setEf(this.hnswSettings.ef);
-      } else if (passages.length > 0) {
-        throw new Error('vector index missing');
-      }
+      const { passages, lexical, hnsw } = await this.files.readGeneration(manifest);
+      hnsw?.setEf(this.hnswSettings.ef);
       this.state = { manifest, passages, vectors: undefined, hnsw, lexical, bySource: groupBySource(passages) };
       return { loaded: true };
     } catch (error) {
@@ -725,61 +564,11 @@ export class CorpusIndex implements Retriever, PassageCatalog {
 
   /** Reloads when another process wrote a newer generation; a broken one is ignored (we rewrite it). */
   private async refreshFromDisk(): Promise<void> {
-    const { manifest } = await this.readManifest();
+    const { manifest } = await this.files.readManifest();
     if (!manifest || manifest.generation === this.state.manifest?.generation) return;
     const outcome = await this.loadFromDisk();
-    if (!outcome.loaded) this.state = { manifest: undefined, passages: [], vectors: undefined, hnsw: undefined, lexical: emptyLexical(), bySource: new Map() };
+    if (!outcome.loaded) this.state = emptyState();
   }
-
-  /** One writer at a time per index folder: an in-process queue plus a lock file across processes. */
-  private async withWriteLock<T>(work: () => Promise<T>): Promise<T> {
-    const key = this.directory;
-    const before = inProcessLocks.get(key) ?? Promise.resolve();
-    const run = before.catch(() => undefined).then(async () => {
-      await mkdir(this.directory, { recursive: true });
-      const lockFile = path.join(this.directory, '.write.lock');
-      const deadline = Date.now() + 10 * 60_000;
-      for (;;) {
-        try {
-          const handle = await open(lockFile, 'wx');
-          await handle.writeFile(String(process.pid));
-          await handle.close();
-          break;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-          const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-          if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder) || holder === process.pid) {
-            await rm(lockFile, { force: true });
-            continue;
-          }
-          if (Date.now() > deadline) throw new ShishinError('conflict', `Index ${this.directory} is locked by process ${holder}`);
-          // Polling: a lock file held by another process offers no event to wait on.
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-      }
-      try {
-        return await work();
-      } finally {
-        await rm(lockFile, { force: true });
-      }
-    });
-    inProcessLocks.set(key, run);
-    return run;
-  }
-}
-
-/** JSON with every non-ASCII character escaped (\\uXXXX): the same value, but it can be decoded as Latin-1. */
-export function asciiJson(value: unknown): string {
-  // split('') gives UTF-16 units, so a character outside the Basic Multilingual Plane becomes its two escapes.
-  const escape = (character: string) => character.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
-  return JSON.stringify(value).replace(/[^\p{ASCII}]/gu, escape);
-}
-
-/** SHA-256 of a file, read in chunks. */
-async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function groupBySource(passages: Passage[]): Map<string, number[]> {
