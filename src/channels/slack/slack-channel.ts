@@ -11,6 +11,7 @@ import type { Logger } from '../../logger.js';
 import { registerAskHandlers } from './ask-handlers.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { registerCommandHandler } from './command-handler.js';
+import { dedupeDeliveries } from './delivery-dedupe.js';
 import { registerIntakeHandlers } from './intake-handlers.js';
 import { registerReviewHandlers } from './review-handlers.js';
 import { createSlackNotifier } from './slack-notifier.js';
@@ -150,6 +151,8 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled Slack handler error');
   });
+  // Before any listener: a replayed or redelivered click, submission, shortcut or command does nothing.
+  bolt.use(dedupeDeliveries(context));
   registerAskHandlers(bolt, context);
   registerCommandHandler(bolt, context);
   registerIntakeHandlers(bolt, context);
