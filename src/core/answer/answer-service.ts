@@ -17,6 +17,7 @@ import { verifyCitations } from './citation-verification.js';
 import { corpusVocabulary, decideCoverage, type CoverageDecision } from './coverage.js';
 import { bestQuote, candidateSentences, extractiveAnswer, type ExtractSettings } from './extractive-answer.js';
 import { resolveStrategy, type AnswerStrategy } from './answer-strategy.js';
+import { cosine } from './logistic-model.js';
 import { loadSectionReranker, rerankSections, sectionCandidates } from './section-reranker.js';
 import { buildRetrievalQuery } from './retrieval-query.js';
 import { asSectionCatalog, type SectionCatalog } from './section-context.js';
@@ -90,20 +91,6 @@ const messages = {
 /** `ans_` followed by 16 base-36 characters. */
 function newAnswerId(): string {
   return `ans_${BigInt(`0x${randomBytes(10).toString('hex')}`).toString(36).padStart(16, '0').slice(-16)}`;
-}
-
-function cosine(left: number[], right: number[]): number {
-  let dot = 0;
-  let leftNorm = 0;
-  let rightNorm = 0;
-  for (let index = 0; index < Math.min(left.length, right.length); index += 1) {
-    const a = left[index] ?? 0;
-    const b = right[index] ?? 0;
-    dot += a * b;
-    leftNorm += a * a;
-    rightNorm += b * b;
-  }
-  return leftNorm === 0 || rightNorm === 0 ? 0 : dot / Math.sqrt(leftNorm * rightNorm);
 }
 
 /**

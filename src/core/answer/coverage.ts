@@ -8,8 +8,7 @@
 // - `decideCoverageByRules`: the earlier hand-set gates (score, term overlap, names), kept as the
 //   baseline the evaluation compares against.
 import type { Passage, ScoredPassage } from '../../ports/passage.js';
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { loadLogisticModel, logit, sigmoid, type LogisticModel } from './logistic-model.js';
 import { detectLanguage, termSet, type AnswerLanguage } from './text-terms.js';
 
 export interface CoverageDecision {
@@ -211,36 +210,21 @@ export function corpusVocabulary(source: unknown): ReadonlySet<string> | undefin
   return vocabulary;
 }
 
-const coverageModelSchema = z.object({
-  /** Logistic weights per feature, and the bias. */
-  weights: z.record(z.string(), z.number()),
-  bias: z.number(),
-  /** Probability at or above which the question counts as covered. */
-  threshold: z.number().min(0).max(1),
-  /** Where and how it was fitted and checked (informational). */
-  fittedOn: z.string().optional(),
-  validation: z.record(z.string(), z.unknown()).optional(),
-});
-export type CoverageModel = z.infer<typeof coverageModelSchema>;
+export type CoverageModel = LogisticModel & { threshold: number };
 
 /** Location of the shipped model: coverage-model.json next to this module. */
 export const coverageModelFile = new URL('./coverage-model.json', import.meta.url);
 
-let shippedModel: CoverageModel | undefined;
-
-/** The shipped fitted model (read once). */
-export function loadCoverageModel(file: URL | string = coverageModelFile): CoverageModel {
-  if (file === coverageModelFile && shippedModel !== undefined) return shippedModel;
-  const model = coverageModelSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  if (file === coverageModelFile) shippedModel = model;
-  return model;
+/** The shipped fitted model (read once), or another model file. */
+export function loadCoverageModel(file: URL = coverageModelFile): CoverageModel {
+  const model = loadLogisticModel(file);
+  if (model.threshold === undefined) throw new Error(`${file.pathname}: a coverage model needs a threshold`);
+  return { ...model, threshold: model.threshold };
 }
 
 /** The model's probability that the corpus covers a question with these features. */
-export function coverageProbability(features: CoverageFeatures, model: CoverageModel): number {
-  let z = model.bias;
-  for (const name of coverageFeatureNames) z += (model.weights[name] ?? 0) * features[name];
-  return 1 / (1 + Math.exp(-z));
+export function coverageProbability(features: CoverageFeatures, model: Pick<LogisticModel, 'weights' | 'bias'>): number {
+  return sigmoid(logit(features, coverageFeatureNames, model));
 }
 
 /** The fitted coverage decision for one query and its ranked passages. */

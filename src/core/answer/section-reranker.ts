@@ -4,10 +4,9 @@
 // whether the section is in the question's language, and dense similarity. Fitted on the gold set by
 // `evals/fit-reranker.ts` and stored in section-reranker.json; the answer then leads with the section
 // ranked first after re-ranking. Passages keep their own scores; only their order changes.
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import type { ScoredPassage } from '../../ports/passage.js';
 import { answerTypePattern } from './extractive-answer.js';
+import { loadLogisticModel, logit, type LogisticModel } from './logistic-model.js';
 import type { SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, termSet } from './text-terms.js';
 
@@ -106,32 +105,19 @@ export function sectionCandidates(
   });
 }
 
-const rerankerModelSchema = z.object({
-  weights: z.record(z.string(), z.number()),
-  bias: z.number(),
-  fittedOn: z.string().optional(),
-  validation: z.record(z.string(), z.unknown()).optional(),
-});
-export type SectionRerankerModel = z.infer<typeof rerankerModelSchema>;
+export type SectionRerankerModel = Pick<LogisticModel, 'weights' | 'bias'> & Partial<LogisticModel>;
 
 /** Location of the shipped model: section-reranker.json next to this module. */
 export const sectionRerankerFile = new URL('./section-reranker.json', import.meta.url);
 
-let shipped: SectionRerankerModel | undefined;
-
-/** The shipped fitted model (read once). */
-export function loadSectionReranker(file: URL | string = sectionRerankerFile): SectionRerankerModel {
-  if (file === sectionRerankerFile && shipped !== undefined) return shipped;
-  const model = rerankerModelSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  if (file === sectionRerankerFile) shipped = model;
-  return model;
+/** The shipped fitted model (read once), or another model file. */
+export function loadSectionReranker(file: URL = sectionRerankerFile): SectionRerankerModel {
+  return loadLogisticModel(file);
 }
 
 /** The model's score of a candidate (a logit: higher is better). */
 export function sectionScore(features: SectionFeatures, model: SectionRerankerModel): number {
-  let z = model.bias;
-  for (const name of sectionFeatureNames) z += (model.weights[name] ?? 0) * features[name];
-  return z;
+  return logit(features, sectionFeatureNames, model);
 }
 
 /**
