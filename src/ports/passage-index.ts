@@ -21,7 +21,7 @@ export interface PassageIndexManifest {
   embedderId: string | undefined;
   /** Chunking the passages were cut with; undefined before the first commit. */
   chunking: ChunkingSettings | undefined;
-  /** Indexed sources by source name (path relative to the corpus root, `/`-separated). */
+  /** Indexed sources by source name (path relative to the corpus root, `/`-separated), in name order. */
   sources: Readonly<Record<string, IndexedSource>>;
   /** Passages in the index (the sum of the sources' `passages`). */
   passages: number;
@@ -53,14 +53,15 @@ export interface SourcePassages {
 export interface PassageIndexWriter {
   /** What the index holds: as of the start of the update, then as of the last `commit`. */
   readonly manifest: PassageIndexManifest;
-  /** Stages a source's passages, replacing what the source had (and a staged removal of it). */
+  /** Stages a source's passages, replacing what the source had (and a staged removal of it). Throws ShishinError `input_invalid` when `vectors` and `passages` differ in number. */
   putSource(entry: SourcePassages): void;
   /** Stages the removal of a source's passages (and drops a staged `putSource` of it). */
   removeSource(source: string): void;
   /**
    * Stores the index with the staged changes applied, all at once (a reader of the stored index sees
-   * the old one or the new one, never a mix). Returns the new manifest. Throws ShishinError: `provider_failed` when the
-   * vectors do not all have one length, `conflict` when the store cannot hold vectors of `settings.embedderId`.
+   * the old one or the new one, never a mix), and returns the new manifest. Throws ShishinError
+   * `provider_failed` when the vectors do not all have one length, `conflict` when the store cannot
+   * hold vectors of `settings.embedderId`; the stored index is then unchanged.
    */
   commit(settings: IndexBuildSettings): Promise<PassageIndexManifest>;
 }
