@@ -44,12 +44,6 @@ export interface ExtractSettings {
   minLeadWords: number;
   /** Weight, when choosing a span inside a section, of question words found in its title or heading. */
   topicWeight: number;
-  /** Sections (in rank order) that may lead; 1 = always the top-ranked section. */
-  leadCandidates: number;
-  /** A runner-up section may lead only when its retrieval score is at least this share of the top one. */
-  leadScoreShare: number;
-  /** Head start of the top-ranked section's spans over a runner-up's. */
-  leadRankBonus: number;
   /** Whether a list the lead announces but cannot show whole is shown as its items' heads. */
   compactLists: boolean;
   /** Whether an exception or condition elsewhere in the lead section joins the answer. */
@@ -58,7 +52,18 @@ export interface ExtractSettings {
   support: boolean;
 }
 
-export const defaultExtractSettings: ExtractSettings = { maxWords: 120, maxSpanSentences: 3, sections: 3, supportShare: 0.5, freeWords: 60, minLeadWords: 50, topicWeight: 0.5, leadCandidates: 1, leadScoreShare: 0.8, leadRankBonus: 0.1, compactLists: true, sectionQualifier: true, support: true };
+export const defaultExtractSettings: ExtractSettings = {
+  maxWords: 120,
+  maxSpanSentences: 3,
+  sections: 3,
+  supportShare: 0.5,
+  freeWords: 60,
+  minLeadWords: 50,
+  topicWeight: 0.5,
+  compactLists: true,
+  sectionQualifier: true,
+  support: true,
+};
 
 /** Word budget of an extractive answer when none is given (a hard cap; typical answers are far shorter). */
 export const defaultExtractWords = defaultExtractSettings.maxWords;
@@ -592,17 +597,10 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
     runs.set(info.sentence.run, run);
   }
   const leadRank = Math.min(...infos.map((info) => info.sectionRank));
-  const sectionScores = rankedSections(passages).map((section) => section.score);
-  const bestSectionScore = sectionScores[0] ?? 1;
-
-  // The lead: the best completed span of the top-ranked section.
+  // The lead: the best completed span of the top-ranked section (rank-faithful; re-ranking, if any, happened before).
   let lead: { run: SentenceInfo[]; indexes: number[]; score: number } | undefined;
   for (const run of runs.values()) {
-    const rank = run[0]?.sectionRank ?? Number.POSITIVE_INFINITY;
-    // Rank-faithful: the top section leads, unless a close runner-up (within `leadScoreShare` of its
-    // score) holds a span that answers the question clearly better.
-    if (rank !== leadRank && (rank >= settings.leadCandidates || (sectionScores[rank] ?? 0) < bestSectionScore * settings.leadScoreShare)) continue;
-    const rankBonus = rank === leadRank ? settings.leadRankBonus : 0;
+    if (run[0]?.sectionRank !== leadRank) continue;
     // Inside a section, the question's words that name its topic (in the document title or the heading)
     // say little about which sentence answers; the other words (the focus: "four functions") say more.
     const heading = pool[run[0]?.sentence.passageIndex ?? -1]?.passage;
@@ -622,7 +620,7 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
           (indexes[0] === 0 && weightOf(run[0]?.terms ?? [], spanWeights) > 0 ? 0.05 : 0) -
           0.006 * Math.max(0, words - settings.freeWords) -
           (unresolved ? 0.3 : 0);
-        if (lead === undefined || score + rankBonus > lead.score + 1e-9) lead = { run, indexes, score: score + rankBonus };
+        if (lead === undefined || score > lead.score + 1e-9) lead = { run, indexes, score };
       }
     }
   }
