@@ -56,6 +56,14 @@ describe('specific subjects', () => {
     expect(questionNames('Can I paste customer data into ChatGPT or an LLM before Dec. 2 under Art. 50?')).toEqual([]);
     expect(questionNames('Is the Texas law like the one in Colorado?')).toEqual(['Texas', 'Colorado']);
   });
+
+  it('treat the names of widely used AI products as AI tools in general, neither subjects nor words unknown to the corpus', () => {
+    expect(questionNames('Is using Copilot or Gemini to draft internal emails OK under our policy?')).toEqual([]);
+    const vocabulary = new Set(['past', 'custom', 'data']);
+    const features = coverageFeatures('Can I paste customer data into ChatGPT or Claude?', [{ passage, score: 0.6 }], { relevanceThreshold: 0.3, vocabulary });
+    expect(features.unknownTerms).toBe(0);
+    expect(features.missingSubjects).toBe(0);
+  });
 });
 
 describe('the fitted decision', () => {

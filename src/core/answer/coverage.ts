@@ -56,6 +56,16 @@ const notNames = new Set([
 ]);
 
 /**
+ * Names of widely used AI products and services: in chat people name the tool they have in front of
+ * them ("paste it into ChatGPT", "is Copilot OK"), meaning AI tools in general, not a subject the
+ * governance documents must name.
+ */
+export const genericProductNames = new Set([
+  'chatgpt', 'gpt', 'openai', 'copilot', 'gemini', 'bard', 'claude', 'llama', 'mistral', 'midjourney', 'dall-e', 'dalle',
+  'perplexity', 'notebooklm', 'grok', 'deepl', 'deepseek', 'firefly', 'grammarly', 'otter', 'whisper',
+]);
+
+/**
  * Names the question is about: Latin-script words that start with a capital letter (or are acronyms)
  * and are not the first word of a sentence, e.g. `Colorado`, `NIST`, `Copilot`.
  */
@@ -68,7 +78,7 @@ export function questionNames(question: string): string[] {
       // "AI-generated" is not a name; each part of a hyphenated word is judged on its own.
       for (const part of word.replace(/['’]s$/u, '').split(/[-'’]+/u)) {
         if (part.length < 3 || !/^\p{Lu}/u.test(part)) continue;
-        if (notNames.has(part.toLowerCase())) continue;
+        if (notNames.has(part.toLowerCase()) || genericProductNames.has(part.toLowerCase())) continue;
         // Acronyms (LLM, GPAI, DPIA) and product-style names (ChatGPT, GitHub) are how people name
         // generic things in chat; a specific subject the corpus lacks is a plain proper name.
         if (/^\p{Lu}[\p{Lu}\p{N}]+$/u.test(part) && part.length <= 5) continue;
@@ -186,9 +196,12 @@ export function coverageFeatures(query: string, passages: ScoredPassage[], optio
   };
 }
 
+/** The product names as content terms (stemmed as the question's words are). */
+const genericProductTerms = termSet([...genericProductNames].join(' '));
+
 function unknownShare(query: string, vocabulary: ReadonlySet<string> | undefined): number {
   if (vocabulary === undefined) return 0;
-  const terms = [...termSet(query)];
+  const terms = [...termSet(query)].filter((term) => !genericProductTerms.has(term));
   return terms.length === 0 ? 0 : terms.filter((term) => !vocabulary.has(term)).length / terms.length;
 }
 
