@@ -33,18 +33,32 @@ export interface TeamsCitationClaim {
   };
 }
 
-/** Teams' citation entity for the answer's citations. */
+/** The URL when it is an absolute http(s) URL, else undefined: corpus URLs such as `javascript:` never become links. */
+export function httpUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Teams' citation entity for the answer's citations (a link only for http(s) URLs). */
 export function citationEntity(citations: Citation[]): Entity {
-  const claims: TeamsCitationClaim[] = citations.map((citation) => ({
-    '@type': 'Claim',
-    position: citation.n,
-    appearance: {
-      '@type': 'DigitalDocument',
-      name: truncateText(citationLabel(citation), citationNameLimit),
-      abstract: truncateText(citation.quote, citationAbstractLimit),
-      ...(citation.url !== undefined ? { url: citation.url } : {}),
-    },
-  }));
+  const claims: TeamsCitationClaim[] = citations.map((citation) => {
+    const url = httpUrl(citation.url);
+    return {
+      '@type': 'Claim',
+      position: citation.n,
+      appearance: {
+        '@type': 'DigitalDocument',
+        name: truncateText(citationLabel(citation), citationNameLimit),
+        abstract: truncateText(citation.quote, citationAbstractLimit),
+        ...(url !== undefined ? { url } : {}),
+      },
+    };
+  });
   return {
     type: 'https://schema.org/Message',
     '@type': 'Message',
@@ -60,7 +74,8 @@ function sourceName(citation: Citation, labelLimit?: number): string {
   const text = citationLabel(citation);
   const label = escapeTeamsText(labelLimit === undefined ? text : truncateText(text, labelLimit));
   // Corpus URLs come from reviewed front matter; only http(s) links are made clickable.
-  return citation.url !== undefined && /^https?:\/\//.test(citation.url) ? `[${label}](${encodeURI(citation.url).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : label;
+  const url = httpUrl(citation.url);
+  return url !== undefined ? `[${label}](${encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : label;
 }
 
 function sourceElements(citations: Citation[]): CardElement[] {

@@ -5,7 +5,7 @@ import type { RuleCitation } from '../../../core/intake/classification.js';
 import { valueLabels } from '../../../core/intake/intake-schema.js';
 import type { RegisterRow } from '../../../core/review/intake-service.js';
 import { decisions, type Decision, type IntakeRecord, type IntakeStatus } from '../../../core/review/review-types.js';
-import { html, type SafeHtml } from '../html.js';
+import { html, linkableUrl, type SafeHtml } from '../html.js';
 import type { HistoryEntry } from '../intake-access.js';
 
 const statusLabels: Record<IntakeStatus, string> = {
@@ -33,13 +33,15 @@ export function tierBadge(tier: string): SafeHtml {
   return html`<span class="tier tier-${tier}" data-tier="${tier}">${tier}</span>`;
 }
 
+/** A rule's citations; "Read the original" only for http(s) URLs and console paths (linkableUrl). */
 function citationList(citations: RuleCitation[]): SafeHtml {
   if (citations.length === 0) return html``;
-  return html`<ul class="rule-citations">${citations.map(
-    (citation) => html`<li><p class="citation-title">${citation.title ?? citation.source}${citation.section === '' ? '' : html` — ${citation.section}`}</p>
+  return html`<ul class="rule-citations">${citations.map((citation) => {
+    const href = linkableUrl(citation.url);
+    return html`<li><p class="citation-title">${citation.title ?? citation.source}${citation.section === '' ? '' : html` — ${citation.section}`}</p>
       <blockquote>${citation.quote}</blockquote>
-      ${citation.url === undefined ? '' : html`<p><a href="${citation.url}" rel="noopener noreferrer" target="_blank">Read the original</a></p>`}</li>`,
-  )}</ul>`;
+      ${href === undefined ? '' : html`<p><a href="${href}" rel="noopener noreferrer" target="_blank">Read the original</a></p>`}</li>`;
+  })}</ul>`;
 }
 
 export interface DecisionFormOptions {
