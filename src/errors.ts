@@ -11,6 +11,7 @@ export type ShishinErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unavailable';
 
 /** One field's problem, worded so a form can show it next to the field. */
@@ -45,6 +46,7 @@ export const httpStatusByCode: Record<ShishinErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   provider_failed: 502,
   unavailable: 503,

@@ -13,16 +13,18 @@ export interface ErrorResponse {
   unexpected: boolean;
 }
 
-/** Errors raised by express's body parsers carry a `type` and a `status`. */
+/** Errors raised by express's body parsers (http-errors) carry a `type`, a `status` and `expose`. */
 interface BodyParserError {
   type?: unknown;
   status?: unknown;
-  limit?: unknown;
+  expose?: unknown;
+  code?: unknown;
 }
 
+/** Maps every client error a body parser or the router raises to a clear 400, 413 or 415. */
 function fromBodyParser(error: unknown, bodyLimitBytes: number): ShishinError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const type = (error as BodyParserError).type;
+  const { type, status, code } = error as BodyParserError;
   if (type === 'entity.too.large') {
     return new ShishinError(
       'payload_too_large',
@@ -30,21 +32,35 @@ function fromBodyParser(error: unknown, bodyLimitBytes: number): ShishinError | 
       { cause: error },
     );
   }
+  if (type === 'parameters.too.many') {
+    return new ShishinError('payload_too_large', 'The form has too many fields.', { cause: error });
+  }
   if (type === 'entity.parse.failed') {
     return new ShishinError('input_invalid', 'The request body is not valid JSON.', { cause: error });
   }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new ShishinError('input_invalid', 'The request body uses an unsupported encoding; send UTF-8.', { cause: error });
+  if (type === 'encoding.unsupported') {
+    return new ShishinError('unsupported_media_type', 'The request body uses an unsupported Content-Encoding; send it uncompressed, or as gzip, deflate or br.', {
+      cause: error,
+    });
+  }
+  if (type === 'charset.unsupported') {
+    return new ShishinError('unsupported_media_type', 'The request body uses an unsupported character set; send UTF-8.', { cause: error });
   }
   if (type === 'request.aborted') {
     return new ShishinError('input_invalid', 'The request body was not received completely.', { cause: error });
   }
-  const status = (error as BodyParserError).status;
   // The router decodes path parameters and marks a malformed escape such as `/api/intakes/%` as 400.
   if (error instanceof URIError && status === 400) {
     return new ShishinError('input_invalid', 'The request path is not validly encoded.', { cause: error });
   }
-  if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
+  // zlib and brotli errors from a body whose Content-Encoding does not match its bytes.
+  if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR') || code.startsWith('ERR_BROTLI'))) {
+    return new ShishinError('input_invalid', 'The request body could not be decompressed: it does not match its Content-Encoding.', { cause: error });
+  }
+  // Any other client error a parser marked as safe to report (http-errors' `expose`).
+  if (typeof status === 'number' && status >= 400 && status < 500 && ((error as BodyParserError).expose === true || typeof type === 'string')) {
+    if (status === 413) return new ShishinError('payload_too_large', 'The request body is too large.', { cause: error });
+    if (status === 415) return new ShishinError('unsupported_media_type', 'The request body has an unsupported type or encoding.', { cause: error });
     return new ShishinError('input_invalid', 'The request body could not be read.', { cause: error });
   }
   return undefined;
