@@ -81,6 +81,10 @@ const environmentSchema = z.object({
   API_TOKENS: commaList,
   TRUSTED_PROXY_USER_HEADER: optionalText,
   DEV_USER: z.string().optional().default('web:dev'),
+  HEADERS_TIMEOUT_MS: positiveInteger(20_000),
+  REQUEST_TIMEOUT_MS: positiveInteger(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInteger(65_000),
+  MAX_CONNECTIONS: positiveInteger(512),
   RATE_LIMIT_PER_MINUTE: positiveInteger(30),
   MAX_QUESTION_CHARS: positiveInteger(2000),
 });
@@ -139,6 +143,13 @@ export interface Config {
     /** Identity used in development mode when no credentials are sent. */
     devUser: string;
   };
+  /** HTTP server limits against slow and idle clients. */
+  server: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
   rateLimitPerMinute: number;
   maxQuestionChars: number;
 }
@@ -188,6 +199,9 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
   if (values.MicrosoftAppType === 'SingleTenant' && values.MicrosoftAppTenantId === undefined) {
     throw new ShishinError('config_invalid', 'MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant');
   }
+  if (values.HEADERS_TIMEOUT_MS > values.REQUEST_TIMEOUT_MS) {
+    throw new ShishinError('config_invalid', 'HEADERS_TIMEOUT_MS must not be larger than REQUEST_TIMEOUT_MS');
+  }
   for (const member of values.GOVERNANCE_MEMBERS) {
     if (!/^(slack|teams|web|cli):.+$/.test(member)) {
       throw new ShishinError('config_invalid', `GOVERNANCE_MEMBERS: "${member}" must look like slack:U123, teams:<aad-object-id> or web:alice`);
@@ -236,6 +250,12 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       apiTokens: parseApiTokens(values.API_TOKENS),
       trustedProxyUserHeader: values.TRUSTED_PROXY_USER_HEADER?.toLowerCase(),
       devUser: values.DEV_USER,
+    },
+    server: {
+      headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: values.MAX_CONNECTIONS,
     },
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     maxQuestionChars: values.MAX_QUESTION_CHARS,

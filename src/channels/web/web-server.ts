@@ -115,10 +115,19 @@ export async function startWebServer(
 ): Promise<RunningWebServer> {
   let draining = false;
   const web = createWebApplication(app, { ...options, isDraining: () => draining || (options.isDraining?.() ?? false) });
-  const server = http.createServer(web);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 120_000;
+  const limits = app.config.server;
+  // Node enforces the header and request timeouts on this interval; its 30 s default would let a
+  // half-sent request live that much longer than configured.
+  const connectionsCheckingInterval = Math.min(5_000, Math.max(250, Math.floor(limits.headersTimeoutMs / 4)));
+  const server = http.createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval },
+    web,
+  );
+  // Longer than a proxy's idle timeout for its upstream connections (60 s for common load balancers),
+  // so the proxy, not this server, closes idle keep-alive connections.
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Beyond the cap new connections are closed at once, keeping file descriptors for the store and index.
+  server.maxConnections = limits.maxConnections;
   // While draining, a keep-alive connection becomes idle once its last response is out: close it then.
   server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
     response.on('finish', () => {
