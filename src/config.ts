@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ShishinError } from './errors.js';
+import { addressRangeProblem, loopbackRanges } from './network-address.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -81,6 +82,8 @@ const environmentSchema = z.object({
   API_TOKENS: commaList,
   TRUSTED_PROXY_USER_HEADER: optionalText,
   DEV_USER: z.string().optional().default('web:dev'),
+  DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK: booleanFlag,
+  TRUSTED_PROXY_ADDRESSES: commaList,
   HEADERS_TIMEOUT_MS: positiveInteger(20_000),
   REQUEST_TIMEOUT_MS: positiveInteger(30_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInteger(65_000),
@@ -142,6 +145,10 @@ export interface Config {
     trustedProxyUserHeader: string | undefined;
     /** Identity used in development mode when no credentials are sent. */
     devUser: string;
+    /** Peer addresses (IPs and CIDR ranges) whose trustedProxyUserHeader is believed; default loopback. */
+    trustedProxyAddresses: string[];
+    /** Lets the development identity serve a non-loopback bind (never in production). */
+    dangerouslyAllowDevelopmentIdentityOffLoopback: boolean;
   };
   /** HTTP server limits against slow and idle clients. */
   server: {
@@ -199,6 +206,10 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
   if (values.MicrosoftAppType === 'SingleTenant' && values.MicrosoftAppTenantId === undefined) {
     throw new ShishinError('config_invalid', 'MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant');
   }
+  for (const entry of values.TRUSTED_PROXY_ADDRESSES) {
+    const problem = addressRangeProblem(entry);
+    if (problem !== undefined) throw new ShishinError('config_invalid', `TRUSTED_PROXY_ADDRESSES: ${problem}`);
+  }
   if (values.HEADERS_TIMEOUT_MS > values.REQUEST_TIMEOUT_MS) {
     throw new ShishinError('config_invalid', 'HEADERS_TIMEOUT_MS must not be larger than REQUEST_TIMEOUT_MS');
   }
@@ -250,6 +261,8 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       apiTokens: parseApiTokens(values.API_TOKENS),
       trustedProxyUserHeader: values.TRUSTED_PROXY_USER_HEADER?.toLowerCase(),
       devUser: values.DEV_USER,
+      trustedProxyAddresses: values.TRUSTED_PROXY_ADDRESSES.length > 0 ? values.TRUSTED_PROXY_ADDRESSES : loopbackRanges,
+      dangerouslyAllowDevelopmentIdentityOffLoopback: values.DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK,
     },
     server: {
       headersTimeoutMs: values.HEADERS_TIMEOUT_MS,

@@ -6,6 +6,8 @@ import type { AppContext } from './app-context.js';
 import { buildApp, type BuildAppOptions } from './app.js';
 import type { Config } from './config.js';
 import { startWebServer, type ChannelRoute, type RunningWebServer } from './channels/web/web-server.js';
+import { assertSafeExposure, developmentIdentityEnabled } from './channels/web/authentication.js';
+import { isLoopbackHost } from './network-address.js';
 
 /** What main needs from a chat channel: webhook routes to mount, a lifecycle and a start-up line. */
 export interface ChannelHandle {
@@ -25,6 +27,20 @@ export interface RunningService {
   lines: string[];
   /** Graceful stop: drain HTTP (at most `drainTimeoutMs`), stop channels, close the store. */
   stop(drainTimeoutMs?: number): Promise<void>;
+}
+
+/** What the start-up output says about the development identity (loud when it is exposed). */
+function developmentLines(config: Config): string[] {
+  if (config.environment === 'production') return [];
+  if (!developmentIdentityEnabled(config, config.host)) {
+    return [`development mode on a non-loopback HOST (${config.host}): no development identity; users sign in with API_TOKENS or TRUSTED_PROXY_USER_HEADER`];
+  }
+  if (!isLoopbackHost(config.host)) {
+    return [
+      `WARNING: DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK is set: anyone who can reach ${config.host}:${config.port} acts as ${config.auth.devUser} — never do this on a shared network`,
+    ];
+  }
+  return [`development mode: requests without credentials act as ${config.auth.devUser} (loopback only) — not for production (NODE_ENV=production turns this off)`];
 }
 
 async function createChannels(app: AppContext): Promise<ChannelHandle[]> {
@@ -64,6 +80,9 @@ export interface StartServiceOptions extends BuildAppOptions {
 }
 
 export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
+  // Before anything is built: an exposed development identity or a production door no one can
+  // sign in to is a configuration error (the web server checks again for its own callers).
+  assertSafeExposure(config, config.host);
   const app = await buildApp(config, options);
   let channels: ChannelHandle[] = [];
   let web: RunningWebServer | undefined;
@@ -86,9 +105,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     ...app.describe(),
     ...channels.map((channel) => channel.describe()),
     ...(channels.length === 0 ? ['chat channels: none configured (set SLACK_BOT_TOKEN or MicrosoftAppId to add Slack or Teams)'] : []),
-    ...(config.environment === 'production'
-      ? []
-      : [`development mode: requests without credentials act as ${config.auth.devUser} — not for production (NODE_ENV=production turns this off)`]),
+    ...developmentLines(config),
     `listening on ${running.url}`,
     `console: ${consoleUrl}`,
   ];

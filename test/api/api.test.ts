@@ -73,8 +73,10 @@ describe('ask and feedback', () => {
     const huge = await call(api('/api/intakes'), { token: alice, body: { ...cvScreeningIntake, description: 'x'.repeat(80_000) } });
     expect(huge.status).toBe(413);
     expect(huge.body).toEqual({ error: { code: 'payload_too_large', message: 'The request body is larger than the 64 kB limit.' } });
+    // The JSON API takes JSON only: a POST without a JSON content type is refused before it is read.
     const noBody = await call(api('/api/ask'), { token: alice, method: 'POST' });
-    expect(noBody.status).toBe(400);
+    expect(noBody.status).toBe(415);
+    expect(noBody.body).toMatchObject({ error: { code: 'unsupported_media_type' } });
   });
 });
 

@@ -39,7 +39,7 @@ describe('production mode', () => {
   });
 
   it('ignores the identity header when no trusted proxy is configured', async () => {
-    const { url } = await serve({ NODE_ENV: 'production' });
+    const { url } = await serve({ NODE_ENV: 'production', API_TOKENS: 'tok-alice=web:alice' });
     expect((await call(`${url}/api/me`, { headers: { 'x-forwarded-user': 'mallory' } })).status).toBe(401);
   });
 });

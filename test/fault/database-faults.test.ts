@@ -188,6 +188,7 @@ if (database === undefined) {
         const port = await closedPort();
         const result = await runServe({
           NODE_ENV: 'production',
+          API_TOKENS: 'fault-token=web:fault',
           LOG_LEVEL: 'fatal',
           DATA_DIR: dataDir,
           // Reuse the index the test server built, so this start is quick.

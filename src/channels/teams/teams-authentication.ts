@@ -8,14 +8,9 @@ import {
 } from 'botbuilder';
 import type { Config } from '../../config.js';
 import { ShishinError } from '../../errors.js';
+import { isLoopbackHost } from '../../network-address.js';
 
-const loopbackHosts = new Set(['localhost', '::1', '[::1]', '::ffff:127.0.0.1']);
-
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const trimmed = host.trim().toLowerCase();
-  return loopbackHosts.has(trimmed) || /^127(\.\d{1,3}){3}$/.test(trimmed);
-}
+export { isLoopbackHost };
 
 /** Whether requests are authenticated; throws config_invalid when the unauthenticated mode is not allowed. */
 export function teamsAuthenticationMode(config: Pick<Config, 'teams' | 'host'>): 'app' | 'unauthenticated' {

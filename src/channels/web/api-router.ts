@@ -12,6 +12,7 @@ import type { Authenticator } from './authentication.js';
 import { intakeHistory, intakeJson, readableIntake } from './intake-access.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { locals } from './request-context.js';
+import { sameOriginOnly } from './state-change-guards.js';
 import { parseInput } from './validation.js';
 import { formatRegister } from './register-output.js';
 
@@ -86,6 +87,13 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   const router = express.Router();
   const identify = authenticate(options.authenticator);
   const limited = rateLimit(options.limiter);
+  // A bearer token is never sent by the browser on its own; cookie and proxy identities are.
+  const sameOrigin = sameOriginOnly({
+    publicUrl: app.config.publicUrl,
+    message:
+      'Cross-site request refused: changes through the JSON API must come from this Shishin site itself, or carry "Authorization: Bearer <token>".',
+    exempt: (_request, response) => locals(response).identity?.method === 'token',
+  });
   const actorOf = (response: Response) => {
     const identity = locals(response).identity;
     if (identity === undefined) throw new ShishinError('not_authenticated', 'Sign-in required.');
@@ -113,7 +121,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     });
   });
 
-  router.post('/api/ask', identify, limited, async (request, response) => {
+  router.post('/api/ask', identify, sameOrigin, limited, async (request, response) => {
     const body = parseInput(askSchema, request.body, 'The question');
     const answer = await app.answers.ask({
       question: body.question,
@@ -142,7 +150,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     });
   });
 
-  router.post('/api/feedback', identify, async (request, response) => {
+  router.post('/api/feedback', identify, sameOrigin, async (request, response) => {
     const body = parseInput(feedbackSchema, request.body, 'The feedback');
     await app.store.saveFeedback({
       answerId: body.answerId,
@@ -154,7 +162,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     response.status(201).json({ saved: true });
   });
 
-  router.post('/api/intakes', identify, limited, async (request, response) => {
+  router.post('/api/intakes', identify, sameOrigin, limited, async (request, response) => {
     const header = request.get('idempotency-key');
     if (header !== undefined && !idempotencyKeyPattern.test(header)) {
       throw new ShishinError('input_invalid', 'The Idempotency-Key header must be 1–200 visible ASCII characters.', {
@@ -200,7 +208,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     response.json({ ...intakeJson(record), history: await intakeHistory(app, id) });
   });
 
-  router.post('/api/intakes/:id/decision', identify, async (request, response) => {
+  router.post('/api/intakes/:id/decision', identify, sameOrigin, async (request, response) => {
     const body = parseInput(decisionSchema, request.body, 'The decision');
     const record = await app.intakes.decide({
       intakeId: String(request.params.id),

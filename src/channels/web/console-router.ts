@@ -13,7 +13,7 @@ import { decisions, type Decision } from '../../core/review/review-types.js';
 import { isShishinError, ShishinError, httpStatusByCode } from '../../errors.js';
 import { developmentIdentityCookie, parseWebIdentity, type Authenticator } from './authentication.js';
 import { writeCookie } from './cookies.js';
-import { csrfProtection } from './csrf.js';
+import { consoleRefusalMessage, csrfProtection } from './csrf.js';
 import type { SafeHtml } from './html.js';
 import { intakeHistory, readableIntake } from './intake-access.js';
 import { askPage } from './pages/ask-page.js';
@@ -31,6 +31,7 @@ import { notSignedIn, renderPage, type PageContext } from './pages/layout.js';
 import { abortOnDisconnect, authenticate } from './api-router.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { locals } from './request-context.js';
+import { sameOriginOnly } from './state-change-guards.js';
 
 const assetsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 const idempotencyKeyPattern = /^[A-Za-z0-9-]{8,80}$/;
@@ -66,6 +67,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   const { authenticator, limiter } = options;
   const identify = authenticate(authenticator);
   const csrf = csrfProtection({ publicUrl: app.config.publicUrl });
+  const sameOrigin = sameOriginOnly({ publicUrl: app.config.publicUrl, message: consoleRefusalMessage });
   const assets = new Map<string, Promise<string>>();
   const asset = (name: string) => {
     let content = assets.get(name);
@@ -99,7 +101,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     response.send(await asset(name));
   });
 
-  router.use('/console', csrf, identify);
+  router.use('/console', sameOrigin, csrf, identify);
 
   router.get('/console/ask', async (request, response) => {
     const question = (text(request.query.q) ?? '').trim();
@@ -143,6 +145,9 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.post('/console/dev-identity', (request, response) => {
     if (!authenticator.developmentMode) throw new ShishinError('not_found', 'No such page.');
+    if (!authenticator.canSwitchIdentity(request)) {
+      throw new ShishinError('not_authorised', 'The development identity can be switched only from this machine, at its loopback address.');
+    }
     const body = bodyOf(request);
     const actor = parseWebIdentity(text(body.user) ?? '');
     if (actor === undefined) throw new ShishinError('input_invalid', 'Use a user name of letters, digits and . _ @ + - (for example web:alice).');

@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { createApiRouter } from './api-router.js';
-import { createAuthenticator, type Authenticator } from './authentication.js';
+import { assertSafeExposure, createAuthenticator, type Authenticator } from './authentication.js';
 import { consoleErrorPage, createConsoleRouter, pageContext } from './console-router.js';
 import { toErrorResponse } from './error-response.js';
 import { createOperationsRouter } from './operations-router.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { locals, requestContext, restoreRequestScope } from './request-context.js';
+import { jsonBodiesOnly } from './state-change-guards.js';
 
 /** Largest accepted JSON or form body. */
 export const bodyLimitBytes = 64 * 1024;
@@ -32,6 +33,8 @@ export interface WebApplicationOptions {
   channelRoutes?: ChannelRoute[];
   /** True once shutdown has begun: /readyz answers 503 and responses close their connection. */
   isDraining?: () => boolean;
+  /** The address the server binds (default HOST); the development identity exists only on loopback. */
+  bindHost?: string;
 }
 
 const securityHeaders: Record<string, string> = {
@@ -45,7 +48,7 @@ const securityHeaders: Record<string, string> = {
 /** Builds the express application (without listening). */
 export function createWebApplication(app: AppContext, options: WebApplicationOptions = {}): express.Express {
   const isDraining = options.isDraining ?? (() => false);
-  const authenticator: Authenticator = createAuthenticator(app.config);
+  const authenticator: Authenticator = createAuthenticator(app.config, { bindHost: options.bindHost ?? app.config.host });
   const limiter = createRateLimiter({ perMinute: app.config.rateLimitPerMinute, clock: app.clock });
   const web = express();
   web.disable('x-powered-by');
@@ -63,6 +66,7 @@ export function createWebApplication(app: AppContext, options: WebApplicationOpt
     web[route.method](route.path, route.handler as RequestHandler);
   }
 
+  web.use('/api', jsonBodiesOnly);
   web.use(express.json({ limit: bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   web.use(express.urlencoded({ extended: false, limit: bodyLimitBytes, parameterLimit: 200 }));
   web.use(restoreRequestScope);
@@ -113,8 +117,9 @@ export async function startWebServer(
   app: AppContext,
   options: WebApplicationOptions & { port: number; host: string },
 ): Promise<RunningWebServer> {
+  assertSafeExposure(app.config, options.host);
   let draining = false;
-  const web = createWebApplication(app, { ...options, isDraining: () => draining || (options.isDraining?.() ?? false) });
+  const web = createWebApplication(app, { ...options, bindHost: options.host, isDraining: () => draining || (options.isDraining?.() ?? false) });
   const limits = app.config.server;
   // Node enforces the header and request timeouts on this interval; its 30 s default would let a
   // half-sent request live that much longer than configured.
