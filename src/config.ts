@@ -84,6 +84,7 @@ const environmentSchema = z.object({
   DEV_USER: z.string().optional().default('web:dev'),
   DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK: booleanFlag,
   TRUSTED_PROXY_ADDRESSES: commaList,
+  REGISTER_VISIBILITY: z.enum(['members', 'all']).optional().default('members'),
   HEADERS_TIMEOUT_MS: positiveInteger(20_000),
   REQUEST_TIMEOUT_MS: positiveInteger(30_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInteger(65_000),
@@ -150,6 +151,8 @@ export interface Config {
     /** Lets the development identity serve a non-loopback bind (never in production). */
     dangerouslyAllowDevelopmentIdentityOffLoopback: boolean;
   };
+  /** Who sees every intake in the register: `members` (others see their own) or `all`. */
+  registerVisibility: 'members' | 'all';
   /** HTTP server limits against slow and idle clients. */
   server: {
     headersTimeoutMs: number;
@@ -264,6 +267,7 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       trustedProxyAddresses: values.TRUSTED_PROXY_ADDRESSES.length > 0 ? values.TRUSTED_PROXY_ADDRESSES : loopbackRanges,
       dangerouslyAllowDevelopmentIdentityOffLoopback: values.DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK,
     },
+    registerVisibility: values.REGISTER_VISIBILITY,
     server: {
       headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: values.REQUEST_TIMEOUT_MS,

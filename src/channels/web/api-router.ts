@@ -9,7 +9,7 @@ import { publicCitation } from '../../core/presentation/answer-presentation.js';
 import { decisions, intakeStatuses, type IntakeStatus } from '../../core/review/review-types.js';
 import { ShishinError } from '../../errors.js';
 import type { Authenticator } from './authentication.js';
-import { intakeHistory, intakeJson, readableIntake } from './intake-access.js';
+import { intakeHistory, intakeJson, readableIntake, visibleRegister } from './intake-access.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { locals } from './request-context.js';
 import { sameOriginOnly } from './state-change-guards.js';
@@ -232,7 +232,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     if (format !== 'json' && format !== 'csv') {
       throw new ShishinError('input_invalid', 'format must be csv or json.', { fields: [{ field: 'format', message: 'Use csv or json.' }] });
     }
-    const output = formatRegister(await app.intakes.register(), format);
+    const output = formatRegister((await visibleRegister(app, actorOf(response))).rows, format);
     response.type(output.contentType);
     if (format === 'csv') response.attachment('ai-register.csv');
     response.send(output.body);

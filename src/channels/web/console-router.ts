@@ -15,7 +15,7 @@ import { developmentIdentityCookie, parseWebIdentity, type Authenticator } from 
 import { writeCookie } from './cookies.js';
 import { consoleRefusalMessage, csrfProtection } from './csrf.js';
 import type { SafeHtml } from './html.js';
-import { intakeHistory, readableIntake } from './intake-access.js';
+import { intakeHistory, readableIntake, visibleRegister } from './intake-access.js';
 import { askPage } from './pages/ask-page.js';
 import { formValuesToIntake, intakeFormPage, intakeToFormValues, readIntakeForm } from './pages/intake-form-page.js';
 import {
@@ -304,7 +304,8 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   });
 
   router.get('/console/register', async (request, response) => {
-    send(request, response, 200, 'Register', registerPage(await app.intakes.register()));
+    const { rows, scope } = await visibleRegister(app, actorOf(response));
+    send(request, response, 200, 'Register', registerPage(rows, scope));
   });
 
   return router;

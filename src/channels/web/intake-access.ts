@@ -1,6 +1,8 @@
 // Read access to intakes for web users and the public JSON view of a record with its history.
 import type { AppContext } from '../../app-context.js';
 import { actorKey, type Actor } from '../../core/actor.js';
+import type { RegisterRow } from '../../core/review/intake-service.js';
+import { toRegisterRows } from '../../core/review/register-format.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
 import { ShishinError } from '../../errors.js';
 
@@ -50,4 +52,17 @@ export function intakeJson(record: IntakeRecord): Record<string, unknown> {
     decisionComment: record.decisionComment,
     updatedAt: record.updatedAt,
   };
+}
+
+/**
+ * The register rows the actor may see: everything for governance members (and for everyone with
+ * REGISTER_VISIBILITY=all), otherwise only the actor's own intakes — the same rule as reading one.
+ */
+export async function visibleRegister(app: AppContext, actor: Actor): Promise<{ rows: RegisterRow[]; scope: 'all' | 'own' }> {
+  if (app.config.registerVisibility === 'all' || app.intakes.isGovernanceMember(actor)) {
+    return { rows: await app.intakes.register(), scope: 'all' };
+  }
+  // list() is newest first; the register reads oldest first.
+  const own = await app.intakes.list({ submittedBy: actor });
+  return { rows: toRegisterRows([...own].reverse()), scope: 'own' };
 }

@@ -219,12 +219,14 @@ export function reviewQueuePage(items: QueueItem[], csrfToken: string): SafeHtml
       )}</ul>`}`;
 }
 
-export function registerPage(rows: RegisterRow[]): SafeHtml {
+/** The register; `scope: 'own'` when REGISTER_VISIBILITY limits a non-member to their own intakes. */
+export function registerPage(rows: RegisterRow[], scope: 'all' | 'own' = 'all'): SafeHtml {
   return html`<h1>AI use-case register</h1>
+  ${scope === 'own' ? html`<p class="help">You see the intakes you submitted; governance members see the whole register.</p>` : ''}
   <p>Download: <a href="/api/register?format=csv" download>CSV</a> · <a href="/api/register?format=json">JSON</a></p>
   ${rows.length === 0
     ? html`<p>The register is empty.</p>`
-    : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Register table"><table class="register"><caption>Every AI use case submitted, with its tier and decision</caption>
+    : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Register table"><table class="register"><caption>${scope === 'own' ? 'Your AI use cases' : 'Every AI use case submitted'}, with its tier and decision</caption>
       <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Business unit</th><th scope="col">Owner</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Decided at</th><th scope="col">Obligations</th></tr></thead>
       <tbody>${rows.map(
         (row) => html`<tr><td><a href="/console/intakes/${row.id}">${row.id}</a></td><td>${row.title}</td><td>${row.businessUnit}</td><td>${row.owner}</td><td>${tierBadge(row.tier)}</td><td>${statusBadge(row.status)}</td><td>${row.decidedBy}</td><td>${row.decidedAt}</td><td>${row.obligations.length}</td></tr>`,
