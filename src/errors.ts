@@ -12,6 +12,7 @@ export type ShishinErrorCode =
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'idempotency_key_reused'
   | 'unavailable';
 
 /** One field's problem, worded so a form can show it next to the field. */
@@ -47,6 +48,7 @@ export const httpStatusByCode: Record<ShishinErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  idempotency_key_reused: 422,
   rate_limited: 429,
   provider_failed: 502,
   unavailable: 503,

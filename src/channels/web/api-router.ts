@@ -10,6 +10,7 @@ import { decisions, intakeStatuses, type IntakeStatus } from '../../core/review/
 import { ShishinError } from '../../errors.js';
 import type { Authenticator } from './authentication.js';
 import { intakeHistory, intakeJson, readableIntake, visibleRegister } from './intake-access.js';
+import { submitIntake } from './intake-submission.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { locals } from './request-context.js';
 import { sameOriginOnly } from './state-change-guards.js';
@@ -174,7 +175,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     }
     const replaces = typeof request.query.replaces === 'string' && request.query.replaces !== '' ? request.query.replaces : undefined;
     const actor = actorOf(response);
-    const { record, created } = await app.intakes.submit({
+    const { record, created } = await submitIntake(app, {
       input: request.body,
       submittedBy: actor,
       // Keys are scoped to the submitter so two users can never collide on the same key.

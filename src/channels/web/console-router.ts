@@ -16,6 +16,7 @@ import { writeCookie } from './cookies.js';
 import { consoleRefusalMessage, csrfProtection } from './csrf.js';
 import type { SafeHtml } from './html.js';
 import { intakeHistory, readableIntake, visibleRegister } from './intake-access.js';
+import { submitIntake } from './intake-submission.js';
 import { askPage } from './pages/ask-page.js';
 import { formValuesToIntake, intakeFormPage, intakeToFormValues, readIntakeForm } from './pages/intake-form-page.js';
 import {
@@ -180,7 +181,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     const idempotencyKey = sentKey !== undefined && idempotencyKeyPattern.test(sentKey) ? sentKey : randomUUID();
     const previousId = text(body.previousId)?.trim() || undefined;
     const actor = actorOf(response);
-    const rerender = (status: number, errors: Array<{ field: string; message: string }>, message?: string) =>
+    const rerender = (status: number, errors: Array<{ field: string; message: string }>, message?: string, key = idempotencyKey) =>
       send(
         request,
         response,
@@ -190,7 +191,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
           values,
           errors,
           csrfToken: locals(response).csrfToken ?? '',
-          idempotencyKey,
+          idempotencyKey: key,
           ...(previousId === undefined ? {} : { previousId }),
           ...(message === undefined ? {} : { message }),
         }),
@@ -201,7 +202,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
       return rerender(429, [{ field: '_', message: "You're submitting faster than Shishin can keep up — please wait a few seconds." }], 'Please wait a moment.');
     }
     try {
-      const { record, created } = await app.intakes.submit({
+      const { record, created } = await submitIntake(app, {
         input: formValuesToIntake(values),
         submittedBy: actor,
         idempotencyKey: `${actorKey(actor)}:${idempotencyKey}`,
@@ -213,6 +214,12 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     } catch (error) {
       if (isShishinError(error, 'input_invalid')) {
         return rerender(400, error.fields ?? [{ field: '_', message: error.message }]);
+      }
+      if (isShishinError(error, 'idempotency_key_reused')) {
+        // The form was sent before with other answers (back button, edit, resend): a fresh key lets
+        // the person submit these answers as a new intake on purpose.
+        const message = 'This form was already submitted with different answers. Check the answers below and submit again to create a new intake.';
+        return rerender(httpStatusByCode[error.code], [{ field: '_', message }], 'The intake was not submitted.', randomUUID());
       }
       if (isShishinError(error, 'conflict') || isShishinError(error, 'not_found') || isShishinError(error, 'not_authorised')) {
         return rerender(httpStatusByCode[error.code], [{ field: '_', message: error.message }], 'The intake could not be submitted.');
