@@ -38,6 +38,16 @@ export function effectiveGovernanceMembers(config: Config): { members: string[];
   return { members: [actorKey(actor)], developmentDefault: true };
 }
 
+/**
+ * Identities that may decide their own intakes whatever ALLOW_SELF_REVIEW says: the development
+ * identity, outside production only, so a local quick start can show the whole review flow.
+ */
+export function developmentIdentities(config: Config): string[] {
+  if (config.environment === 'production') return [];
+  const actor = parseActorKey(config.auth.devUser) ?? { channel: 'web' as const, id: config.auth.devUser.replace(/^web:/, '') };
+  return [actorKey(actor)];
+}
+
 function documentCount(index: CorpusIndex): number {
   return new Set(index.allPassages().map((passage) => passage.source)).size;
 }
@@ -80,7 +90,17 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const { members, developmentDefault } = effectiveGovernanceMembers(config);
   let intakes: ReturnType<typeof createIntakeService>;
   try {
-    intakes = createIntakeService({ store, classifier, governanceMembers: members, clock, logger, metrics });
+    intakes = createIntakeService({
+      store,
+      classifier,
+      governanceMembers: members,
+      clock,
+      logger,
+      metrics,
+      allowSelfReview: config.review.allowSelfReview,
+      selfReviewExemptions: developmentIdentities(config),
+      decisionsPerMinute: config.review.decisionsPerMinute,
+    });
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;

@@ -79,6 +79,8 @@ const environmentSchema = z.object({
   TEAMS_REVIEW_CONVERSATION: optionalText,
   DANGEROUSLY_ALLOW_UNAUTHENTICATED_TEAMS: booleanFlag,
   GOVERNANCE_MEMBERS: commaList,
+  ALLOW_SELF_REVIEW: booleanFlag,
+  DECISION_RATE_LIMIT_PER_MINUTE: positiveInteger(30),
   API_TOKENS: commaList,
   TRUSTED_PROXY_USER_HEADER: optionalText,
   DEV_USER: z.string().optional().default('web:dev'),
@@ -139,6 +141,12 @@ export interface Config {
   };
   /** Governance members as `channel:id` strings, e.g. `slack:U123`. */
   governanceMembers: string[];
+  review: {
+    /** Whether a member may decide an intake they submitted (the development identity always may). */
+    allowSelfReview: boolean;
+    /** Decision attempts per person per minute, in every door. */
+    decisionsPerMinute: number;
+  };
   auth: {
     /** `token=channel:user` pairs accepted as bearer tokens by the JSON API. */
     apiTokens: Map<string, string>;
@@ -260,6 +268,7 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       dangerouslyAllowUnauthenticated: values.DANGEROUSLY_ALLOW_UNAUTHENTICATED_TEAMS,
     },
     governanceMembers: values.GOVERNANCE_MEMBERS,
+    review: { allowSelfReview: values.ALLOW_SELF_REVIEW, decisionsPerMinute: values.DECISION_RATE_LIMIT_PER_MINUTE },
     auth: {
       apiTokens: parseApiTokens(values.API_TOKENS),
       trustedProxyUserHeader: values.TRUSTED_PROXY_USER_HEADER?.toLowerCase(),

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/actor.js';
 import type { Classification } from '../../src/core/intake/classification.js';
 import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
-import { createIntakeService, type IntakeClassifier } from '../../src/core/review/create-intake-service.js';
+import { createIntakeService, type IntakeClassifier, type IntakeServiceOptions } from '../../src/core/review/create-intake-service.js';
 import { intakeIdPattern } from '../../src/core/review/intake-id.js';
 import type { IntakeService, ReviewNotifier } from '../../src/core/review/intake-service.js';
 import type { Decision, IntakeRecord, IntakeStatus } from '../../src/core/review/review-types.js';
@@ -81,7 +81,7 @@ function describeService(backend: StoreBackend): void {
     let logLines: string[];
     let keyCounter = 0;
 
-    const build = (extra: { generateId?: () => string; notifierTimeoutMs?: number } = {}) => {
+    const build = (extra: Partial<Omit<IntakeServiceOptions, 'store' | 'classifier' | 'governanceMembers' | 'logger' | 'metrics'>> = {}) => {
       const logger = createLogger({
         level: 'info',
         destination: new Writable({
@@ -329,6 +329,119 @@ function describeService(backend: StoreBackend): void {
       });
     });
 
+    describe('separation of duties', () => {
+      // The reviewer is a governance member who also submits use cases of their own.
+      const refusals = async (intakeId?: string) =>
+        (await store.listAudit(intakeId === undefined ? {} : { intakeId })).filter((entry) => entry.action === 'decision.refused');
+
+      it('refuses a member deciding an intake they submitted, audits it, and lets another member decide', async () => {
+        const own = (await submit({ submittedBy: reviewer })).record;
+        for (const decision of ['approve', 'reject'] as const) {
+          const error = await rejection(service.decide({ intakeId: own.id, actor: reviewer, decision, comment: 'Looks fine to me.' }));
+          expect(error.code).toBe('not_authorised');
+          expect(error.message).toBe(`You submitted ${own.id}; ask another member of the governance team to decide on it.`);
+        }
+        const refused = await refusals(own.id);
+        expect(refused.map((entry) => [entry.actor, entry.details])).toEqual([
+          [reviewer, { decision: 'approve', reason: 'self_review' }],
+          [reviewer, { decision: 'reject', reason: 'self_review' }],
+        ]);
+        expect((await service.get(own.id)).status).toBe('pending_review');
+        expect(notifier.decided).toEqual([]);
+        const decided = await service.decide({ intakeId: own.id, actor: secondReviewer, decision: 'approve' });
+        expect(decided).toMatchObject({ status: 'approved', decidedBy: secondReviewer });
+        expect((await store.verifyAudit()).ok).toBe(true);
+      });
+
+      it('refuses whoever submitted an earlier version of a resubmitted intake', async () => {
+        const first = (await submit({ submittedBy: reviewer })).record;
+        await service.decide({ intakeId: first.id, actor: secondReviewer, decision: 'request_changes', comment: 'Add the DPIA.' });
+        // Another member resubmits on the reviewer's behalf; the reviewer still may not decide it.
+        const second = (await submit({ previousId: first.id, submittedBy: secondReviewer })).record;
+        const error = await rejection(service.decide({ intakeId: second.id, actor: reviewer, decision: 'approve' }));
+        expect(error.message).toBe(`You submitted an earlier version of ${second.id}; ask another member of the governance team to decide on it.`);
+        expect((await rejection(service.decide({ intakeId: second.id, actor: secondReviewer, decision: 'approve' }))).message).toMatch(/^You submitted /);
+        expect((await service.get(second.id)).status).toBe('pending_review');
+      });
+
+      it('allows self-review when configured, and always for the development identity', async () => {
+        const developer: Actor = { channel: 'web', id: 'dev' };
+        service = createIntakeService({
+          store,
+          classifier,
+          governanceMembers: [...governanceMembers, 'web:dev'],
+          clock: new ManualClock(),
+          logger: createLogger({ level: 'silent' }),
+          selfReviewExemptions: ['web:dev'],
+        });
+        const mine = (await submit({ submittedBy: developer })).record;
+        expect((await service.decide({ intakeId: mine.id, actor: developer, decision: 'approve' })).status).toBe('approved');
+        const reviewers = (await submit({ submittedBy: reviewer })).record;
+        expect((await rejection(service.decide({ intakeId: reviewers.id, actor: reviewer, decision: 'approve' }))).code).toBe('not_authorised');
+
+        service = build({ allowSelfReview: true });
+        expect((await service.decide({ intakeId: reviewers.id, actor: reviewer, decision: 'approve' })).status).toBe('approved');
+        expect(await refusals()).toHaveLength(1);
+      });
+    });
+
+    describe('flood limits', () => {
+      const hugeId = `AI-${'X'.repeat(8192)}`;
+
+      it('checks the intake id before writing anything: malformed or unknown ids leave no audit entry', async () => {
+        const intake = await intakeIn('pending_review');
+        const before = (await store.listAudit()).length;
+        for (const actor of [alice, reviewer]) {
+          for (const intakeId of [hugeId, 'AI-ZZZZZZ', '', 'ai-' + intake.id.slice(3).toLowerCase()]) {
+            const error = await rejection(service.decide({ intakeId, actor, decision: 'approve' }));
+            expect(error.code).toBe(actor === alice ? 'not_authorised' : 'not_found');
+            expect(error.message.length).toBeLessThan(120);
+          }
+        }
+        expect((await store.listAudit()).length).toBe(before);
+        expect((await rejection(service.get(hugeId))).message).toBe('There is no intake with that id (ids look like AI-7K3F9Q).');
+        // A refused attempt on a real intake is audited, with the decision cut short.
+        await rejection(service.decide({ intakeId: intake.id, actor: alice, decision: 'x'.repeat(5000) as Decision }));
+        const [refused] = (await store.listAudit()).slice(before);
+        expect(refused).toMatchObject({ action: 'decision.refused', intakeId: intake.id, details: { decision: 'x'.repeat(40), reason: 'not_governance_member' } });
+      });
+
+      it('caps identities: an overlong id is refused unwritten, an overlong display name is cut', async () => {
+        const intake = await intakeIn('pending_review');
+        const before = (await store.listAudit()).length;
+        const error = await rejection(service.decide({ intakeId: intake.id, actor: { channel: 'web', id: 'm'.repeat(8000) }, decision: 'approve' }));
+        expect(error.code).toBe('input_invalid');
+        expect((await store.listAudit()).length).toBe(before);
+        const named = { ...reviewer, displayName: 'R'.repeat(5000) };
+        const decided = await service.decide({ intakeId: intake.id, actor: named, decision: 'approve' });
+        expect(decided.decidedBy?.displayName).toHaveLength(200);
+        expect((await store.listAudit()).at(-1)?.actor).toEqual(decided.decidedBy);
+      });
+
+      it('limits decision attempts per person, refused or not, and writes one entry per burst', async () => {
+        const clock = new ManualClock();
+        service = build({ clock, decisionsPerMinute: 5 });
+        const intake = await intakeIn('pending_review');
+        const before = (await store.listAudit()).length;
+        const outcomes: string[] = [];
+        for (let attempt = 0; attempt < 40; attempt += 1) {
+          outcomes.push((await rejection(service.decide({ intakeId: attempt % 2 === 0 ? intake.id : hugeId, actor: alice, decision: 'approve' }))).code);
+        }
+        expect(outcomes.slice(0, 5)).toEqual(Array(5).fill('not_authorised'));
+        expect(new Set(outcomes.slice(5))).toEqual(new Set(['rate_limited']));
+        const limited = await rejection(service.decide({ intakeId: intake.id, actor: alice, decision: 'approve' }));
+        expect(limited.message).toMatch(/^Too many decision attempts; please wait \d+ seconds? and try again\.$/);
+        const written = (await store.listAudit()).slice(before);
+        // Three refusals on the real intake (attempts 1, 3, 5) and one for the whole burst.
+        expect(written.map((entry) => entry.details.reason)).toEqual(['not_governance_member', 'not_governance_member', 'not_governance_member', 'rate_limited']);
+        expect(written.at(-1)?.intakeId).toBeUndefined();
+        // Someone else is not held up, and the limit lifts as time passes.
+        expect((await service.decide({ intakeId: intake.id, actor: reviewer, decision: 'approve', comment: 'ok' })).status).toBe('approved');
+        clock.advance(60_000);
+        expect((await rejection(service.decide({ intakeId: intake.id, actor: alice, decision: 'approve' }))).code).toBe('not_authorised');
+      });
+    });
+
     describe('resubmission', () => {
       it('creates a linked new version; the old one stays changes_requested', async () => {
         const first = await intakeIn('changes_requested');
@@ -336,7 +449,7 @@ function describeService(backend: StoreBackend): void {
         expect(second).toMatchObject({ version: 2, previousId: first.id, status: 'pending_review' });
         expect(second.id).not.toBe(first.id);
         expect((await service.get(first.id)).status).toBe('changes_requested');
-        expect((await store.listAudit({ intakeId: second.id }))[0]?.details).toEqual({ version: 2, previousId: first.id });
+        expect((await store.listAudit({ intakeId: second.id }))[0]?.details).toMatchObject({ version: 2, previousId: first.id, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
         const changed = await service.decide({ intakeId: second.id, actor: reviewer, decision: 'request_changes', comment: 'Still missing the DPIA.' });
         const third = (await submit({ previousId: changed.id })).record;
         expect(third).toMatchObject({ version: 3, previousId: second.id });

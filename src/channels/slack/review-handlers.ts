@@ -124,7 +124,7 @@ export function registerReviewHandlers(bolt: App, context: SlackContext): void {
     } catch (error) {
       core.metrics.chatEvents.inc({ channel: 'slack', type: 'decision', outcome: 'failed' });
       logger.warn({ err: error, intakeId: metadata.intakeId }, 'decision failed');
-      const line = isShishinError(error, 'not_authorised') ? notMemberMessage : friendlyFailure(error);
+      const line = isShishinError(error, 'not_authorised') ? error.message : friendlyFailure(error);
       await tellReviewer(userId, metadata.channel, line).catch(() => undefined);
     }
   });

@@ -399,10 +399,12 @@ export class TeamsActivityHandler {
       );
       if (!recorded) await this.replaceCard(context, reviewCard(record));
     } catch (error) {
-      if (isShishinError(error, 'not_authorised')) {
+      if (isShishinError(error, 'not_authorised') || isShishinError(error, 'rate_limited')) {
         this.count('card', 'decision_refused');
         await context.sendActivity(
-          `Only members of the governance team can decide on intakes, so ${escapeTeamsText(data.intakeId)} was not changed. The attempt has been recorded.`,
+          isShishinError(error, 'not_authorised') && !this.app.intakes.isGovernanceMember(actor)
+            ? `Only members of the governance team can decide on intakes, so ${escapeTeamsText(data.intakeId)} was not changed. The attempt has been recorded.`
+            : `${escapeTeamsText(error.message)} ${escapeTeamsText(data.intakeId)} was not changed.`,
         );
         return;
       }

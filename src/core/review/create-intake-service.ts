@@ -10,7 +10,9 @@ import type { Clock } from '../../ports/clock.js';
 import type { AuditEntryInput, IntakeStore } from '../../ports/intake-store.js';
 import type { Classification } from '../intake/classification.js';
 import { parseIntake, type IntakeInput } from '../intake/intake-schema.js';
-import { generateIntakeId } from './intake-id.js';
+import { createDecisionRateLimiter } from './decision-rate-limiter.js';
+import { decisionAuditEntry, refusalAuditEntry, submissionAuditEntries } from './intake-audit.js';
+import { generateIntakeId, intakeIdPattern } from './intake-id.js';
 import type { DecideRequest, IntakeService, RegisterRow, ReviewNotifier, SubmitRequest } from './intake-service.js';
 import { toRegisterRows } from './register-format.js';
 import { commentProblem, isDecidable, undecidableReason } from './review-transitions.js';
@@ -36,10 +38,23 @@ export interface IntakeServiceOptions {
    * carries on in the background; the caller gets its answer without waiting for a chat platform.
    */
   notifierTimeoutMs?: number;
+  /** Whether a member may decide an intake they submitted (ALLOW_SELF_REVIEW; default false). */
+  allowSelfReview?: boolean;
+  /** `channel:id` keys that may always decide their own intakes: the development identity. */
+  selfReviewExemptions?: readonly string[];
+  /** Decision attempts per person per minute, refused or not (DECISION_RATE_LIMIT_PER_MINUTE; default 30). */
+  decisionsPerMinute?: number;
 }
 
+/** Default for `decisionsPerMinute`: far above a person reviewing, far below a flood. */
+export const defaultDecisionsPerMinute = 30;
+
 const maximumIdAttempts = 8;
-const classifierActor = { channel: 'system', id: 'classifier' } as const;
+/** Longest actor id and display name a decision accepts or records. */
+const maximumActorIdLength = 256;
+const maximumDisplayNameLength = 200;
+/** Resubmissions followed when looking for earlier submitters (a chain is rarely longer than a few). */
+const maximumVersionsFollowed = 50;
 
 const idempotencyKeySchema = z
   .string({ error: () => 'An idempotency key is required.' })
@@ -60,8 +75,32 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
   const members = new Set(options.governanceMembers);
   const generateId = options.generateId ?? generateIntakeId;
   const notifiers: ReviewNotifier[] = [];
+  const selfReviewExemptions = new Set(options.selfReviewExemptions ?? []);
+  const rateLimiter = createDecisionRateLimiter({ perMinute: options.decisionsPerMinute ?? defaultDecisionsPerMinute, clock });
 
   const isGovernanceMember = (actor: Actor) => members.has(actorKey(actor));
+
+  /** Writes a refused attempt; a failure to write is logged, never turned into another error. */
+  async function auditRefusal(entry: AuditEntryInput): Promise<void> {
+    try {
+      await store.appendAudit([entry]);
+    } catch (error) {
+      logger.error({ err: error, intakeId: entry.intakeId }, 'could not audit a refused decision');
+    }
+  }
+
+  /** Everyone who submitted this version or an earlier one of the same use case. */
+  async function submittersOf(record: IntakeRecord): Promise<{ key: string; version: number }[]> {
+    const submitters = [{ key: actorKey(record.submittedBy), version: record.version }];
+    let previousId = record.previousId;
+    for (let step = 0; previousId !== undefined && step < maximumVersionsFollowed; step += 1) {
+      const previous = await store.getIntake(previousId);
+      if (previous === undefined) break;
+      submitters.push({ key: actorKey(previous.submittedBy), version: previous.version });
+      previousId = previous.previousId;
+    }
+    return submitters;
+  }
 
   async function notify(event: 'intakeSubmitted' | 'intakeDecided', record: IntakeRecord): Promise<void> {
     const timeoutMs = options.notifierTimeoutMs ?? 10_000;
@@ -140,26 +179,7 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
         idempotencyKey,
         reviewMessages: [],
       };
-      const audit: AuditEntryInput[] = [
-        {
-          action: 'intake.submitted',
-          actor: request.submittedBy,
-          intakeId: id,
-          details: { version: record.version, ...(previous === undefined ? {} : { previousId: previous.id }) },
-        },
-        {
-          action: 'intake.classified',
-          actor: classifierActor,
-          intakeId: id,
-          details: {
-            tier: classification.tier,
-            flagged: classification.flagged,
-            rulesVersion: classification.rulesVersion,
-            status,
-            ruleIds: classification.reasons.map((reason) => reason.ruleId),
-          },
-        },
-      ];
+      const audit = submissionAuditEntries(record);
       let result: { record: IntakeRecord; created: boolean };
       try {
         result = await store.createIntake({ record, audit });
@@ -180,30 +200,51 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
   }
 
   async function get(id: string): Promise<IntakeRecord> {
+    // A malformed id cannot exist: no query, and the reply does not echo whatever was sent.
+    if (!intakeIdPattern.test(id)) throw new ShishinError('not_found', 'There is no intake with that id (ids look like AI-7K3F9Q).');
     const record = await store.getIntake(id);
     if (record === undefined) throw new ShishinError('not_found', `There is no intake ${id}.`);
     return record;
   }
 
+  /**
+   * Order matters: nothing is written before the caller's identity, rate and intake id are checked,
+   * so a flood of attempts (refused or with huge ids) cannot grow the audit trail beyond one small
+   * entry per refused attempt on a real intake, within the per-person rate.
+   */
   async function decide(request: DecideRequest): Promise<IntakeRecord> {
-    const decisionResult = decisionSchema.safeParse(request.decision);
-    const commentResult = commentSchema.safeParse(request.comment);
-    if (!isGovernanceMember(request.actor)) {
-      try {
-        await store.appendAudit([
-          {
-            action: 'decision.refused',
-            actor: request.actor,
-            intakeId: request.intakeId,
-            details: { decision: String(request.decision).slice(0, 40), reason: 'not_governance_member' },
-          },
-        ]);
-      } catch (error) {
-        logger.error({ err: error, intakeId: request.intakeId }, 'could not audit a refused decision');
+    if (typeof request.actor.id !== 'string' || request.actor.id.length > maximumActorIdLength) {
+      throw new ShishinError('input_invalid', 'The identity of the person deciding is not usable.');
+    }
+    const actor: Actor =
+      request.actor.displayName !== undefined && request.actor.displayName.length > maximumDisplayNameLength
+        ? { ...request.actor, displayName: request.actor.displayName.slice(0, maximumDisplayNameLength) }
+        : request.actor;
+    const key = actorKey(actor);
+    const attemptedDecision = String(request.decision).slice(0, 40);
+
+    const rate = rateLimiter.take(key);
+    if (!rate.allowed) {
+      logger.warn({ actor: key, retryAfterSeconds: rate.retryAfterSeconds }, 'decision attempts rate-limited');
+      // At most one entry a minute per person, not one per attempt: the trail shows the flood
+      // without growing with it.
+      if (rate.report) await auditRefusal(refusalAuditEntry({ actor, decision: attemptedDecision, reason: 'rate_limited' }));
+      const seconds = rate.retryAfterSeconds === 1 ? '1 second' : `${rate.retryAfterSeconds} seconds`;
+      throw new ShishinError('rate_limited', `Too many decision attempts; please wait ${seconds} and try again.`);
+    }
+
+    const wellFormedId = typeof request.intakeId === 'string' && intakeIdPattern.test(request.intakeId);
+    if (!isGovernanceMember(actor)) {
+      // Audited only for an intake that exists: the entry then names a real intake, never a made-up id.
+      const existing = wellFormedId ? await store.getIntake(request.intakeId) : undefined;
+      if (existing !== undefined) {
+        await auditRefusal(refusalAuditEntry({ actor, intakeId: existing.id, decision: attemptedDecision, reason: 'not_governance_member' }));
       }
-      logger.warn({ intakeId: request.intakeId, actor: actorKey(request.actor) }, 'decision refused: not a governance member');
+      logger.warn({ intakeId: existing?.id, actor: key }, 'decision refused: not a governance member');
       throw new ShishinError('not_authorised', 'Only the governance team can decide on intakes.');
     }
+    const decisionResult = decisionSchema.safeParse(request.decision);
+    const commentResult = commentSchema.safeParse(request.comment);
     const fields = [];
     if (!decisionResult.success) fields.push({ field: 'decision', message: decisionResult.error.issues[0]?.message ?? 'Invalid decision.' });
     if (!commentResult.success) fields.push({ field: 'comment', message: commentResult.error.issues[0]?.message ?? 'Invalid comment.' });
@@ -218,8 +259,18 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     const comment = commentResult.data;
 
     const current = await get(request.intakeId);
+    if (!options.allowSelfReview && !selfReviewExemptions.has(key)) {
+      const own = (await submittersOf(current)).find((submitter) => submitter.key === key);
+      if (own !== undefined) {
+        await auditRefusal(refusalAuditEntry({ actor, intakeId: current.id, decision, reason: 'self_review' }));
+        logger.warn({ intakeId: current.id, actor: key }, 'decision refused: the decider submitted the intake');
+        const what = own.version === current.version ? current.id : `an earlier version of ${current.id}`;
+        throw new ShishinError('not_authorised', `You submitted ${what}; ask another member of the governance team to decide on it.`);
+      }
+    }
     if (!isDecidable(current.status)) throw new ShishinError('conflict', undecidableReason(current.id, current.status));
     const status = statusAfterDecision[decision];
+    const decidedAt = clock.now().toISOString();
     let decided: IntakeRecord;
     try {
       decided = await store.recordDecision({
@@ -227,16 +278,19 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
         expectedStatus: current.status,
         status,
         decision,
-        decidedBy: request.actor,
-        decidedAt: clock.now().toISOString(),
+        decidedBy: actor,
+        decidedAt,
         ...(comment === undefined ? {} : { comment }),
         audit: [
-          {
-            action: 'intake.decided',
-            actor: request.actor,
+          decisionAuditEntry({
             intakeId: current.id,
-            details: { decision, from: current.status, to: status, ...(comment === undefined ? {} : { comment }) },
-          },
+            decidedBy: actor,
+            decision,
+            from: current.status,
+            to: status,
+            decidedAt,
+            ...(comment === undefined ? {} : { comment }),
+          }),
         ],
       });
     } catch (error) {

@@ -53,7 +53,11 @@ export interface IntakeService {
   list(query?: { status?: IntakeStatus[]; submittedBy?: Actor; limit?: number }): Promise<IntakeRecord[]>;
   /** Pending review queue (flagged, undecided). */
   queue(): Promise<IntakeRecord[]>;
-  /** Only governance members may decide; others get not_authorised and the attempt is audited. */
+  /**
+   * Only governance members may decide, and not on an intake they submitted (unless self-review is
+   * allowed); others get not_authorised and the attempt on a real intake is audited. Attempts are
+   * limited per person (rate_limited); a malformed or unknown intake id is not_found, unwritten.
+   */
   decide(request: DecideRequest): Promise<IntakeRecord>;
   isGovernanceMember(actor: Actor): boolean;
   register(): Promise<RegisterRow[]>;
