@@ -7,7 +7,7 @@ export const commands: Record<string, string> = {
   ask: 'Answer a question from the governance corpus, with citations',
   classify: 'Classify an AI use-case intake (JSON file, JSON Lines, or - for stdin)',
   export: 'Export the AI use-case register (--format csv|json)',
-  audit: 'Inspect or verify the audit trail (audit verify | audit list)',
+  audit: 'Verify the audit trail against the stored intakes, print its head, or list it (audit verify | head | list)',
   eval: 'Run the evaluation sets in evals/ and print the figures',
 };
 

@@ -1,10 +1,11 @@
 // The durable store port. SQLite (default) and PostgreSQL implement it and pass one contract suite.
 // Every write is transactional: a submission either lands whole (intake + audit entries) or not at all.
 import type { Actor } from '../core/actor.js';
+import type { IntakeDrift } from '../core/review/audit-reconciliation.js';
 import type { Decision, IntakeRecord, IntakeStatus, ReviewMessageRef } from '../core/review/review-types.js';
 
 export interface AuditEntryInput {
-  /** What happened: `intake.submitted`, `intake.classified`, `intake.decided`, `decision.refused`, … */
+  /** What happened: `intake.submitted`, `intake.classified`, `intake.decided`, `intake.attested`, `decision.refused`, … */
   action: string;
   actor: Actor | { channel: 'system'; id: string };
   /** Intake concerned, if any. */
@@ -24,12 +25,32 @@ export interface AuditEntry extends AuditEntryInput {
 }
 
 export interface AuditVerification {
+  /** True when the chain is intact, every intake matches it, and the expected head (if given) is in it. */
   ok: boolean;
   /** How many entries the trail holds (all of them are read, even past a broken one). */
   entries: number;
-  /** The first entry whose hash or link does not match, when not ok. */
+  /** The first entry whose hash or link does not match, when the chain is broken. */
   firstBrokenSequence?: number;
+  /** Why the chain is broken, when it is. */
   reason?: string;
+  /** The latest entry: anchor its hash outside the database to detect a truncated tail later. */
+  head?: { sequence: number; hash: string };
+  /** How many stored intakes were reconciled with the trail. */
+  intakes: number;
+  /** Intakes whose stored state differs from the trail (at most the first 1000). */
+  drift: IntakeDrift[];
+  /** How many differences were found in all (`drift` may hold fewer). */
+  driftCount: number;
+  /** The outcome for `expectHead`, when one was given. */
+  expectedHead?: { hash: string; found: boolean; sequence?: number };
+}
+
+export interface AuditVerifyOptions {
+  /**
+   * A head hash anchored earlier (`shishin audit head`). The trail must still hold an entry with this
+   * hash; when it does not, entries were removed from the end or the chain was rewritten.
+   */
+  expectHead?: string;
 }
 
 export interface NewIntake {
@@ -95,7 +116,11 @@ export interface IntakeStore {
   /** Appends audit entries on their own (e.g. refused attempts). */
   appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]>;
   listAudit(options?: AuditListOptions): Promise<AuditEntry[]>;
-  verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Walks the hash chain and reconciles every stored intake's content, tier, status, decision,
+   * decider and comment with the entries, all from one consistent snapshot.
+   */
+  verifyAudit(options?: AuditVerifyOptions): Promise<AuditVerification>;
   /**
    * Records a chat event id; returns true the first time it is seen, false for a repeat.
    * Holds across replicas. Old keys may be pruned after `ttlSeconds`.

@@ -23,15 +23,19 @@ afterAll(async () => {
   await database?.dropAll();
 });
 
-/** Two intakes: one approved with a formula-like title, one still pending. 5 audit entries. */
-async function seed(store: IntakeStore): Promise<string[]> {
-  const service = createIntakeService({
+function seedService(store: IntakeStore) {
+  return createIntakeService({
     store,
     classifier: { classify: async () => sampleClassification('high') },
     governanceMembers: ['teams:aad-reviewer-1'],
     clock: new ManualClock(),
     logger: silentLogger(),
   });
+}
+
+/** Two intakes: one approved with a formula-like title, one still pending. 5 audit entries. */
+async function seed(store: IntakeStore): Promise<string[]> {
+  const service = seedService(store);
   const first = await service.submit({ input: sampleInput({ title: '=cmd|calc, "quoted"' }), submittedBy: alice, idempotencyKey: 'seed-1' });
   await service.decide({ intakeId: first.record.id, actor: reviewer, decision: 'approve' });
   const second = await service.submit({ input: sampleInput({ title: 'Chat assistant' }), submittedBy: alice, idempotencyKey: 'seed-2' });
@@ -81,7 +85,29 @@ describe('audit and export commands on SQLite', () => {
 
   it('audit verify reports an intact trail with exit 0', async () => {
     expect(await runAudit(['verify'])).toBe(0);
-    expect(output.join('')).toBe('Audit trail intact: 5 entries verified.\n');
+    const head = (await listLatest()).hash;
+    expect(output.join('')).toBe(`Audit trail intact: 5 entries verified.\nIntakes: 2 intakes match the audit trail.\nHead: sequence 5, hash ${head}\n`);
+  });
+
+  it('audit head prints the latest hash, and verify --expect-head checks it is still in the trail', async () => {
+    const latest = await listLatest();
+    expect(await runAudit(['head'])).toBe(0);
+    expect(output.join('')).toBe(`${latest.hash}\n`);
+    output.length = 0;
+    expect(await runAudit(['head', '--json'])).toBe(0);
+    expect(JSON.parse(output.join(''))).toEqual({ sequence: 5, hash: latest.hash, at: latest.at });
+    output.length = 0;
+    expect(await runAudit(['verify', '--expect-head', latest.hash])).toBe(0);
+    expect(output.join('')).toContain('Expected head found at sequence 5.');
+    output.length = 0;
+    expect(await runAudit(['verify', '--expect-head', 'f'.repeat(64)])).toBe(1);
+    expect(output.join('')).toContain(`Expected head ${'f'.repeat(64)} is NOT in the trail`);
+    output.length = 0;
+    expect(await runAudit(['verify', '--json'])).toBe(0);
+    expect(JSON.parse(output.join(''))).toMatchObject({ ok: true, entries: 5, intakes: 2, drift: [], head: { sequence: 5, hash: latest.hash } });
+    expect(await runAudit(['verify', '--expect-head', 'not-a-hash'])).toBe(2);
+    expect(errors.join('')).toContain('--expect-head: must be a 64-character SHA-256 hex hash');
+    expect(await runAudit(['verify', 'extra'])).toBe(2);
   });
 
   it('audit verify finds a row edited in the database and exits 1 naming its sequence', async () => {
@@ -92,6 +118,17 @@ describe('audit and export commands on SQLite', () => {
     expect(await runAudit(['verify'])).toBe(1);
     expect(output.join('')).toMatch(/^Audit trail BROKEN at sequence 3: hash does not match/);
   });
+
+  async function listLatest() {
+    const store = await createStore({ databaseUrl: undefined, dataDir }, silentLogger());
+    try {
+      const [latest] = await store.listAudit({ order: 'descending', limit: 1 });
+      if (latest === undefined) throw new Error('no audit entries');
+      return latest;
+    } finally {
+      await store.close();
+    }
+  }
 
   it('audit list prints entries, filters by intake, limits to the latest and speaks JSON', async () => {
     expect(await runAudit(['list'])).toBe(0);
@@ -135,7 +172,9 @@ describe('audit and export commands on SQLite', () => {
 
   it('runs through the shishin binary with the documented exit codes', async () => {
     const env = { DATA_DIR: dataDir };
-    expect(await shishin(['audit', 'verify'], env)).toMatchObject({ code: 0, stdout: 'Audit trail intact: 5 entries verified.\n' });
+    const intact = await shishin(['audit', 'verify'], env);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toMatch(/^Audit trail intact: 5 entries verified\.\nIntakes: 2 intakes match the audit trail\.\n/);
     const raw = new Database(path.join(dataDir, 'shishin.db'));
     raw.exec('DROP TRIGGER audit_entries_no_update');
     raw.prepare(`UPDATE audit_entries SET actor = '{"channel":"web","id":"mallory"}' WHERE sequence = 2`).run();
@@ -146,6 +185,58 @@ describe('audit and export commands on SQLite', () => {
     const exported = await shishin(['export', '--format', 'csv'], env);
     expect(exported.code).toBe(0);
     expect(exported.stdout.split('\r\n')).toHaveLength(4);
+  });
+
+  it('reports a forged approval, a lowered tier and a truncated tail on a copy of a real database', async () => {
+    // The real database: the seeded intakes, a refused attempt, and a third intake approved last.
+    const store = await createStore({ databaseUrl: undefined, dataDir }, silentLogger());
+    const service = seedService(store);
+    await service.decide({ intakeId: ids[1] as string, actor: alice, decision: 'approve' }).catch(() => undefined);
+    const third = (await service.submit({ input: sampleInput({ title: 'Interview scheduling' }), submittedBy: alice, idempotencyKey: 'seed-3' })).record.id;
+    await service.decide({ intakeId: third, actor: reviewer, decision: 'approve' });
+    await store.close();
+    const env = { DATA_DIR: dataDir };
+    const head = await shishin(['audit', 'head'], env);
+    expect(head).toMatchObject({ code: 0, stdout: expect.stringMatching(/^[0-9a-f]{64}\n$/) });
+    const anchor = head.stdout.trim();
+
+    const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shishin-tampered-'));
+    try {
+      const original = new Database(path.join(dataDir, 'shishin.db'), { readonly: true });
+      await original.backup(path.join(copyDir, 'shishin.db'));
+      original.close();
+      const copy = new Database(path.join(copyDir, 'shishin.db'));
+      const [approved, pending] = ids as [string, string];
+      // Someone with write access: approve the pending intake as "mallory", lower the approved one's
+      // tier, and drop the audit entries at the end (the third intake's approval) behind the triggers.
+      copy
+        .prepare(`UPDATE intakes SET status = 'approved', decision = 'approve', decided_by = ?, decided_at = ? WHERE id = ?`)
+        .run(JSON.stringify({ channel: 'web', id: 'mallory', displayName: 'Mallory' }), '2026-11-27T09:00:00.000Z', pending);
+      copy.prepare(`UPDATE intakes SET tier = 'minimal', classification = json_set(classification, '$.tier', 'minimal') WHERE id = ?`).run(approved);
+      copy.exec('DROP TRIGGER audit_entries_no_delete');
+      copy.prepare('DELETE FROM audit_entries WHERE intake_id = ? AND action = ?').run(third, 'intake.decided');
+      copy.close();
+
+      const tampered = await shishin(['audit', 'verify', '--expect-head', anchor], { DATA_DIR: copyDir });
+      expect(tampered.code).toBe(1);
+      const lines = tampered.stdout.split('\n');
+      expect(lines[0]).toBe('Audit trail intact: 8 entries verified.');
+      expect(lines[1]).toBe('Intake state DIFFERS from the audit trail (5 differences in 3 intakes):');
+      expect(lines.slice(2, 7)).toEqual([
+        `  ${approved}: tier is minimal in the database, but the audit trail says high`,
+        `  ${pending}: status is approved in the database, but the audit trail says pending review`,
+        `  ${pending}: the database records a decision (approve by Mallory (web:mallory)), but the audit trail has none`,
+        `  ${third}: status is approved in the database, but the audit trail says pending review`,
+        `  ${third}: the database records a decision (approve by Rei Viewer (teams:aad-reviewer-1)), but the audit trail has none`,
+      ]);
+      expect(lines[7]).toBe(`Expected head ${anchor} is NOT in the trail: entries were removed from its end, or the trail was rewritten.`);
+      // The original still verifies against the same anchor.
+      const intact = await shishin(['audit', 'verify', '--expect-head', anchor], env);
+      expect(intact.code).toBe(0);
+      expect(intact.stdout).toContain('Expected head found at sequence 9.');
+    } finally {
+      fs.rmSync(copyDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -164,7 +255,7 @@ if (database === undefined) {
       const url = new URL(db.url);
       url.searchParams.set('options', `-c search_path=${schema}`);
       const env = { DATABASE_URL: url.toString(), DATA_DIR: '/nonexistent' };
-      expect(await shishin(['audit', 'verify'], env)).toMatchObject({ code: 0, stdout: 'Audit trail intact: 5 entries verified.\n' });
+      expect(await shishin(['audit', 'verify'], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Audit trail intact: 5 entries verified\.\nIntakes: 2 intakes match/) });
       const exported = await shishin(['export', '--format', 'json'], env);
       expect((JSON.parse(exported.stdout) as { id: string }[]).map((row) => row.id)).toEqual(ids);
       await db.execute(`ALTER TABLE "${schema}".audit_entries DISABLE TRIGGER USER`);
@@ -172,6 +263,35 @@ if (database === undefined) {
       const broken = await shishin(['audit', 'verify'], env);
       expect(broken.code).toBe(1);
       expect(broken.stdout).toContain('BROKEN at sequence 2: hash does not match');
+    });
+
+    it('reports a forged approval, a lowered tier and a truncated tail, through DATABASE_URL', async () => {
+      const schema = await db.createSchema('tampered');
+      const store = await createStore({ databaseUrl: db.url, dataDir: '/nonexistent' }, silentLogger(), { schema });
+      const [approved, pending] = (await seed(store)) as [string, string];
+      const service = seedService(store);
+      const third = (await service.submit({ input: sampleInput({ title: 'Interview scheduling' }), submittedBy: alice, idempotencyKey: 'seed-3' })).record.id;
+      await service.decide({ intakeId: third, actor: reviewer, decision: 'approve' });
+      await store.close();
+      const url = new URL(db.url);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const env = { DATABASE_URL: url.toString(), DATA_DIR: '/nonexistent' };
+      const anchor = (await shishin(['audit', 'head'], env)).stdout.trim();
+      expect(anchor).toMatch(/^[0-9a-f]{64}$/);
+
+      const forged = JSON.stringify({ channel: 'web', id: 'mallory' }).replace(/'/g, "''");
+      await db.execute(`UPDATE "${schema}".intakes SET status = 'approved', decision = 'approve', decided_by = '${forged}', decided_at = now() WHERE id = '${pending}'`);
+      await db.execute(`UPDATE "${schema}".intakes SET tier = 'minimal', classification = jsonb_set(classification, '{tier}', '"minimal"') WHERE id = '${approved}'`);
+      await db.execute(`ALTER TABLE "${schema}".audit_entries DISABLE TRIGGER USER`);
+      await db.execute(`DELETE FROM "${schema}".audit_entries WHERE intake_id = '${third}' AND action = 'intake.decided'`);
+
+      const tampered = await shishin(['audit', 'verify', '--expect-head', anchor], env);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stdout).toContain(`  ${approved}: tier is minimal in the database, but the audit trail says high\n`);
+      expect(tampered.stdout).toContain(`  ${pending}: status is approved in the database, but the audit trail says pending review\n`);
+      expect(tampered.stdout).toContain(`  ${pending}: the database records a decision (approve by web:mallory), but the audit trail has none\n`);
+      expect(tampered.stdout).toContain(`  ${third}: status is approved in the database, but the audit trail says pending review\n`);
+      expect(tampered.stdout).toContain(`Expected head ${anchor} is NOT in the trail`);
     });
   });
 }

@@ -5,7 +5,8 @@ import type { Classification, RiskTier } from '../../src/core/intake/classificat
 import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
 import type { IntakeRecord, IntakeStatus } from '../../src/core/review/review-types.js';
 import type { Clock } from '../../src/ports/clock.js';
-import type { NewIntake } from '../../src/ports/intake-store.js';
+import { decisionAuditEntry, submissionAuditEntries } from '../../src/core/review/intake-audit.js';
+import type { DecisionUpdate, NewIntake } from '../../src/ports/intake-store.js';
 
 export function sampleInput(overrides: Partial<IntakeInput> = {}): IntakeInput {
   return { ...cvScreeningIntake, businessUnit: 'People & Culture', ...overrides };
@@ -48,22 +49,45 @@ export function newIntake(overrides: Partial<Omit<IntakeRecord, 'updatedAt'>> = 
   const id = overrides.id ?? `AI-T${String(counter).padStart(5, '0')}`;
   const classification = overrides.classification ?? sampleClassification();
   const status: IntakeStatus = overrides.status ?? (classification.flagged ? 'pending_review' : 'auto_cleared');
+  const record: Omit<IntakeRecord, 'updatedAt'> = {
+    id,
+    version: 1,
+    input: sampleInput(),
+    classification,
+    status,
+    submittedBy: alice,
+    submittedAt: '2026-11-25T09:00:00.000Z',
+    idempotencyKey: `key-${id}-${counter}`,
+    reviewMessages: [],
+    ...overrides,
+  };
+  // The entries the intake service writes, so `verifyAudit` can reconcile the stored intake with them.
+  return { record, audit: submissionAuditEntries(record) };
+}
+
+/** A DecisionUpdate from `pending_review` with the entry the intake service writes. */
+export function newDecision(intakeId: string, overrides: Partial<Omit<DecisionUpdate, 'audit'>> = {}): DecisionUpdate {
+  const update = {
+    intakeId,
+    expectedStatus: 'pending_review' as const,
+    status: 'approved' as const,
+    decision: 'approve' as const,
+    decidedBy: reviewer,
+    decidedAt: '2026-11-26T10:00:00.000Z',
+    ...overrides,
+  };
   return {
-    record: {
-      id,
-      version: 1,
-      input: sampleInput(),
-      classification,
-      status,
-      submittedBy: alice,
-      submittedAt: '2026-11-25T09:00:00.000Z',
-      idempotencyKey: `key-${id}-${counter}`,
-      reviewMessages: [],
-      ...overrides,
-    },
+    ...update,
     audit: [
-      { action: 'intake.submitted', actor: overrides.submittedBy ?? alice, intakeId: id, details: { version: overrides.version ?? 1 } },
-      { action: 'intake.classified', actor: { channel: 'system', id: 'classifier' }, intakeId: id, details: { tier: classification.tier, flagged: classification.flagged } },
+      decisionAuditEntry({
+        intakeId,
+        decidedBy: update.decidedBy,
+        decision: update.decision,
+        from: update.expectedStatus,
+        to: update.status,
+        decidedAt: update.decidedAt,
+        ...(update.comment === undefined ? {} : { comment: update.comment }),
+      }),
     ],
   };
 }

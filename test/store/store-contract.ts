@@ -2,9 +2,9 @@
 // from their own test files). Each test gets a fresh, empty database.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShishinError } from '../../src/errors.js';
-import type { IntakeStore } from '../../src/ports/intake-store.js';
+import type { AuditVerification, IntakeStore } from '../../src/ports/intake-store.js';
 import type { StoreHooks } from '../../src/providers/store/store-hooks.js';
-import { alice, bob, ManualClock, newIntake, reviewer, sampleClassification } from './intake-fixtures.js';
+import { alice, bob, ManualClock, newDecision, newIntake, reviewer, sampleClassification, sampleInput } from './intake-fixtures.js';
 
 export interface StoreHarness {
   store: IntakeStore;
@@ -82,7 +82,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(await store.getIntake(record.id)).toEqual(record);
         const audit = await store.listAudit({ intakeId: record.id });
         expect(audit.map((entry) => entry.action)).toEqual(['intake.submitted', 'intake.classified']);
-        expect(audit[1]?.details).toEqual({ tier: 'high', flagged: true });
+        expect(audit[1]?.details).toMatchObject({ tier: 'high', flagged: true });
       });
 
       it('returns the existing intake for a repeated idempotency key, without new audit entries', async () => {
@@ -140,7 +140,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(results.every((result) => result.created)).toBe(true);
         expect(new Set(results.map((result) => result.record.id)).size).toBe(50);
         expect(await count(harness, 'intakes')).toBe(50);
-        expect(await store.verifyAudit()).toEqual({ ok: true, entries: 100 });
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 100, driftCount: 0 });
       });
 
       it('creates exactly one intake when one key is submitted concurrently from two instances', async () => {
@@ -151,7 +151,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(results.filter((result) => result.created)).toHaveLength(1);
         expect(new Set(results.map((result) => result.record.id)).size).toBe(1);
         expect(await count(harness, 'intakes')).toBe(1);
-        expect(await store.verifyAudit()).toEqual({ ok: true, entries: 2 });
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 2, driftCount: 0 });
       });
     });
 
@@ -304,11 +304,11 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect((await store.listAudit({ afterSequence: 1, limit: 1 })).map((entry) => entry.sequence)).toEqual([2]);
         expect((await store.listAudit({ order: 'descending', limit: 2 })).map((entry) => entry.sequence)).toEqual([3, 2]);
         expect(await store.appendAudit([])).toEqual([]);
-        expect(await store.verifyAudit()).toEqual({ ok: true, entries: 3 });
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 3, driftCount: 0 });
       });
 
       it('verifies an empty trail', async () => {
-        expect(await store.verifyAudit()).toEqual({ ok: true, entries: 0 });
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 0, driftCount: 0 });
       });
 
       it('never forks when two instances append at the same time', async () => {
@@ -320,14 +320,14 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
           ]),
         );
         await Promise.all(writes);
-        expect(await store.verifyAudit()).toEqual({ ok: true, entries: 60 });
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 60, driftCount: 0 });
       });
 
       it('refuses direct updates and deletes of audit rows', async () => {
         await store.createIntake(newIntake());
         await expect(harness.sql("UPDATE audit_entries SET action = 'x' WHERE sequence = 1")).rejects.toThrow(/append-only/);
         await expect(harness.sql('DELETE FROM audit_entries WHERE sequence = 1')).rejects.toThrow(/append-only/);
-        expect(await store.verifyAudit()).toEqual({ ok: true, entries: 2 });
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 2, driftCount: 0 });
       });
 
       it('detects a row whose details were edited directly', async () => {
@@ -351,6 +351,185 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         const gap = await store.verifyAudit();
         expect(gap).toMatchObject({ ok: false, firstBrokenSequence: 3 });
         expect(gap.reason).toMatch(/expected sequence 2/);
+      });
+    });
+
+    describe('audit verification of intake state', () => {
+      /** Standard SQL string literal (both databases), for the raw tampering below. */
+      const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+      /** Three intakes as the service leaves them: one approved with a comment, two pending (one high, one minimal). */
+      async function seed() {
+        const approved = (await store.createIntake(newIntake())).record;
+        await store.recordDecision(newDecision(approved.id, { status: 'approved_with_conditions', decision: 'approve_with_conditions', comment: 'Keep a human in the loop.' }));
+        const pending = (await store.createIntake(newIntake())).record;
+        const minimal = (await store.createIntake(newIntake({ classification: sampleClassification('minimal') }))).record;
+        return { approved, pending, minimal };
+      }
+
+      const driftOf = (result: AuditVerification) => result.drift.map((item) => [item.intakeId, item.field]);
+
+      it('reconciles every intake with the trail and reports the head', async () => {
+        const { approved } = await seed();
+        const result = await store.verifyAudit();
+        const last = (await store.listAudit({ order: 'descending', limit: 1 }))[0];
+        expect(result).toMatchObject({ ok: true, entries: 7, intakes: 3, drift: [], driftCount: 0, head: { sequence: 7, hash: last?.hash } });
+        expect(result.firstBrokenSequence).toBeUndefined();
+        const decided = (await store.listAudit({ intakeId: approved.id })).at(-1);
+        expect(decided).toMatchObject({
+          action: 'intake.decided',
+          actor: reviewer,
+          details: { decision: 'approve_with_conditions', from: 'pending_review', to: 'approved_with_conditions', comment: 'Keep a human in the loop.' },
+        });
+      });
+
+      it('reports an intake approved in the database with a forged decider', async () => {
+        const { pending } = await seed();
+        const forged = JSON.stringify({ channel: 'web', id: 'mallory', displayName: 'Mallory' });
+        await harness.sql(
+          `UPDATE intakes SET status = 'approved', decision = 'approve', decided_by = ${literal(forged)}, decided_at = '2026-11-27T10:00:00.000Z' WHERE id = ${literal(pending.id)}`,
+        );
+        const result = await store.verifyAudit();
+        expect(result.ok).toBe(false);
+        expect(result.firstBrokenSequence).toBeUndefined();
+        expect(driftOf(result)).toEqual([
+          [pending.id, 'status'],
+          [pending.id, 'decision'],
+        ]);
+        expect(result.drift[0]?.message).toBe('status is approved in the database, but the audit trail says pending review');
+        expect(result.drift[1]?.message).toContain('Mallory (web:mallory)');
+      });
+
+      it('reports a forged decider, a changed decision and an edited comment on a decided intake', async () => {
+        const { approved } = await seed();
+        const forged = JSON.stringify({ channel: 'web', id: 'mallory' });
+        await harness.sql(`UPDATE intakes SET decided_by = ${literal(forged)}, decision_comment = 'No conditions.' WHERE id = ${literal(approved.id)}`);
+        expect(driftOf(await store.verifyAudit())).toEqual([
+          [approved.id, 'decidedBy'],
+          [approved.id, 'comment'],
+        ]);
+        await harness.sql(`UPDATE intakes SET status = 'approved', decision = 'approve' WHERE id = ${literal(approved.id)}`);
+        expect(driftOf(await store.verifyAudit())).toEqual([
+          [approved.id, 'status'],
+          [approved.id, 'decision'],
+          [approved.id, 'decidedBy'],
+          [approved.id, 'comment'],
+        ]);
+      });
+
+      it('reports a tier lowered from high to minimal, in the classification or only in its column', async () => {
+        const { pending, minimal } = await seed();
+        const lowered = { ...pending.classification, tier: 'minimal', flagged: false };
+        await harness.sql(`UPDATE intakes SET tier = 'minimal', flagged = (1 = 0), classification = ${literal(JSON.stringify(lowered))} WHERE id = ${literal(pending.id)}`);
+        await harness.sql(`UPDATE intakes SET tier = 'high' WHERE id = ${literal(minimal.id)}`);
+        const result = await store.verifyAudit();
+        expect(driftOf(result)).toEqual([
+          [pending.id, 'tier'],
+          [pending.id, 'flagged'],
+          [minimal.id, 'tier'],
+        ]);
+        expect(result.drift[0]?.message).toBe('tier is minimal in the database, but the audit trail says high');
+        expect(result.drift[2]?.message).toBe('tier column is high in the database, but the audit trail says minimal');
+      });
+
+      it('reports submitted content edited after the submission', async () => {
+        const { approved } = await seed();
+        const edited = { ...approved.input, title: 'Harmless spreadsheet macro' };
+        await harness.sql(`UPDATE intakes SET input = ${literal(JSON.stringify(edited))} WHERE id = ${literal(approved.id)}`);
+        const result = await store.verifyAudit();
+        expect(driftOf(result)).toEqual([[approved.id, 'content']]);
+        expect(result.drift[0]?.message).toMatch(/submitted content .* differs/);
+      });
+
+      it('reports intakes added or removed behind the trail’s back', async () => {
+        const { minimal } = await seed();
+        await harness.sql(`DELETE FROM intakes WHERE id = ${literal(minimal.id)}`);
+        await harness.sql(
+          `INSERT INTO intakes (id, version, input, classification, tier, flagged, status, submitted_by, submitted_by_key, submitted_at, idempotency_key, updated_at)
+           SELECT 'AI-F0RGED', version, input, classification, tier, flagged, 'approved', submitted_by, submitted_by_key, submitted_at, 'forged-key', updated_at
+           FROM intakes WHERE id <> ${literal(minimal.id)} AND status = 'pending_review'`,
+        );
+        const result = await store.verifyAudit();
+        expect(driftOf(result)).toEqual([
+          ['AI-F0RGED', 'record'],
+          [minimal.id, 'record'],
+        ]);
+        expect(result.drift[0]?.message).toBe('is in the database but the audit trail has no submission for it');
+        expect(result.drift[1]?.message).toBe('the audit trail records its submission, but the database no longer holds it');
+      });
+
+      it('detects a truncated tail against an anchored head, and the state it carried even without one', async () => {
+        const { pending } = await seed();
+        await store.appendAudit([{ action: 'decision.refused', actor: bob, intakeId: pending.id, details: { decision: 'approve', reason: 'not_governance_member' } }]);
+        const anchored = await store.verifyAudit();
+        const head = anchored.head?.hash as string;
+        expect(await store.verifyAudit({ expectHead: head })).toMatchObject({ ok: true, expectedHead: { hash: head, found: true, sequence: 8 } });
+        expect(await store.verifyAudit({ expectHead: head.toUpperCase() })).toMatchObject({ ok: true, expectedHead: { found: true } });
+        await store.recordDecision(newDecision(pending.id));
+        // A later head contains the anchored one: the trail only grew.
+        expect(await store.verifyAudit({ expectHead: head })).toMatchObject({ ok: true, entries: 9, expectedHead: { found: true, sequence: 8 } });
+
+        await harness.disableAuditGuard();
+        // Removing the decision entry (the tail) leaves an approval the trail no longer shows…
+        await harness.sql('DELETE FROM audit_entries WHERE sequence = 9');
+        const withoutDecision = await store.verifyAudit();
+        expect(withoutDecision.firstBrokenSequence).toBeUndefined();
+        expect(driftOf(withoutDecision)).toEqual([
+          [pending.id, 'status'],
+          [pending.id, 'decision'],
+        ]);
+        // …and removing a tail that carried no intake state is only visible against the anchor.
+        await harness.sql(`UPDATE intakes SET status = 'pending_review', decision = NULL, decided_by = NULL, decided_at = NULL WHERE id = ${literal(pending.id)}`);
+        await harness.sql('DELETE FROM audit_entries WHERE sequence = 8');
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 7 });
+        const truncated = await store.verifyAudit({ expectHead: head });
+        expect(truncated).toMatchObject({ ok: false, entries: 7, driftCount: 0, expectedHead: { hash: head, found: false } });
+        expect(truncated.expectedHead?.sequence).toBeUndefined();
+        // The genesis hash is the head of an empty trail: every trail continues from it.
+        expect(await store.verifyAudit({ expectHead: '0'.repeat(64) })).toMatchObject({ ok: true, expectedHead: { found: true } });
+      });
+
+      it('attests intakes stored before content hashing when it upgrades, and checks them from then on', async () => {
+        // Intakes written the old way: entries without content or classification hashes.
+        const legacy = [newIntake(), newIntake({ classification: sampleClassification('minimal') })].map((intake) => ({
+          ...intake,
+          audit: intake.audit.map((entry) => {
+            const { contentHash, classificationHash, ...details } = entry.details;
+            expect([contentHash, classificationHash].some((value) => typeof value === 'string')).toBe(true);
+            return { ...entry, details };
+          }),
+        }));
+        for (const intake of legacy) await store.createIntake(intake);
+        const before = await store.verifyAudit();
+        expect(driftOf(before)).toEqual(legacy.map((intake) => [intake.record.id, 'content']));
+        expect(before.drift[0]?.message).toMatch(/not covered by the audit trail/);
+
+        // The upgrade: the attestation migration runs at the next start (here: migrate again).
+        const attestation = harness.migrationVersions.at(-1) as number;
+        await harness.sql(`DELETE FROM schema_migrations WHERE version = ${attestation}`);
+        await store.migrate();
+        const attested = (await store.listAudit()).filter((entry) => entry.action === 'intake.attested');
+        expect(attested.map((entry) => [entry.intakeId, entry.actor])).toEqual(legacy.map((intake) => [intake.record.id, { channel: 'system', id: 'migration' }]));
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 6, intakes: 2, driftCount: 0 });
+        // A database already upgraded gets no further entries.
+        await store.migrate();
+        expect((await store.listAudit()).length).toBe(6);
+
+        const [first] = legacy;
+        const lowered = { ...first?.record.classification, reasons: [] };
+        await harness.sql(`UPDATE intakes SET classification = ${literal(JSON.stringify(lowered))}, input = ${literal(JSON.stringify({ ...first?.record.input, title: 'Edited' }))} WHERE id = ${literal(first?.record.id as string)}`);
+        expect(driftOf(await store.verifyAudit())).toEqual([
+          [first?.record.id, 'content'],
+          [first?.record.id, 'classification'],
+        ]);
+      });
+
+      it('keeps awkward text, numbers and timestamps in step with their hashes', async () => {
+        const input = sampleInput({ title: 'Ünïcødé "quotes" \\ back\\slash \u2028 😀 ｱｲ', description: 'Line one\nline two\ttab \u0001 control' });
+        const intake = newIntake({ input, submittedBy: { channel: 'slack', id: 'U0Ü', displayName: 'Zoë 😀' } });
+        await store.createIntake(intake);
+        await store.recordDecision(newDecision(intake.record.id, { comment: '  spaced\ncomment 😀 ', decidedAt: '2026-11-26T10:00:00.123Z' }));
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, driftCount: 0 });
       });
     });
 

@@ -1,31 +1,17 @@
-// The audit trail's hash chain, shared by every store: canonical JSON, the hash of one entry, and
-// the walk that finds the first broken link. Stores only decide how entries are persisted.
+// The audit trail's hash chain, shared by every store: canonical JSON, the hash of one entry, the
+// walk that finds the first broken link, and the full verification (chain, head, intake state).
+// Stores only decide how entries are persisted and read.
 import { createHash } from 'node:crypto';
-import type { AuditEntry, AuditEntryInput, AuditVerification } from '../../ports/intake-store.js';
+import { canonicalJson } from '../../core/review/canonical-json.js';
+import { IntakeTrailReplay, type IntakeDrift, type StoredIntakeColumns } from '../../core/review/audit-reconciliation.js';
+import type { IntakeRecord } from '../../core/review/review-types.js';
+import type { AuditEntry, AuditEntryInput, AuditVerification, AuditVerifyOptions } from '../../ports/intake-store.js';
 
 /** The `previousHash` of the very first entry. */
 export const genesisHash = '0'.repeat(64);
 
-/**
- * JSON with object keys sorted at every depth and no whitespace, so the same value always gives
- * the same text whatever the key order it was built or stored with (JSONB reorders keys).
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) sorted[key] = sortKeys(item);
-    }
-    return sorted;
-  }
-  return value;
-}
+/** Re-exported: the audit hash is defined over core's canonical JSON. */
+export { canonicalJson };
 
 /**
  * Normalises details to plain JSON values (drops undefined, turns dates into strings) so what is
@@ -139,14 +125,77 @@ export class AuditChainVerifier {
     return this.broken === undefined;
   }
 
-  result(): AuditVerification {
+  result(): AuditChainResult {
     if (this.broken === undefined) return { ok: true, entries: this.count };
     return { ok: false, entries: this.count, firstBrokenSequence: this.broken.sequence, reason: this.broken.reason };
   }
 }
 
+/** The hash chain's part of a verification. */
+export type AuditChainResult = Pick<AuditVerification, 'ok' | 'entries' | 'firstBrokenSequence' | 'reason'>;
+
+/** At most this many differences are kept in a verification result (all are counted). */
+export const maximumReportedDrift = 1000;
+
+export const headHashPattern = /^[0-9a-f]{64}$/;
+
+/**
+ * The whole verification, fed by a store from one consistent snapshot: every entry in sequence
+ * order (the chain, the head, the expected head and the replayed intake state), then every stored
+ * intake (reconciled with that state).
+ */
+export class AuditTrailVerifier {
+  private readonly chain = new AuditChainVerifier();
+  private readonly replay = new IntakeTrailReplay();
+  private readonly expectHead: string | undefined;
+  private head: { sequence: number; hash: string } | undefined;
+  private expectedAt: number | undefined;
+  private intakes = 0;
+  private readonly drift: IntakeDrift[] = [];
+  private driftCount = 0;
+
+  constructor(options: AuditVerifyOptions = {}) {
+    this.expectHead = options.expectHead?.trim().toLowerCase();
+  }
+
+  addEntry(entry: AuditEntry): void {
+    this.chain.add(entry);
+    this.replay.addEntry(entry);
+    this.head = { sequence: entry.sequence, hash: entry.hash };
+    if (this.expectHead !== undefined && this.expectedAt === undefined && entry.hash === this.expectHead) this.expectedAt = entry.sequence;
+  }
+
+  addIntake(record: IntakeRecord, columns: StoredIntakeColumns = {}): void {
+    this.intakes += 1;
+    this.report(this.replay.check(record, columns));
+  }
+
+  result(): AuditVerification {
+    this.report(this.replay.missing());
+    const chain = this.chain.result();
+    // The genesis hash is the head of an empty trail, so any trail continues from it.
+    const found = this.expectedAt !== undefined || this.expectHead === genesisHash;
+    const expectedHead =
+      this.expectHead === undefined ? undefined : { hash: this.expectHead, found, ...(this.expectedAt === undefined ? {} : { sequence: this.expectedAt }) };
+    return {
+      ...chain,
+      ok: chain.ok && this.driftCount === 0 && (expectedHead?.found ?? true),
+      ...(this.head === undefined ? {} : { head: this.head }),
+      intakes: this.intakes,
+      drift: this.drift,
+      driftCount: this.driftCount,
+      ...(expectedHead === undefined ? {} : { expectedHead }),
+    };
+  }
+
+  private report(drift: IntakeDrift[]): void {
+    this.driftCount += drift.length;
+    for (const item of drift) if (this.drift.length < maximumReportedDrift) this.drift.push(item);
+  }
+}
+
 /** Walks the whole trail page by page (`readPage` returns entries after a sequence, ascending). */
-export async function verifyAuditChain(readPage: (afterSequence: number, limit: number) => Promise<AuditEntry[]>, pageSize = 1000): Promise<AuditVerification> {
+export async function verifyAuditChain(readPage: (afterSequence: number, limit: number) => Promise<AuditEntry[]>, pageSize = 1000): Promise<AuditChainResult> {
   const verifier = new AuditChainVerifier();
   let after = 0;
   for (;;) {

@@ -2,6 +2,7 @@
 // SQLite hands JSON columns back as text and timestamps as ISO text; PostgreSQL as parsed JSONB and
 // Date objects. Both end up as the same IntakeRecord / AuditEntry.
 import type { Actor } from '../../core/actor.js';
+import type { StoredIntakeColumns } from '../../core/review/audit-reconciliation.js';
 import type { Classification } from '../../core/intake/classification.js';
 import type { IntakeInput } from '../../core/intake/intake-schema.js';
 import type { Decision, IntakeRecord, IntakeStatus, ReviewMessageRef } from '../../core/review/review-types.js';
@@ -23,6 +24,11 @@ export interface IntakeRow {
   decision_comment: string | null;
   idempotency_key: string;
   updated_at: string | Date;
+  /** Insertion order (SQLite INTEGER, PostgreSQL BIGINT as text). */
+  position?: number | string;
+  /** Kept beside the classification for queries; `audit verify` checks they agree. */
+  tier?: string;
+  flagged?: boolean | number;
 }
 
 export interface ReviewMessageRow {
@@ -71,6 +77,17 @@ export function toIntakeRecord(row: IntakeRow, reviewMessages: ReviewMessageRef[
   if (row.decision_comment !== null) record.decisionComment = row.decision_comment;
   return record;
 }
+
+/** The columns stored beside the record, for reconciliation with the audit trail. */
+export function storedIntakeColumns(row: IntakeRow): StoredIntakeColumns {
+  return {
+    ...(row.tier === undefined ? {} : { tier: row.tier }),
+    ...(row.flagged === undefined ? {} : { flagged: row.flagged === true || row.flagged === 1 }),
+  };
+}
+
+/** Intakes read per page by `verifyAudit`. */
+export const verificationPageSize = 500;
 
 export function toReviewMessage(row: ReviewMessageRow): ReviewMessageRef {
   return { channel: row.channel as ReviewMessageRef['channel'], reference: readJson<Record<string, unknown>>(row.reference) };

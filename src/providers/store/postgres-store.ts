@@ -14,22 +14,26 @@ import type {
   AuditEntryInput,
   AuditListOptions,
   AuditVerification,
+  AuditVerifyOptions,
   DecisionUpdate,
   Feedback,
   IntakeListQuery,
   IntakeStore,
   NewIntake,
 } from '../../ports/intake-store.js';
-import { completeAuditEntry, prepareAuditEntry, verifyAuditChain } from './audit-chain.js';
+import { attestationAuditEntry } from '../../core/review/intake-audit.js';
+import { AuditTrailVerifier, completeAuditEntry, prepareAuditEntry, type PreparedAuditEntry } from './audit-chain.js';
 import {
   defaultEventTtlSeconds,
   eventPruneIntervalMilliseconds,
   groupReviewMessages,
+  storedIntakeColumns,
   toAuditEntry,
   toIntakeRecord,
   type AuditRow,
   type IntakeRow,
   type ReviewMessageRow,
+  verificationPageSize,
 } from './intake-rows.js';
 import { postgresMigrations } from './postgres-migrations.js';
 import { alreadySuperseded, idTaken, intakeMissing, previousMissing, statusConflict, unavailable } from './store-errors.js';
@@ -260,7 +264,8 @@ export class PostgresIntakeStore implements IntakeStore {
       const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
       for (const migration of postgresMigrations) {
         if (applied.has(migration.version)) continue;
-        await client.query(migration.sql);
+        if (migration.sql !== '') await client.query(migration.sql);
+        if (migration.step === 'attest-intake-content') await this.attestStoredIntakes(client);
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
           migration.version,
           migration.name,
@@ -406,8 +411,32 @@ export class PostgresIntakeStore implements IntakeStore {
     return (await this.query<AuditRow>(text, values)).rows.map(toAuditEntry);
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
-    return verifyAuditChain((afterSequence, limit) => this.listAudit({ afterSequence, limit }));
+  async verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+    // One REPEATABLE READ transaction: every page sees the same snapshot, so a write committing
+    // meanwhile can never look like drift between an intake and its entries.
+    return this.read(async (client) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const verifier = new AuditTrailVerifier(options);
+        for (let after = 0; ; ) {
+          const rows = (await client.query<AuditRow>('SELECT * FROM audit_entries WHERE sequence > $1 ORDER BY sequence LIMIT $2', [after, verificationPageSize])).rows;
+          for (const row of rows) verifier.addEntry(toAuditEntry(row));
+          const last = rows.at(-1);
+          if (last === undefined || rows.length < verificationPageSize) break;
+          after = Number(last.sequence);
+        }
+        for (let after = 0; ; ) {
+          const rows = (await client.query<IntakeRow>('SELECT * FROM intakes WHERE position > $1 ORDER BY position LIMIT $2', [after, verificationPageSize])).rows;
+          for (const row of rows) verifier.addIntake(toIntakeRecord(row, []), storedIntakeColumns(row));
+          const last = rows.at(-1);
+          if (last === undefined || rows.length < verificationPageSize) break;
+          after = Number(last.position);
+        }
+        return verifier.result();
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+    });
   }
 
   async claimEvent(channel: string, eventId: string, ttlSeconds = defaultEventTtlSeconds): Promise<boolean> {
@@ -478,11 +507,26 @@ export class PostgresIntakeStore implements IntakeStore {
    */
   private async appendAuditAndCommit(client: Queryable, state: TransactionState, entries: AuditEntryInput[]): Promise<AuditEntry[]> {
     if (entries.length === 0) return [];
+    const { prepared, call } = this.appendCall(entries);
+    const results = (await client.query(`${call}; COMMIT`)) as unknown as [
+      pg.QueryResult<AppendedRow>,
+      pg.QueryResult,
+    ];
+    state.committed = true;
+    return this.checkAppended(prepared, results[0].rows);
+  }
+
+  /**
+   * The `append_audit_entries` call for `entries`, sent as a simple query (so it can share one
+   * message with COMMIT): values are inlined as escaped literals (text through `escapeLiteral`,
+   * bytes as hex). Everything that does not depend on the chain's tail is built here, before the lock.
+   */
+  private appendCall(entries: AuditEntryInput[]): { prepared: PreparedAuditEntry[]; call: string } {
     const at = this.clock.now().toISOString();
     const prepared = entries.map((input) => prepareAuditEntry(input, at));
     const text = (values: Array<string | null>, type: string) =>
       `ARRAY[${values.map((value) => (value === null ? 'NULL' : pg.escapeLiteral(value))).join(', ')}]::${type}[]`;
-    const call = [
+    const argumentsText = [
       String(lockNamespace + auditLock),
       pg.escapeLiteral(this.lockScope),
       `ARRAY[${prepared.map((entry) => `decode('${Buffer.from(entry.hashPrefix, 'utf8').toString('hex')}', 'hex')`).join(', ')}]`,
@@ -492,12 +536,22 @@ export class PostgresIntakeStore implements IntakeStore {
       text(prepared.map((entry) => entry.intakeId ?? null), 'text'),
       text(prepared.map((entry) => JSON.stringify(entry.details)), 'jsonb'),
     ].join(', ');
-    const results = (await client.query(`SELECT * FROM append_audit_entries(${call}); COMMIT`)) as unknown as [
-      pg.QueryResult<{ appended_sequence: string; appended_previous_hash: string; appended_hash: string }>,
-      pg.QueryResult,
-    ];
-    state.committed = true;
-    const rows = results[0].rows;
+    return { prepared, call: `SELECT * FROM append_audit_entries(${argumentsText})` };
+  }
+
+  /** Migration step: one `intake.attested` entry per stored intake, appended inside the migration's transaction. */
+  private async attestStoredIntakes(client: Queryable): Promise<void> {
+    const rows = (await client.query<IntakeRow>('SELECT * FROM intakes ORDER BY position')).rows;
+    for (let start = 0; start < rows.length; start += verificationPageSize) {
+      const entries = rows.slice(start, start + verificationPageSize).map((row) => attestationAuditEntry(toIntakeRecord(row, [])));
+      const { prepared, call } = this.appendCall(entries);
+      this.checkAppended(prepared, (await client.query<AppendedRow>(call)).rows);
+    }
+    if (rows.length > 0) this.logger.info({ intakes: rows.length }, 'attested the content of intakes stored before content hashing');
+  }
+
+  /** The entries as appended, each hash recomputed in Node and compared with the database's. */
+  private checkAppended(prepared: PreparedAuditEntry[], rows: AppendedRow[]): AuditEntry[] {
     if (rows.length !== prepared.length) throw new Error('audit append returned an unexpected number of entries');
     return prepared.map((entry, index) => {
       const row = rows[index];
@@ -512,6 +566,13 @@ export class PostgresIntakeStore implements IntakeStore {
       return appended;
     });
   }
+}
+
+/** One row returned by `append_audit_entries`. */
+interface AppendedRow {
+  appended_sequence: string;
+  appended_previous_hash: string;
+  appended_hash: string;
 }
 
 /** Whether the work already committed (the audit append sends its COMMIT with it). */

@@ -80,4 +80,13 @@ export const sqliteMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'audit: attest the content of intakes stored before content hashing',
+    // No schema change. Since this version, intake.submitted and intake.classified entries carry
+    // hashes of the submitted content and the classification; this attests the intakes already
+    // stored (none on a new database) so `audit verify` can reconcile every intake.
+    sql: '',
+    step: 'attest-intake-content',
+  },
 ];

@@ -15,6 +15,7 @@ import type {
   AuditEntryInput,
   AuditListOptions,
   AuditVerification,
+  AuditVerifyOptions,
   DecisionUpdate,
   Feedback,
   IntakeListQuery,
@@ -22,16 +23,19 @@ import type {
   NewIntake,
 } from '../../ports/intake-store.js';
 import type { ReviewMessageRef } from '../../core/review/review-types.js';
-import { canonicalJson, chainAuditEntry, verifyAuditChain } from './audit-chain.js';
+import { attestationAuditEntry } from '../../core/review/intake-audit.js';
+import { AuditTrailVerifier, canonicalJson, chainAuditEntry } from './audit-chain.js';
 import {
   defaultEventTtlSeconds,
   eventPruneIntervalMilliseconds,
   groupReviewMessages,
+  storedIntakeColumns,
   toAuditEntry,
   toIntakeRecord,
   type AuditRow,
   type IntakeRow,
   type ReviewMessageRow,
+  verificationPageSize,
 } from './intake-rows.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import { alreadySuperseded, idTaken, intakeMissing, previousMissing, statusConflict, unavailable } from './store-errors.js';
@@ -105,7 +109,8 @@ export class SqliteIntakeStore implements IntakeStore {
       );
       for (const migration of sqliteMigrations) {
         if (applied.has(migration.version)) continue;
-        this.database.exec(migration.sql);
+        if (migration.sql !== '') this.database.exec(migration.sql);
+        if (migration.step === 'attest-intake-content') this.attestStoredIntakes();
         this.database
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
           .run(migration.version, migration.name, this.clock.now().toISOString());
@@ -259,8 +264,31 @@ export class SqliteIntakeStore implements IntakeStore {
     });
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
-    return verifyAuditChain((afterSequence, limit) => this.listAudit({ afterSequence, limit }));
+  async verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+    // One read transaction: in WAL mode every page sees the same snapshot, so a write landing
+    // meanwhile can never look like drift between an intake and its entries.
+    return this.run(() =>
+      this.database.transaction(() => {
+        const verifier = new AuditTrailVerifier(options);
+        const entries = this.database.prepare('SELECT * FROM audit_entries WHERE sequence > ? ORDER BY sequence LIMIT ?');
+        for (let after = 0; ; ) {
+          const rows = entries.all(after, verificationPageSize) as AuditRow[];
+          for (const row of rows) verifier.addEntry(toAuditEntry(row));
+          const last = rows.at(-1);
+          if (last === undefined || rows.length < verificationPageSize) break;
+          after = Number(last.sequence);
+        }
+        const intakes = this.database.prepare('SELECT * FROM intakes WHERE position > ? ORDER BY position LIMIT ?');
+        for (let after = 0; ; ) {
+          const rows = intakes.all(after, verificationPageSize) as IntakeRow[];
+          for (const row of rows) verifier.addIntake(toIntakeRecord(row, []), storedIntakeColumns(row));
+          const last = rows.at(-1);
+          if (last === undefined || rows.length < verificationPageSize) break;
+          after = Number(last.position);
+        }
+        return verifier.result();
+      }).deferred(),
+    );
   }
 
   async claimEvent(channel: string, eventId: string, ttlSeconds = defaultEventTtlSeconds): Promise<boolean> {
@@ -347,6 +375,14 @@ export class SqliteIntakeStore implements IntakeStore {
     this.database
       .prepare('INSERT INTO review_messages (intake_id, channel, reference, created_at) VALUES (?, ?, ?, ?)')
       .run(intakeId, reference.channel, JSON.stringify(reference.reference), this.clock.now().toISOString());
+  }
+
+  /** Migration step: one `intake.attested` entry per stored intake (inside the migration's transaction). */
+  private attestStoredIntakes(): void {
+    const rows = this.database.prepare('SELECT * FROM intakes ORDER BY position').all() as IntakeRow[];
+    if (rows.length === 0) return;
+    this.appendAuditInTransaction(rows.map((row) => attestationAuditEntry(toIntakeRecord(row, []))));
+    this.logger.info({ intakes: rows.length }, 'attested the content of intakes stored before content hashing');
   }
 
   /** Must run inside the write transaction: the lock is what keeps the chain from forking. */
