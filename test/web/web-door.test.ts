@@ -2,7 +2,7 @@
 // modes, error mapping, CSRF and the console's form round trip.
 import { afterEach, describe, expect, it } from 'vitest';
 import { html, escapeHtml, linkableUrl } from '../../src/channels/web/html.js';
-import { createRateLimiter } from '../../src/channels/web/rate-limiter.js';
+import { createRateLimiter } from '../../src/core/rate-limiter.js';
 import { startWebServer, type RunningWebServer } from '../../src/channels/web/web-server.js';
 import { createFakeAppContext, fakeRelatedSources } from './fake-app-context.js';
 import type { Environment } from '../../src/config.js';

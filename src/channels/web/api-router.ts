@@ -11,7 +11,7 @@ import { ShishinError } from '../../errors.js';
 import type { Authenticator } from './authentication.js';
 import { intakeHistory, intakeJson, readableIntake, visibleRegister } from './intake-access.js';
 import { submitIntake } from './intake-submission.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from '../../core/rate-limiter.js';
 import { locals } from './request-context.js';
 import { sameOriginOnly } from './state-change-guards.js';
 import { parseInput } from './validation.js';

@@ -30,7 +30,7 @@ import {
 } from './pages/intake-pages.js';
 import { notSignedIn, renderPage, type PageContext } from './pages/layout.js';
 import { abortOnDisconnect, authenticate } from './api-router.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from '../../core/rate-limiter.js';
 import { locals } from './request-context.js';
 import { sameOriginOnly } from './state-change-guards.js';
 

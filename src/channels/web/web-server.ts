@@ -9,7 +9,7 @@ import { assertSafeExposure, createAuthenticator, type Authenticator } from './a
 import { consoleErrorPage, createConsoleRouter, pageContext } from './console-router.js';
 import { toErrorResponse } from './error-response.js';
 import { createOperationsRouter } from './operations-router.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { createRateLimiter } from '../../core/rate-limiter.js';
 import { locals, requestContext, restoreRequestScope } from './request-context.js';
 import { jsonBodiesOnly } from './state-change-guards.js';
 

@@ -1,7 +1,8 @@
 // Per-person limit on decision attempts, enforced in core so every door (web API, console, Slack,
-// Teams) shares it: a token bucket per `channel:id` holding `perMinute` attempts that refills
-// continuously. State is per process; with several replicas each limits on its own.
+// Teams) shares it: the token bucket of core/rate-limiter.ts per `channel:id`, plus when each person's
+// refusals were last reported, so a flood is audited at most once a minute. State is per process.
 import type { Clock } from '../../ports/clock.js';
+import { createRateLimiter } from '../rate-limiter.js';
 
 export interface DecisionRateLimiter {
   /**
@@ -11,47 +12,31 @@ export interface DecisionRateLimiter {
   take(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number; report: boolean };
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-  /** When a refusal of this person was last reported (undefined: never). */
-  reportedAt: number | undefined;
-}
-
 /** A person flooding the doors is reported once per this period, however long the flood lasts. */
 const reportIntervalMilliseconds = 60_000;
 
 export function createDecisionRateLimiter(options: { perMinute: number; clock: Clock; maxKeys?: number }): DecisionRateLimiter {
-  const capacity = options.perMinute;
-  const refillPerMillisecond = options.perMinute / 60_000;
+  const limiter = createRateLimiter(options);
   const maxKeys = options.maxKeys ?? 10_000;
-  const buckets = new Map<string, Bucket>();
+  /** When a refusal of each person was last reported, least recently reported first. */
+  const reportedAt = new Map<string, number>();
 
   return {
     take(key) {
+      const decision = limiter.take(key);
+      if (decision.allowed) return { allowed: true };
       const now = options.clock.now().getTime();
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
-        // Bounded memory whatever the number of people: forget the least recently seen.
-        if (buckets.size >= maxKeys) {
-          const oldest = buckets.keys().next().value;
-          if (oldest !== undefined) buckets.delete(oldest);
+      const last = reportedAt.get(key);
+      const report = last === undefined || now - last >= reportIntervalMilliseconds;
+      if (report) {
+        reportedAt.delete(key);
+        if (reportedAt.size >= maxKeys) {
+          const oldest = reportedAt.keys().next().value;
+          if (oldest !== undefined) reportedAt.delete(oldest);
         }
-        bucket = { tokens: capacity, updatedAt: now, reportedAt: undefined };
-      } else {
-        buckets.delete(key);
+        reportedAt.set(key, now);
       }
-      buckets.set(key, bucket);
-      bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.updatedAt) * refillPerMillisecond);
-      bucket.updatedAt = now;
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return { allowed: true };
-      }
-      const report = bucket.reportedAt === undefined || now - bucket.reportedAt >= reportIntervalMilliseconds;
-      if (report) bucket.reportedAt = now;
-      const waitMilliseconds = (1 - bucket.tokens) / refillPerMillisecond;
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMilliseconds / 1000)), report };
+      return { allowed: false, retryAfterSeconds: decision.retryAfterSeconds, report };
     },
   };
 }

@@ -1,6 +1,8 @@
-// Per-user rate limiting for the expensive routes (ask, submit): a token bucket per user that holds
-// `perMinute` tokens and refills continuously. State is per process (each replica limits on its own).
-import type { Clock } from '../../ports/clock.js';
+// Per-key rate limiting: a token bucket per key (a user, a person deciding) that holds `perMinute`
+// tokens and refills continuously; memory is bounded by forgetting the least recently seen key. Used
+// by the web door's expensive routes (ask, submit) and by core's decision limit. State is per process
+// (each replica limits on its own).
+import type { Clock } from '../ports/clock.js';
 
 export interface RateDecision {
   allowed: boolean;
@@ -29,13 +31,15 @@ export function createRateLimiter(options: { perMinute: number; clock: Clock; ma
       let bucket = buckets.get(key);
       if (bucket === undefined) {
         if (buckets.size >= maxKeys) {
-          // Forget the oldest bucket; Map iteration order is insertion order.
+          // Forget the least recently seen key; Map iteration order is insertion order.
           const oldest = buckets.keys().next().value;
           if (oldest !== undefined) buckets.delete(oldest);
         }
         bucket = { tokens: capacity, updatedAt: now };
-        buckets.set(key, bucket);
+      } else {
+        buckets.delete(key);
       }
+      buckets.set(key, bucket);
       bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.updatedAt) * refillPerMillisecond);
       bucket.updatedAt = now;
       if (bucket.tokens >= 1) {
