@@ -24,6 +24,14 @@ const caseSchema = z.object({
     flagged: z.boolean(),
     rules: z.array(z.string()).optional(),
     signals: z.array(z.string()).optional(),
+    /** Role-aware checklist: obligations that must be listed, must not be, and must be the vendor's. */
+    obligations: z
+      .object({
+        include: z.array(z.string()).default([]),
+        exclude: z.array(z.string()).default([]),
+        vendor: z.array(z.string()).default([]),
+      })
+      .optional(),
   }),
   note: z.string().optional(),
 });
@@ -59,6 +67,10 @@ export interface IntakeMetrics {
   /** Signals raised on cases whose expected signal list says none (or lists others). */
   signalFalsePositives: number;
   ruleRecall: number;
+  /** Share of labelled obligation checks (listed / not listed / the vendor's) that hold. */
+  obligationRoleAccuracy: number;
+  /** Cases carrying obligation labels. */
+  obligationCases: number;
 }
 
 export interface IntakeEvaluation {
@@ -86,6 +98,9 @@ export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[]
   let signalFalsePositives = 0;
   let rulesExpected = 0;
   let rulesFound = 0;
+  let obligationChecks = 0;
+  let obligationChecksHeld = 0;
+  let obligationCases = 0;
   const failures: string[] = [];
   for (const item of cases) {
     const result: Classification = await classifier.classify(item.input);
@@ -120,6 +135,20 @@ export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[]
         }
       }
     }
+    if (expected.obligations !== undefined) {
+      obligationCases += 1;
+      const listed = new Set(result.obligations.map((obligation) => obligation.id));
+      const vendor = new Set((result.vendorDuties ?? []).map((duty) => duty.id));
+      const check = (held: boolean, failure: string) => {
+        obligationChecks += 1;
+        if (held) obligationChecksHeld += 1;
+        else failures.push(`${item.id}: ${failure}`);
+      };
+      for (const id of expected.obligations.include) check(listed.has(id), `obligation ${id} not listed`);
+      for (const id of expected.obligations.exclude) check(!listed.has(id), `obligation ${id} listed but binds another role`);
+      for (const id of expected.obligations.vendor) check(vendor.has(id), `obligation ${id} not shown as the vendor's`);
+      for (const id of vendor) if (!expected.obligations.vendor.includes(id)) check(false, `obligation ${id} shown as the vendor's unexpectedly`);
+    }
     for (const ruleId of expected.rules ?? []) {
       rulesExpected += 1;
       if (result.reasons.some((reason) => reason.ruleId === ruleId)) rulesFound += 1;
@@ -136,6 +165,8 @@ export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[]
       signalRecall: ratio(signalsFound, signalsExpected),
       signalFalsePositives,
       ruleRecall: ratio(rulesFound, rulesExpected),
+      obligationRoleAccuracy: ratio(obligationChecksHeld, obligationChecks),
+      obligationCases,
     },
     confusion,
     failures,
@@ -197,6 +228,7 @@ export async function run(options: IntakeSuiteOptions = {}) {
     'signal recall': percent(evaluation.metrics.signalRecall),
     'signal false positives': evaluation.metrics.signalFalsePositives,
     'rule recall': percent(evaluation.metrics.ruleRecall),
+    'role-aware obligations': `${percent(evaluation.metrics.obligationRoleAccuracy)} (${evaluation.metrics.obligationCases} cases)`,
   });
   const tables = [
     {

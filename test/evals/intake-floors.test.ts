@@ -17,6 +17,16 @@ describe('intake eval floors', () => {
     expect(metrics.flagRecall, failures.join('\n')).toBeGreaterThanOrEqual(0.95);
     expect(metrics.flagPrecision, failures.join('\n')).toBeGreaterThanOrEqual(0.9);
     expect(metrics.signalRecall, failures.join('\n')).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.obligationCases).toBeGreaterThanOrEqual(12);
+    expect(metrics.obligationRoleAccuracy, failures.join('\n')).toBe(1);
+  });
+
+  it('role-labelled cases cover every Japan role, every EU operator role and every model source', () => {
+    const labelled = loadIntakeCases().filter((item) => item.expected.obligations !== undefined);
+    expect(new Set(labelled.map((item) => item.input.role))).toEqual(new Set(['developer', 'provider', 'business_user']));
+    expect(new Set(labelled.flatMap((item) => item.input.euRoles))).toEqual(new Set(['eu_provider', 'eu_deployer', 'eu_importer', 'eu_distributor']));
+    expect(new Set(labelled.map((item) => item.input.modelSource))).toEqual(new Set(['in_house', 'third_party_api', 'open_source', 'vendor_product']));
+    expect(labelled.filter((item) => (item.expected.obligations?.vendor.length ?? 0) > 0).length).toBeGreaterThanOrEqual(4);
   });
 
   it('the eval set covers every practice, every Annex III domain and both languages', () => {

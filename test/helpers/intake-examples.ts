@@ -8,6 +8,7 @@ export const cvScreeningIntake: IntakeInput = {
   businessUnit: 'Human Resources',
   lifecycleStage: 'pilot',
   role: 'business_user',
+  euRoles: [],
   modelSource: 'vendor_product',
   domains: ['employment'],
   affectedPersons: ['job_applicants'],

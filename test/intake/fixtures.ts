@@ -12,6 +12,7 @@ export function intake(overrides: Partial<IntakeInput> = {}): IntakeInput {
     businessUnit: 'Operations',
     lifecycleStage: 'pilot',
     role: 'business_user',
+  euRoles: [],
     modelSource: 'third_party_api',
     domains: ['internal_productivity'],
     affectedPersons: ['employees'],

@@ -52,7 +52,9 @@ const row: RegisterRow = {
   status: 'approved_with_conditions',
   decidedBy: '+81 reviewer',
   decidedAt: '2026-11-26T10:00:00.000Z',
+  decisionComment: 'Only with a second reviewer, "always"',
   obligations: ['Keep logs, for 6 months', '-Human oversight'],
+  vendorAsks: ['the instructions for use', '@vendor docs'],
   version: 2,
   submittedAt: '2026-11-25T09:00:00.000Z',
 };
@@ -74,7 +76,7 @@ describe('register format', () => {
 
   it('writes a header and CRLF-terminated rows that an RFC 4180 reader reads back', () => {
     const csv = formatRegisterCsv([row]);
-    expect(csv.startsWith('id,title,business_unit,owner,tier,status,decided_by,decided_at,obligations,version,submitted_at\r\n')).toBe(true);
+    expect(csv.startsWith('id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at\r\n')).toBe(true);
     const [header, values] = parseCsv(csv);
     expect(header).toEqual(registerColumns.map((column) => column.header));
     expect(values).toEqual([
@@ -86,7 +88,9 @@ describe('register format', () => {
       'approved_with_conditions',
       "'+81 reviewer",
       '2026-11-26T10:00:00.000Z',
+      'Only with a second reviewer, "always"',
       'Keep logs, for 6 months; -Human oversight',
+      'the instructions for use; @vendor docs',
       '2',
       '2026-11-25T09:00:00.000Z',
     ]);
@@ -109,6 +113,7 @@ describe('register format', () => {
       decidedBy: reviewer,
       decidedAt: '2026-11-26T10:00:00.000Z',
       decision: 'approve',
+      decisionComment: 'Keep a person in the loop',
       idempotencyKey: 'k',
       reviewMessages: [],
       updatedAt: '2026-11-26T10:00:00.000Z',
@@ -122,7 +127,9 @@ describe('register format', () => {
       status: 'approved',
       decidedBy: 'Rei Viewer (teams:aad-reviewer-1)',
       decidedAt: '2026-11-26T10:00:00.000Z',
+      decisionComment: 'Keep a person in the loop',
       obligations: ['Run a risk management system', 'Ensure human oversight, with "stop" authority'],
+      vendorAsks: [],
       version: 1,
       submittedAt: '2026-11-25T09:00:00.000Z',
     });

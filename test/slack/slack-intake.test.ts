@@ -37,7 +37,7 @@ describe('Slack intake and review', () => {
     expect(view.callback_id).toBe(intakeModalCallbackId);
     const ids = view.blocks.filter((block) => block.type === 'input').map((block) => block.block_id);
     expect(ids).toEqual(expect.arrayContaining(['title', 'description', 'businessUnit', 'domains', 'affectedPersons', 'regions', 'practices', 'profilesPeople', 'exception']));
-    expect(ids).toHaveLength(16);
+    expect(ids).toHaveLength(17);
   });
 
   it('the global shortcut opens the same modal', async () => {

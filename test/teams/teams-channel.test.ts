@@ -422,7 +422,7 @@ describe('Teams door', () => {
       await say(reviewer, reviewerChat, 'help');
       await connector.nextMessage(reviewerChat.id);
       const { record } = await context.app.intakes.submit({
-        input: { ...cvScreening, domains: ['employment'], affectedPersons: ['job_applicants'], regions: ['EU'], practices: [], profilesPeople: true, interactsWithPeople: false, generatesContent: false },
+        input: { ...cvScreening, domains: ['employment'], affectedPersons: ['job_applicants'], regions: ['EU'], practices: [], euRoles: [], profilesPeople: true, interactsWithPeople: false, generatesContent: false },
         submittedBy: { channel: 'web', id: 'bob' },
         idempotencyKey: 'web-1',
       });

@@ -110,7 +110,9 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
         status: item.status,
         decidedBy: item.decidedBy === undefined ? '' : actorKey(item.decidedBy),
         decidedAt: item.decidedAt ?? '',
+        decisionComment: item.decisionComment ?? '',
         obligations: [],
+        vendorAsks: [],
         version: item.version,
         submittedAt: item.submittedAt,
       }));

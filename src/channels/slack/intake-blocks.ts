@@ -11,6 +11,7 @@ import {
   statusLabels,
   tierEmoji,
   tierLabels,
+  vendorDutySummary,
 } from '../../core/presentation/classification-presentation.js';
 import { decisions, type Decision, type IntakeRecord } from '../../core/review/review-types.js';
 import { clampBlocks, mrkdwnText, plainText, slackLimits, type Button, type KnownBlock, type ModalView, type SlackMessage } from './block-kit.js';
@@ -58,6 +59,13 @@ function obligationLines(classification: Classification, limit: number): string[
   return lines;
 }
 
+/** The vendor's share: one intro line and what to ask for. */
+function vendorLines(classification: Classification): string[] {
+  const vendor = vendorDutySummary(classification);
+  if (vendor === undefined) return [];
+  return [`_${escapeMrkdwn(vendor.intro)}_`, ...vendor.asks.map((ask) => `• ${escapeMrkdwn(ask)}`)];
+}
+
 /** Sections of bullet lines, each within the section limit. */
 function bulletSections(title: string, lines: string[]): KnownBlock[] {
   if (lines.length === 0) return [];
@@ -91,6 +99,7 @@ export function renderClassificationMessage(record: IntakeRecord, consoleUrl: st
     },
     ...bulletSections('Why', reasonLines(classification, 8)),
     ...bulletSections('What to do', obligationLines(classification, 15)),
+    ...bulletSections(vendorDutySummary(classification)?.heading ?? '', vendorLines(classification)),
   ];
   if (classification.signals.length > 0) {
     blocks.push(...bulletSections('Please check', classification.signals.slice(0, 5).map((signal) => `• ${escapeMrkdwn(signal.message)}`)));

@@ -5,7 +5,7 @@ import { fieldLabels, valueLabels, type IntakeField } from '../../core/intake/in
 import { intakeFormFieldByName } from '../../core/intake/intake-form.js';
 import type { Classification, RuleCitation } from '../../core/intake/classification.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
-import { classificationHeadline, statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
+import { classificationHeadline, statusLabels, tierLabels, vendorDutySummary } from '../../core/presentation/classification-presentation.js';
 import {
   adaptiveCard,
   container,
@@ -147,6 +147,12 @@ export function classificationElements(classification: Classification, options: 
     }
     const more = classification.obligations.length - maxObligations;
     if (more > 0) elements.push(textBlock(`…and ${more} more.`, { isSubtle: true }));
+  }
+  const vendor = vendorDutySummary(classification);
+  if (vendor !== undefined) {
+    elements.push(textBlock(vendor.heading, { weight: 'Bolder', spacing: 'Medium' }));
+    elements.push(textBlock(escapeTeamsText(vendor.intro), { spacing: 'Small', isSubtle: true }));
+    for (const ask of vendor.asks) elements.push(textBlock(`• ${escapeTeamsText(ask)}`, { spacing: 'None' }));
   }
   if (classification.signals.length > 0) {
     elements.push(textBlock('Worth checking', { weight: 'Bolder', spacing: 'Medium' }));

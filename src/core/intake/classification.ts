@@ -38,6 +38,19 @@ export interface Obligation {
   citations: RuleCitation[];
 }
 
+/** A duty the rules bring that sits with the model's vendor (its provider), not with the intake's roles. */
+export interface VendorDuty {
+  /** Obligation id, e.g. `eu.technical_documentation`. */
+  id: string;
+  /** The duty, as the vendor's checklist words it. */
+  text: string;
+  framework: string;
+  /** What to ask the vendor for, e.g. "the instructions for use…". */
+  ask: string;
+  ruleIds: string[];
+  citations: RuleCitation[];
+}
+
 export interface Signal {
   /** What was noticed, e.g. `employment`, `emotion_recognition_work_or_education`. */
   id: string;
@@ -59,7 +72,13 @@ export interface Classification {
   /** Why it is flagged (empty when not flagged). */
   flagReasons: string[];
   reasons: ClassificationReason[];
+  /** The duties of the roles the intake holds (EU and Japan operator roles, see roles.ts). */
   obligations: Obligation[];
+  /**
+   * Duties the rules bring that bind the vendor of a bought or open-source model rather than the
+   * intake's roles, with what to ask the vendor for. Absent on classifications stored before roles.
+   */
+  vendorDuties?: VendorDuty[];
   signals: Signal[];
   /** Version of the rules file used, for the audit trail. */
   rulesVersion: string;

@@ -76,13 +76,16 @@ describe('classifier', () => {
 
   describe('Art. 6(3) exception', () => {
     it('an exception without profiling is not high on that ground, but is flagged for confirmation', async () => {
-      const result = await classifier.classify(intake({ domains: ['employment'], exception: 'narrow_procedural_task' }));
+      const result = await classifier.classify(intake({ domains: ['employment'], exception: 'narrow_procedural_task', modelSource: 'vendor_product' }));
       expect(result.tier).toBe('minimal');
       expect(result.reasons.map((reason) => reason.ruleId)).toContain('exception.art_6_3_claimed');
       expect(result.reasons.map((reason) => reason.ruleId)).not.toContain('high.annex_iii.employment');
       expect(result.flagged).toBe(true);
       expect(result.flagReasons.join(' ')).toMatch(/Art\. 6\(3\) exception is claimed/);
-      expect(result.obligations.map((obligation) => obligation.id)).toContain('eu.document_art6_3_assessment');
+      // The assessment is the provider's: a business user of a bought model asks the vendor for it.
+      expect(result.vendorDuties?.map((duty) => duty.id)).toContain('eu.document_art6_3_assessment');
+      const asProvider = await classifier.classify(intake({ domains: ['employment'], exception: 'narrow_procedural_task', role: 'provider' }));
+      expect(asProvider.obligations.map((obligation) => obligation.id)).toContain('eu.document_art6_3_assessment');
     });
 
     it('profiling people with an Annex III domain is always high, exception or not', async () => {
@@ -109,7 +112,7 @@ describe('classifier', () => {
       (await classifier.classify(intake({ ...highRisk, ...overrides }))).obligations.map((obligation) => obligation.id);
 
     it('EU high risk brings the Chapter III checklist; Japan measures only with JP', async () => {
-      const eu = await ids({ regions: ['EU'] });
+      const eu = await ids({ regions: ['EU'], role: 'developer', modelSource: 'in_house' });
       expect(eu).toEqual(
         expect.arrayContaining([
           'eu.risk_management',
@@ -125,7 +128,7 @@ describe('classifier', () => {
         ]),
       );
       expect(eu.some((id) => id.startsWith('jp.'))).toBe(false);
-      const japan = await ids({ regions: ['JP'] });
+      const japan = await ids({ regions: ['JP'], role: 'developer', modelSource: 'in_house' });
       expect(japan.some((id) => id.startsWith('eu.'))).toBe(false);
       expect(japan).toEqual(
         expect.arrayContaining([
@@ -142,11 +145,69 @@ describe('classifier', () => {
       expect((await classifier.classify(intake({ ...highRisk, regions: ['US'] }))).tier).toBe('high');
     });
 
+    it('a rule without a roles list, or with an unknown role, refuses to load naming the obligation', () => {
+      const rules = (obligation: string) => `format: 1
+obligations:
+  ${obligation}
+rules:
+  - { id: r.one, tier: high, summary: S, when: { always: true }, obligations: [eu.x], cites: [{ source: a.md, section: One }] }
+`;
+      expect(() => parseRules(rules('eu.x: { text: "Do x.", framework: EU AI Act, regions: [EU], cites: [{ source: a.md, section: One }] }'))).toThrow(
+        /obligation "eu\.x" \(roles\)/,
+      );
+      expect(() =>
+        parseRules(rules('eu.x: { text: "Do x.", framework: EU AI Act, regions: [EU], roles: [eu_manufacturer], cites: [{ source: a.md, section: One }] }')),
+      ).toThrow(/obligation "eu\.x" \(roles/);
+    });
+
+    it('a CV-screening business user of a vendor product gets deployer duties; provider duties go to the vendor with what to ask', async () => {
+      const result = await classifier.classify(intake({ ...highRisk, regions: ['EU', 'JP'], role: 'business_user', modelSource: 'vendor_product' }));
+      const listed = result.obligations.map((obligation) => obligation.id);
+      expect(listed).toEqual(expect.arrayContaining(['eu.deployer_duties', 'jp.governance_framework', 'jp.business_continuity', 'policy.governance_review']));
+      for (const providerDuty of ['eu.risk_management', 'eu.data_governance', 'eu.technical_documentation', 'eu.transparency_to_deployers', 'eu.quality_management', 'jp.explainability']) {
+        expect(listed).not.toContain(providerDuty);
+      }
+      const vendor = result.vendorDuties ?? [];
+      expect(vendor.map((duty) => duty.id)).toEqual(
+        expect.arrayContaining(['eu.risk_management', 'eu.technical_documentation', 'eu.transparency_to_deployers', 'eu.quality_management', 'jp.explainability']),
+      );
+      expect(vendor.find((duty) => duty.id === 'eu.transparency_to_deployers')?.ask).toMatch(/instructions for use/);
+      expect(vendor.every((duty) => duty.citations.length > 0 && duty.ruleIds.length > 0)).toBe(true);
+      expect(listed.some((id) => vendor.some((duty) => duty.id === id))).toBe(false);
+    });
+
+    it('a business user building the system (in-house or on a third-party model) is also its provider', async () => {
+      for (const modelSource of ['in_house', 'third_party_api', 'open_source'] as const) {
+        const result = await classifier.classify(intake({ ...highRisk, regions: ['EU'], role: 'business_user', modelSource }));
+        expect(result.obligations.map((obligation) => obligation.id)).toEqual(expect.arrayContaining(['eu.risk_management', 'eu.quality_management', 'eu.deployer_duties']));
+        expect(result.vendorDuties).toEqual([]);
+      }
+      // In Japan the model's developer is whoever trained it: explainability of training data is asked of the API vendor.
+      const japan = await classifier.classify(intake({ ...highRisk, regions: ['JP'], role: 'business_user', modelSource: 'third_party_api' }));
+      expect(japan.vendorDuties?.map((duty) => duty.id)).toContain('jp.explainability');
+      const inHouse = await classifier.classify(intake({ ...highRisk, regions: ['JP'], role: 'business_user', modelSource: 'in_house' }));
+      expect(inHouse.vendorDuties).toEqual([]);
+    });
+
+    it('declared EU roles win over the derived ones: importer and distributor checks, and none of the deployer duties', async () => {
+      const importer = await classifier.classify(intake({ ...highRisk, regions: ['EU'], role: 'provider', euRoles: ['eu_importer'], modelSource: 'vendor_product' }));
+      const listed = importer.obligations.map((obligation) => obligation.id);
+      expect(listed).toContain('eu.importer_checks');
+      expect(listed).not.toContain('eu.distributor_checks');
+      expect(listed).not.toContain('eu.deployer_duties');
+      expect(listed).not.toContain('eu.risk_management');
+      const distributor = await ids({ regions: ['EU'], euRoles: ['eu_distributor'] });
+      expect(distributor).toContain('eu.distributor_checks');
+      expect(distributor).not.toContain('eu.importer_checks');
+      const both = await ids({ regions: ['EU'], euRoles: ['eu_provider', 'eu_deployer'], modelSource: 'vendor_product' });
+      expect(both).toEqual(expect.arrayContaining(['eu.risk_management', 'eu.deployer_duties']));
+    });
+
     it('quality management for providers, deployer duties for users, FRIA only where it applies', async () => {
       const provider = await ids({ role: 'provider' });
       expect(provider).toContain('eu.quality_management');
       expect(provider).not.toContain('eu.deployer_duties');
-      const user = await ids({ role: 'business_user' });
+      const user = await ids({ role: 'business_user', modelSource: 'vendor_product' });
       expect(user).toContain('eu.deployer_duties');
       expect(user).not.toContain('eu.quality_management');
       expect(user).not.toContain('eu.fundamental_rights_impact_assessment');
@@ -194,7 +255,7 @@ describe('classifier', () => {
   describe('rules files that must fail loudly', () => {
     const base = `format: 1
 obligations:
-  policy.x: { text: "Do x.", framework: Internal policy, regions: [any], cites: [{ source: a.md, section: "One" }] }
+  policy.x: { text: "Do x.", framework: Internal policy, regions: [any], roles: [any], cites: [{ source: a.md, section: "One" }] }
 rules:
 `;
     const expectConfigError = (action: () => unknown, pattern: RegExp) => {

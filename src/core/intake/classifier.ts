@@ -18,8 +18,10 @@ import {
   type RiskTier,
   type RuleCitation,
   type Signal,
+  type VendorDuty,
 } from './classification.js';
 import { evaluateCondition } from './condition.js';
+import { bindsAny, heldRoles, vendorHolds } from './roles.js';
 import { valueLabels, type IntakeInput } from './intake-schema.js';
 import type { CitationReference, RulesFile } from './rules-file.js';
 import {
@@ -144,6 +146,8 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
     }));
 
     const obligations = new Map<string, Obligation>();
+    const vendorDuties = new Map<string, VendorDuty>();
+    const held = heldRoles(input);
     for (const rule of ordered) {
       for (const id of rule.obligations) {
         const definition = rules.obligations.get(id);
@@ -151,6 +155,23 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
         const inRegion = definition.regions.includes('any') || definition.regions.some((region) => input.regions.includes(region as never));
         if (!inRegion) continue;
         if (definition.appliesWhen !== undefined && !evaluateCondition(definition.appliesWhen, input)) continue;
+        if (!bindsAny(definition.roles, held)) {
+          if (definition.askVendor === undefined || !vendorHolds(definition.roles, input)) continue;
+          const known = vendorDuties.get(id);
+          if (known !== undefined) {
+            if (!known.ruleIds.includes(rule.id)) known.ruleIds.push(rule.id);
+            continue;
+          }
+          vendorDuties.set(id, {
+            id,
+            text: definition.text,
+            framework: definition.framework,
+            ask: definition.askVendor,
+            ruleIds: [rule.id],
+            citations: cite(definition.cites, `Obligation "${id}"`),
+          });
+          continue;
+        }
         const existing = obligations.get(id);
         if (existing !== undefined) {
           if (!existing.ruleIds.includes(rule.id)) existing.ruleIds.push(rule.id);
@@ -180,6 +201,7 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
       flagReasons,
       reasons,
       obligations: [...obligations.values()],
+      vendorDuties: [...vendorDuties.values()],
       signals,
       rulesVersion: rules.version,
     };

@@ -38,7 +38,7 @@ describe('intake form descriptor', () => {
 
   it('leaves optional lists and the defaulted exception not required, and the rest required', () => {
     const optional = intakeFormFields.filter((field) => !field.required).map((field) => field.name);
-    expect(optional).toEqual(['affectedPersons', 'practices', 'exception']);
+    expect(optional).toEqual(['euRoles', 'affectedPersons', 'practices', 'exception']);
   });
 
   it('uses multi-line text for the description only', () => {

@@ -11,6 +11,7 @@ import {
   personalDataLevels,
   practices,
   regions,
+  euRoles,
   roles,
   type IntakeField,
 } from './intake-schema.js';
@@ -73,7 +74,14 @@ export const intakeFormFields: readonly IntakeFormField[] = [
     kind: 'single',
     values: roles,
     required: true,
-    help: 'Our role under the Japan AI Guidelines and the EU AI Act.',
+    help: 'Our role as an AI business operator under the Japan AI Guidelines.',
+  },
+  {
+    name: 'euRoles',
+    kind: 'multiple',
+    values: euRoles,
+    required: false,
+    help: 'Only if the EU is in scope. Leave empty to derive it: building the system (even on a third-party model) makes us its provider; using a vendor\'s finished product makes us a deployer.',
   },
   { name: 'modelSource', kind: 'single', values: modelSources, required: true, help: 'Where the model comes from.' },
   {
@@ -144,7 +152,7 @@ export const intakeFormFields: readonly IntakeFormField[] = [
 export const intakeFormSections: readonly IntakeFormSection[] = [
   {
     heading: 'The use case',
-    fields: ['title', 'description', 'businessUnit', 'lifecycleStage', 'role', 'modelSource'],
+    fields: ['title', 'description', 'businessUnit', 'lifecycleStage', 'role', 'euRoles', 'modelSource'],
   },
   {
     heading: 'Where and on whom it acts',

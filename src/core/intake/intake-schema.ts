@@ -5,6 +5,8 @@ import { ShishinError, type FieldError } from '../../errors.js';
 
 export const lifecycleStages = ['idea', 'development', 'pilot', 'production'] as const;
 export const roles = ['developer', 'provider', 'business_user'] as const;
+/** Operator roles under the EU AI Act an intake may declare (empty: derived from `role`, see roles.ts). */
+export const euRoles = ['eu_provider', 'eu_deployer', 'eu_importer', 'eu_distributor'] as const;
 export const modelSources = ['in_house', 'third_party_api', 'open_source', 'vendor_product'] as const;
 export const domains = [
   'biometrics',
@@ -62,6 +64,7 @@ export const exceptions = [
 export type Domain = (typeof domains)[number];
 export type Practice = (typeof practices)[number];
 export type Region = (typeof regions)[number];
+export type EuRole = (typeof euRoles)[number];
 
 /** Human labels for every enumerated value, shared by all forms. */
 export const valueLabels: Record<string, string> = {
@@ -72,6 +75,10 @@ export const valueLabels: Record<string, string> = {
   developer: 'AI developer (we build the model or system)',
   provider: 'AI provider (we offer it to others)',
   business_user: 'AI business user (we use it in our work)',
+  eu_provider: 'Provider (we place it on the market or put it into service under our name)',
+  eu_deployer: 'Deployer (we use it under our authority)',
+  eu_importer: 'Importer (we bring a non-EU provider\'s system onto the EU market)',
+  eu_distributor: 'Distributor (we make it available without being provider or importer)',
   in_house: 'Built in-house',
   third_party_api: 'Third-party API',
   open_source: 'Open-source model',
@@ -134,6 +141,7 @@ export const fieldLabels = {
   businessUnit: 'Business unit',
   lifecycleStage: 'Lifecycle stage',
   role: 'Our role',
+  euRoles: 'EU AI Act role',
   modelSource: 'Model source',
   domains: 'Domains',
   affectedPersons: 'Affected persons',
@@ -187,6 +195,7 @@ export const intakeInputSchema = z
     businessUnit: text('Business unit', 1, 80),
     lifecycleStage: choice(lifecycleStages, 'a lifecycle stage'),
     role: choice(roles, 'your role'),
+    euRoles: choices(euRoles, 'EU AI Act role', 'EU AI Act roles', 0).default([]),
     modelSource: choice(modelSources, 'a model source'),
     domains: choices(domains, 'domain', 'domains', 1),
     affectedPersons: choices(affectedPersonGroups, 'affected person group', 'affected person groups', 0),

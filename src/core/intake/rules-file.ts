@@ -10,6 +10,7 @@ import { ShishinError } from '../../errors.js';
 import { riskTiers, type RiskTier } from './classification.js';
 import { conditionSchema, type Condition } from './condition.js';
 import { regions } from './intake-schema.js';
+import { obligationRoles, type ObligationRole } from './roles.js';
 
 /** A pointer into the corpus: source file and heading path (joined with ' › ', from the `##` heading). */
 export interface CitationReference {
@@ -36,7 +37,11 @@ const obligationSchema = z
     framework: z.string().min(1),
     /** Regions the obligation applies in; `any` means every intake. */
     regions: z.array(z.enum([...regions, 'any'])).min(1),
-    /** Narrows the obligation further (e.g. deployers only), over the same intake fields as rules. */
+    /** Whose duty it is: `any`, EU AI Act operators (`eu_…`) or Japan AI business operators (`jp_…`). */
+    roles: z.array(z.enum(obligationRoles)).min(1, 'must name the roles it binds (or `any`)'),
+    /** For a provider's or developer's duty: what a deployer should ask the vendor for instead. */
+    ask_vendor: z.string().min(1).optional(),
+    /** Narrows the obligation further (e.g. some domains only), over the same intake fields as rules. */
     applies_when: conditionSchema.optional(),
     cites: citesSchema,
   })
@@ -80,6 +85,8 @@ export interface ObligationDefinition {
   text: string;
   framework: string;
   regions: (Region | 'any')[];
+  roles: ObligationRole[];
+  askVendor: string | undefined;
   appliesWhen: Condition | undefined;
   cites: CitationReference[];
 }
@@ -170,6 +177,8 @@ export function parseRules(text: string, origin = 'inline'): RulesFile {
       text: obligation.text,
       framework: obligation.framework,
       regions: obligation.regions,
+      roles: obligation.roles,
+      askVendor: obligation.ask_vendor,
       appliesWhen: obligation.applies_when,
       cites: obligation.cites,
     });

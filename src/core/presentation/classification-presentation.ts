@@ -46,6 +46,30 @@ export function classificationHeadline(classification: Pick<Classification, 'tie
   return classification.flagged ? `${tier} — sent to the governance team for review` : `${tier} — no review needed`;
 }
 
+/** The vendor's share of the checklist, worded the same in every door. */
+export interface VendorDutySummary {
+  heading: string;
+  /** One sentence: which duties sit with the vendor and why. */
+  intro: string;
+  /** What to ask the vendor for, one item per duty. */
+  asks: string[];
+}
+
+/**
+ * Duties that bind the model's vendor rather than the intake's roles, with what to ask the vendor for;
+ * undefined when there are none (or the classification predates roles).
+ */
+export function vendorDutySummary(classification: Pick<Classification, 'vendorDuties'>): VendorDutySummary | undefined {
+  const duties = classification.vendorDuties ?? [];
+  if (duties.length === 0) return undefined;
+  const frameworks = [...new Set(duties.map((duty) => duty.framework))].join(' and ');
+  return {
+    heading: 'With the vendor',
+    intro: `${duties.length === 1 ? 'One duty' : `${duties.length} duties`} under the ${frameworks} ${duties.length === 1 ? 'sits' : 'sit'} with the vendor as provider or developer, not with your role. Ask the vendor for:`,
+    asks: [...new Set(duties.map((duty) => duty.ask))],
+  };
+}
+
 /** The classification as plain lines: verdict, reasons, obligations (first `maxObligations`). */
 export function classificationSummaryLines(classification: Classification, maxObligations = 10): string[] {
   const lines = [classificationHeadline(classification)];
@@ -60,6 +84,11 @@ export function classificationSummaryLines(classification: Classification, maxOb
     }
     const more = classification.obligations.length - maxObligations;
     if (more > 0) lines.push(`• …and ${more} more`);
+  }
+  const vendor = vendorDutySummary(classification);
+  if (vendor !== undefined) {
+    lines.push(`${vendor.heading}: ${vendor.intro}`);
+    for (const ask of vendor.asks) lines.push(`• ${ask}`);
   }
   return lines;
 }

@@ -32,7 +32,11 @@ export interface RegisterRow {
   status: IntakeStatus;
   decidedBy: string;
   decidedAt: string;
+  /** The reviewer's comment or conditions with the decision ('' when none). */
+  decisionComment: string;
   obligations: string[];
+  /** What to ask the vendor for (duties that bind the vendor, not the intake's roles). */
+  vendorAsks: string[];
   version: number;
   submittedAt: string;
 }

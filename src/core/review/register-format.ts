@@ -14,7 +14,9 @@ export const registerColumns: readonly { key: keyof RegisterRow; header: string 
   { key: 'status', header: 'status' },
   { key: 'decidedBy', header: 'decided_by' },
   { key: 'decidedAt', header: 'decided_at' },
+  { key: 'decisionComment', header: 'decision_comment' },
   { key: 'obligations', header: 'obligations' },
+  { key: 'vendorAsks', header: 'vendor_asks' },
   { key: 'version', header: 'version' },
   { key: 'submittedAt', header: 'submitted_at' },
 ];
@@ -35,7 +37,9 @@ export function toRegisterRow(record: IntakeRecord): RegisterRow {
     status: record.status,
     decidedBy: describeActor(record.decidedBy),
     decidedAt: record.decidedAt ?? '',
+    decisionComment: record.decisionComment ?? '',
     obligations: record.classification.obligations.map((obligation) => obligation.text),
+    vendorAsks: [...new Set((record.classification.vendorDuties ?? []).map((duty) => duty.ask))],
     version: record.version,
     submittedAt: record.submittedAt,
   };

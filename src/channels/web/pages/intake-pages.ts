@@ -3,6 +3,7 @@
 import { actorKey } from '../../../core/actor.js';
 import type { RuleCitation } from '../../../core/intake/classification.js';
 import { valueLabels } from '../../../core/intake/intake-schema.js';
+import { vendorDutySummary } from '../../../core/presentation/classification-presentation.js';
 import type { RegisterRow } from '../../../core/review/intake-service.js';
 import { decisions, type Decision, type IntakeRecord, type IntakeStatus } from '../../../core/review/review-types.js';
 import { html, linkableUrl, type SafeHtml } from '../html.js';
@@ -99,6 +100,18 @@ function describeAction(entry: HistoryEntry): string {
   }
 }
 
+/** Duties that sit with the vendor and what to ask for, each ask with the passage behind it. */
+function vendorSection(duties: IntakeRecord['classification']['vendorDuties']): SafeHtml | string {
+  const vendor = vendorDutySummary({ vendorDuties: duties });
+  if (vendor === undefined || duties === undefined) return '';
+  return html`<section aria-labelledby="vendor-heading"><h2 id="vendor-heading">${vendor.heading}</h2>
+    <p>${vendor.intro}</p>
+    <ul class="vendor-asks">${duties.map(
+      (duty) => html`<li><p>${duty.ask} <span class="framework">${duty.framework}</span></p><details><summary>Their duty</summary><p>${duty.text}</p>${citationList(duty.citations)}</details></li>`,
+    )}</ul>
+  </section>`;
+}
+
 function list(values: readonly string[]): string {
   return values.length === 0 ? '—' : values.map((value) => valueLabels[value] ?? value).join(', ');
 }
@@ -144,6 +157,7 @@ export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
           (obligation) => html`<li><p><span aria-hidden="true">☐</span> ${obligation.text} <span class="framework">${obligation.framework}</span></p>${citationList(obligation.citations)}</li>`,
         )}</ul>`}
   </section>
+  ${vendorSection(classification.vendorDuties)}
   ${classification.signals.length === 0
     ? ''
     : html`<section aria-labelledby="signals-heading"><h2 id="signals-heading">Signals to check</h2><ul>${classification.signals.map(
@@ -155,6 +169,7 @@ export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
       <div><dt>Business unit</dt><dd>${input.businessUnit}</dd></div>
       <div><dt>Lifecycle stage</dt><dd>${list([input.lifecycleStage])}</dd></div>
       <div><dt>Our role</dt><dd>${list([input.role])}</dd></div>
+      <div><dt>EU AI Act role</dt><dd>${list(input.euRoles ?? [])}</dd></div>
       <div><dt>Model source</dt><dd>${list([input.modelSource])}</dd></div>
       <div><dt>Domains</dt><dd>${list(input.domains)}</dd></div>
       <div><dt>Affected persons</dt><dd>${list(input.affectedPersons)}</dd></div>
