@@ -7,6 +7,7 @@ import type { Clock } from './ports/clock.js';
 import type { IntakeStore } from './ports/intake-store.js';
 import type { PassageCatalog, Retriever } from './ports/retriever.js';
 import type { AnswerService } from './core/answer/answer.js';
+import type { CorpusDocuments } from './core/documents/corpus-documents.js';
 import type { IntakeService } from './core/review/intake-service.js';
 
 export interface AppContext {
@@ -19,6 +20,8 @@ export interface AppContext {
   store: IntakeStore;
   retriever: Retriever;
   catalog: PassageCatalog;
+  /** The indexed corpus documents, for the document viewer. */
+  documents: CorpusDocuments;
   /** One line per active part (index and embedder, LLM or extractive, store), printed at start-up. */
   describe(): string[];
   /** Readiness: index loaded and store reachable. */

@@ -6,6 +6,7 @@ import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { actorKey, parseActorKey } from './core/actor.js';
 import { createAnswerService } from './core/answer/answer-service.js';
+import { createCorpusDocuments } from './core/documents/corpus-documents.js';
 import { createClassifier, loadRules } from './core/intake/classifier.js';
 import { createIntakeService } from './core/review/create-intake-service.js';
 import { createLogger, type Logger } from './logger.js';
@@ -121,6 +122,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     store,
     retriever: index,
     catalog: index,
+    documents: createCorpusDocuments({ corpusDir: config.corpusDir, passages: () => index.allPassages(), logger }),
     describe() {
       const lines = [
         `corpus index: ${passages} passages from ${documents} documents (embedder ${embedder.id})`,

@@ -74,10 +74,21 @@ function expectOnlySafeSlackLinks(text: string): void {
 }
 
 describe('hostile corpus URLs', () => {
-  it('reach the citations (the doors below have something to refuse)', async () => {
-    const answer = await call<{ citations: Array<{ url?: string }> }>(`${base}/api/ask`, { token: 'reviewer-token', body: { question } });
+  it('never reach the API: a citation url is the http(s) original or the document viewer', async () => {
+    const answer = await call<{ citations: Array<{ url?: string; documentUrl?: string; source: string }> }>(`${base}/api/ask`, { token: 'reviewer-token', body: { question } });
     expect(answer.status).toBe(200);
-    expect(answer.body.citations.some((citation) => citation.url !== undefined && hostilePattern.test(citation.url))).toBe(true);
+    expect(answer.body.citations.length).toBeGreaterThan(0);
+    expect(JSON.stringify(answer.body)).not.toMatch(hostilePattern);
+    for (const citation of answer.body.citations) {
+      expect(citation.url).toMatch(/^\/console\/documents\/[^/]+#s-/);
+      expect(citation.documentUrl).toBe(citation.url);
+      // The viewer shows the document to a signed-in user.
+      const viewer = await fetch(`${base}${citation.documentUrl}`, { headers: { authorization: 'Bearer reviewer-token' } });
+      expect(viewer.status).toBe(200);
+      const page = await viewer.text();
+      expect(page).toContain(`id="${citation.documentUrl?.split('#')[1]}"`);
+      expectOnlySafeHrefs(page);
+    }
   });
 
   it('are never links in the console: answers, related sources and intake reasons', async () => {
@@ -89,7 +100,8 @@ describe('hostile corpus URLs', () => {
     const created = await call<{ id: string; classification: { reasons: Array<{ citations: Array<{ url?: string }> }> } }>(`${base}/api/intakes`, { body: cvScreeningIntake });
     expect(created.status).toBe(201);
     const ruleUrls = created.body.classification.reasons.flatMap((reason) => reason.citations.map((citation) => citation.url ?? ''));
-    expect(ruleUrls.some((url) => hostilePattern.test(url))).toBe(true);
+    expect(ruleUrls.length).toBeGreaterThan(0);
+    for (const url of ruleUrls) expect(url).toMatch(/^\/console\/documents\//);
     const detail = await (await fetch(`${base}/console/intakes/${created.body.id}`)).text();
     expect(detail).toContain('id="reasons-heading"');
     expectOnlySafeHrefs(detail);

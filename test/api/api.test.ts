@@ -37,7 +37,7 @@ describe('ask and feedback', () => {
     const related = reply.body.related as Array<Record<string, unknown>>;
     expect(Array.isArray(related)).toBe(true);
     related.forEach((item, index) => {
-      expect(Object.keys(item).filter((key) => key !== 'url')).toEqual(['n', 'title', 'source', 'section', 'quote', 'score']);
+      expect(Object.keys(item).filter((key) => key !== 'url' && key !== 'documentUrl')).toEqual(['n', 'title', 'source', 'section', 'quote', 'score']);
       expect(item['n']).toBe(citations.length + index + 1);
     });
 

@@ -158,7 +158,9 @@ describe('Teams door', () => {
       const text = cardText(cardOf(reply));
       expect(text).toContain('Sources');
       expect(text).toContain('[1] [EU AI Act — Annex III](https://example.org/eu-ai-act#annex-iii)');
-      expect(text).toContain('[2] EU AI Act — Article 12');
+      // Every source links to its passage in the document viewer; one without an original links only there.
+      expect(text).toMatch(/\[1\] \[EU AI Act — Annex III\]\(https:\/\/example\.org\/eu-ai-act#annex-iii\) · \[read in Shishin\]\(http:\/\/[^)]+\/console\/documents\/eu-ai-act\.md#s-annex-iii\)/);
+      expect(text).toMatch(/\[2\] \[EU AI Act — Article 12\]\(http:\/\/[^)]+\/console\/documents\/eu-ai-act\.md#s-article-12\)/);
       expect(text).not.toContain('Related sources');
     });
 
@@ -180,11 +182,11 @@ describe('Teams door', () => {
       const lines = elements(card).filter((element) => element.type === 'TextBlock');
       const start = lines.findIndex((element) => element.text === 'Related sources');
       expect(lines[start]).toMatchObject({ isSubtle: true, size: 'Small' });
-      expect(lines.slice(start + 1).map((element) => element.text)).toEqual([
-        '[AI Guidelines for Business — Transparency](https://example.org/meti)',
-        'Policy \\*bold\\* \\[x\\] — Scope',
-        'ISO/IEC 42001',
-      ]);
+      const shown = lines.slice(start + 1).map((element) => String(element.text));
+      expect(shown).toHaveLength(3);
+      expect(shown[0]).toBe('[AI Guidelines for Business — Transparency](https://example.org/meti)');
+      expect(shown[1]).toMatch(/^\[Policy \\\*bold\\\* \\\[x\\\] — Scope\]\(http:\/\/[^)]+\/console\/documents\/policy\.md#s-scope\)$/);
+      expect(shown[2]).toMatch(/^\[ISO\/IEC 42001\]\(http:\/\/[^)]+\/console\/documents\/iso\.md\)$/);
       for (const element of lines.slice(start)) expect(element).toMatchObject({ isSubtle: true, size: 'Small' });
       expect(cardText(card)).not.toContain('Not shown');
       expect(cardText(card)).not.toContain('javascript:');
@@ -196,8 +198,8 @@ describe('Teams door', () => {
       context.answer = async () => ({ ...defaultAnswer, related });
       await say(submitter, personal, 'Is CV screening high-risk?', { channelId: 'emulator' });
       const text = cardText(cardOf(await connector.nextMessage(personal.id)));
-      expect(text.indexOf('[2] EU AI Act — Article 12')).toBeGreaterThan(-1);
-      expect(text.indexOf('Related sources')).toBeGreaterThan(text.indexOf('[2] EU AI Act — Article 12'));
+      expect(text.indexOf('[2] [EU AI Act — Article 12]')).toBeGreaterThan(-1);
+      expect(text.indexOf('Related sources')).toBeGreaterThan(text.indexOf('[2] [EU AI Act — Article 12]'));
       expect(text).toContain('[AI Guidelines for Business — Transparency](https://example.org/meti)');
     });
 

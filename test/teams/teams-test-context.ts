@@ -151,6 +151,7 @@ export async function createTestContext(environment: Environment = {}): Promise<
     store,
     retriever: { search: async () => [] },
     catalog: { findSection: () => [], size: () => 0 } as unknown as AppContext['catalog'], // unused by the Teams door
+    documents: { list: () => [], read: async () => undefined },
     describe: () => ['test'],
     ready: async () => ({ ok: true, checks: {} }),
     close: async () => {},

@@ -157,6 +157,7 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
     store,
     retriever: { search: async () => [] },
     catalog: { findSection: () => [], size: () => 1 },
+    documents: { list: () => [], read: async () => undefined },
     describe: () => ['fake'],
     ready: async () => ({ ok: true, checks: { index: { ok: true }, store: { ok: true } } }),
     close: async () => {},

@@ -57,8 +57,9 @@ export function renderAnswer(answer: AnswerDetails, options: AnswerRenderOptions
     for (const citation of citations) {
       const link = safeLink(citation.url, citationLabel(citation));
       const source = citation.url === undefined ? ` _(${escapeMrkdwn(citation.source)})_` : '';
+      const viewer = citation.documentUrl !== undefined && citation.documentUrl !== citation.url ? ` · ${safeLink(citation.documentUrl, 'read in Shishin')}` : '';
       const quote = shortQuote(citation.quote, 200);
-      const lines = [`[${citation.n}] ${link}${source}`];
+      const lines = [`[${citation.n}] ${link}${source}${viewer}`];
       if (quote !== '') lines.push(blockQuote(escapeMrkdwn(quote)));
       blocks.push({ type: 'context', elements: [mrkdwnText(truncate(lines.join('\n'), slackLimits.contextText))] });
     }

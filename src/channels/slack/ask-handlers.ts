@@ -7,7 +7,7 @@ import type { AnswerDetails, AskRequest } from '../../core/answer/answer.js';
 import { answerActionIds, renderAnswer, renderFailure } from './answer-blocks.js';
 import { mrkdwnText } from './block-kit.js';
 import { blockQuote, channelMention, escapeMrkdwn, truncate, userMention } from './mrkdwn.js';
-import { friendlyFailure, safePostOptions, slackActor, type SlackContext } from './slack-context.js';
+import { friendlyFailure, linkedAnswer, safePostOptions, slackActor, type SlackContext } from './slack-context.js';
 import { slackTextToPlain } from './slack-text.js';
 
 /** Earlier turns passed to the answer service for a follow-up. */
@@ -107,7 +107,7 @@ export function registerAskHandlers(bolt: App, context: SlackContext): void {
       const history = await threadHistory(target);
       const answer = await core.answers.ask({ question: target.question, ...(history === undefined || history.length === 0 ? {} : { history }) });
       remember(target.question, answer);
-      const message = renderAnswer(answer, { question: target.question });
+      const message = renderAnswer(linkedAnswer(context, answer), { question: target.question });
       await context.client.chat.postMessage({ channel: target.channel, ...threadOptions, text: message.text, blocks: message.blocks, ...safePostOptions });
       if (target.threadTs !== undefined) {
         await core.store.setSetting(threadSettingKey(target.channel, target.threadTs), { answeredAt: core.clock.now().toISOString() });
@@ -239,7 +239,7 @@ export function registerAskHandlers(bolt: App, context: SlackContext): void {
       const cached = answerCache.get(answerId);
       const question = cached?.question ?? action?.value ?? '';
       const answer = cached?.answer ?? (await core.answers.ask({ question }));
-      const message = renderAnswer(answer, { question });
+      const message = renderAnswer(linkedAnswer(context, answer), { question });
       const asked = { type: 'section' as const, text: mrkdwnText(truncate(`${userMention(parsed.data.user.id)} asked:\n${blockQuote(escapeMrkdwn(question))}`, 3000)) };
       await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: [asked, ...message.blocks].slice(0, 50) });
       await respond({ delete_original: true });

@@ -5,7 +5,7 @@ import { renderAnswer, renderFailure } from './answer-blocks.js';
 import { renderClassificationMessage, renderIntakeList } from './intake-blocks.js';
 import { openIntakeModal } from './intake-handlers.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
-import { friendlyFailure, intakeConsoleUrl, slackActor, type SlackContext } from './slack-context.js';
+import { friendlyFailure, intakeConsoleUrl, linkedAnswer, linkedRecord, slackActor, type SlackContext } from './slack-context.js';
 import { slackTextToPlain } from './slack-text.js';
 
 export const slashCommand = '/shishin';
@@ -56,7 +56,7 @@ export function registerCommandHandler(bolt: App, context: SlackContext): void {
           await reply({ response_type: 'ephemeral', text: `I found no AI use case ${escapeMrkdwn(truncate(id, 40))} of yours.` });
           return;
         }
-        await reply({ response_type: 'ephemeral', ...renderClassificationMessage(record, intakeConsoleUrl(context, record.id)) });
+        await reply({ response_type: 'ephemeral', ...renderClassificationMessage(linkedRecord(context, record), intakeConsoleUrl(context, record.id)) });
         return;
       }
       if (subcommand === 'queue') {
@@ -73,7 +73,7 @@ export function registerCommandHandler(bolt: App, context: SlackContext): void {
       const question = slackTextToPlain(text, context.botUserId);
       await ack({ response_type: 'ephemeral', text: `:mag: Looking that up: “${escapeMrkdwn(truncate(question, 300))}”` });
       const answer = await core.answers.ask({ question });
-      const message = renderAnswer(answer, { question, shareable: true });
+      const message = renderAnswer(linkedAnswer(context, answer), { question, shareable: true });
       await reply({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
       core.metrics.chatEvents.inc({ channel: 'slack', type: 'slash_command', outcome: 'answered' });
     } catch (error) {

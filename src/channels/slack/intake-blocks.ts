@@ -36,7 +36,8 @@ export function actorLabel(actor: Actor): string {
 
 function citationLine(citation: RuleCitation): string {
   const label = [citation.title ?? citation.source, citation.section].filter((part) => part !== '').join(' — ');
-  return safeLink(citation.url, label);
+  const viewer = citation.documentUrl !== undefined && citation.documentUrl !== citation.url ? ` (${safeLink(citation.documentUrl, 'in Shishin')})` : '';
+  return `${safeLink(citation.url, label)}${viewer}`;
 }
 
 function reasonLines(classification: Classification, limit: number): string[] {

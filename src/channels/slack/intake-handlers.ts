@@ -20,7 +20,7 @@ import {
   type ViewStateValues,
 } from './intake-modal.js';
 import { renderFailure } from './answer-blocks.js';
-import { friendlyFailure, intakeConsoleUrl, lookupDisplayName, sendDirectMessage, slackActor, type SlackContext } from './slack-context.js';
+import { friendlyFailure, intakeConsoleUrl, linkedRecord, lookupDisplayName, sendDirectMessage, slackActor, type SlackContext } from './slack-context.js';
 
 export const intakeShortcutCallbackId = 'shishin_intake';
 
@@ -132,7 +132,7 @@ export function registerIntakeHandlers(bolt: App, context: SlackContext): void {
           view: buildIntakeStatusModal(`${record.id}: ${statusLabels[record.status]}`, classificationSummaryLines(record.classification, 8)),
         })
         .catch((error: unknown) => logger.warn({ err: error }, 'could not update the intake modal'));
-      if (created) await sendDirectMessage(context, user.id, renderClassificationMessage(record, intakeConsoleUrl(context, record.id)));
+      if (created) await sendDirectMessage(context, user.id, renderClassificationMessage(linkedRecord(context, record), intakeConsoleUrl(context, record.id)));
     } catch (error) {
       core.metrics.chatEvents.inc({ channel: 'slack', type: 'intake_submission', outcome: 'failed' });
       logger.error({ err: error }, 'intake submission failed');

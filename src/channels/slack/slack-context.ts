@@ -6,6 +6,10 @@ import type { Actor } from '../../core/actor.js';
 import { isShishinError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { SlackMessage } from './block-kit.js';
+import { classificationWithLinks } from '../../core/presentation/classification-presentation.js';
+import { answerWithLinks } from '../../core/presentation/answer-presentation.js';
+import type { Answer } from '../../core/answer/answer.js';
+import type { IntakeRecord } from '../../core/review/review-types.js';
 
 export interface SlackContext {
   core: AppContext;
@@ -21,6 +25,16 @@ export const safePostOptions = { parse: 'none', link_names: false, unfurl_links:
 
 export function slackActor(userId: string, displayName?: string): Actor {
   return displayName === undefined || displayName === '' ? { channel: 'slack', id: userId } : { channel: 'slack', id: userId, displayName };
+}
+
+/** The record with its citations linked for chat (absolute viewer and original URLs). */
+export function linkedRecord(context: SlackContext, record: IntakeRecord): IntakeRecord {
+  return { ...record, classification: classificationWithLinks(record.classification, context.core.config.publicUrl) };
+}
+
+/** The answer with its citations linked for chat (absolute viewer and original URLs). */
+export function linkedAnswer<T extends Answer>(context: SlackContext, answer: T): T {
+  return answerWithLinks(answer, context.core.config.publicUrl);
 }
 
 /** Link to an intake in the web console. */

@@ -69,13 +69,27 @@ export function citationEntity(citations: Citation[]): Entity {
   };
 }
 
-/** A source's escaped "Title — Section", as a markdown link when its URL is http(s). */
+/** A related source's escaped "Title — Section", linked to its original or the document viewer. */
+function relatedName(citation: Citation, labelLimit: number): string {
+  const label = escapeTeamsText(truncateText(citationLabel(citation), labelLimit));
+  const url = httpUrl(citation.url);
+  return url !== undefined ? markdownLink(label, url) : label;
+}
+
+/** A source's escaped "Title — Section", as a markdown link when its URL is http(s), and a link to the viewer. */
 function sourceName(citation: Citation, labelLimit?: number): string {
   const text = citationLabel(citation);
   const label = escapeTeamsText(labelLimit === undefined ? text : truncateText(text, labelLimit));
   // Corpus URLs come from reviewed front matter; only http(s) links are made clickable.
   const url = httpUrl(citation.url);
-  return url !== undefined ? `[${label}](${encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : label;
+  const linked = url !== undefined ? markdownLink(label, url) : label;
+  const viewer = httpUrl(citation.documentUrl);
+  return viewer !== undefined && viewer !== url ? `${linked} · ${markdownLink('read in Shishin', viewer)}` : linked;
+}
+
+/** `[label](url)` with the URL's parentheses encoded so the link cannot end early. */
+function markdownLink(label: string, url: string): string {
+  return `[${label}](${encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
 }
 
 function sourceElements(citations: Citation[]): CardElement[] {
@@ -96,7 +110,7 @@ function relatedElements(related: Citation[]): CardElement[] {
   if (shown.length === 0) return [];
   return [
     textBlock(relatedSourcesHeading, { weight: 'Bolder', isSubtle: true, size: 'Small' }),
-    ...shown.map((citation) => textBlock(sourceName(citation, 150), { isSubtle: true, size: 'Small', spacing: 'None' })),
+    ...shown.map((citation) => textBlock(relatedName(citation, 150), { isSubtle: true, size: 'Small', spacing: 'None' })),
   ];
 }
 

@@ -18,6 +18,7 @@ import {
 } from './adaptive-card.js';
 import { intakeFields, type IntakeFormValues } from './intake-card-data.js';
 import { escapeTeamsText, truncateText } from './teams-text.js';
+import { httpUrl } from './answer-activity.js';
 
 function inputFor(field: IntakeField, value: string | undefined): CardElement {
   const label = fieldLabels[field];
@@ -112,7 +113,11 @@ export function citationLines(citations: RuleCitation[], limit = 2): CardElement
   return citations.slice(0, limit).map((citation) => {
     const name = escapeTeamsText(`${citation.title ?? citation.source} § ${citation.section}`);
     const quote = escapeTeamsText(truncateText(citation.quote, 160));
-    return textBlock(`${name}: “${quote}”`, { isSubtle: true, size: 'Small', spacing: 'None' });
+    const original = httpUrl(citation.url);
+    const viewer = httpUrl(citation.documentUrl);
+    const linked = original === undefined ? name : `[${name}](${encodeURI(original).replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+    const more = viewer === undefined || viewer === original ? '' : ` · [read in Shishin](${encodeURI(viewer).replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+    return textBlock(`${linked}${more}: “${quote}”`, { isSubtle: true, size: 'Small', spacing: 'None' });
   });
 }
 

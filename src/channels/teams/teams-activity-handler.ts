@@ -8,7 +8,9 @@ import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { actorKey, type Actor } from '../../core/actor.js';
-import { statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
+import { classificationWithLinks, statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
+import { answerWithLinks } from '../../core/presentation/answer-presentation.js';
+import type { IntakeRecord } from '../../core/review/review-types.js';
 import { isShishinError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { answerActivity } from './answer-activity.js';
@@ -89,6 +91,11 @@ export class TeamsActivityHandler {
   private readonly conversations: TeamsConversationStore;
   private readonly delivery: TeamsReviewDelivery;
   private readonly logger: Logger;
+
+  /** The record with its citations linked for Teams (absolute viewer and original URLs). */
+  private linked(record: IntakeRecord): IntakeRecord {
+    return { ...record, classification: classificationWithLinks(record.classification, this.app.config.publicUrl) };
+  }
   private readonly continueLater: TeamsActivityHandlerDependencies['continueLater'];
 
   constructor(dependencies: TeamsActivityHandlerDependencies) {
@@ -221,7 +228,7 @@ export class TeamsActivityHandler {
     try {
       const answer = await this.app.answers.ask({ question });
       clearInterval(typing);
-      const response = await context.sendActivity(answerActivity(answer, { channelId: context.activity.channelId, question }));
+      const response = await context.sendActivity(answerActivity(answerWithLinks(answer, this.app.config.publicUrl), { channelId: context.activity.channelId, question }));
       this.app.metrics.answerDuration.observe({ mode: answer.mode, channel: 'teams' }, (performance.now() - started) / 1000);
       this.count('message', 'answered');
       if (response?.id !== undefined) await this.conversations.linkAnswer(response.id, answer.answerId);
@@ -338,7 +345,7 @@ export class TeamsActivityHandler {
         idempotencyKey: `teams:${data.submissionId}`,
         ...(data.previousId !== undefined ? { previousId: data.previousId } : {}),
       });
-      await this.replaceCard(context, intakeResultCard(record));
+      await this.replaceCard(context, intakeResultCard(this.linked(record)));
       this.count('card', created ? 'intake_submitted' : 'intake_repeated');
       this.logger.info({ intakeId: record.id, tier: record.classification.tier, created }, 'Teams intake submitted');
     } catch (error) {
@@ -397,7 +404,7 @@ export class TeamsActivityHandler {
       const recorded = record.reviewMessages.some(
         (message) => message.channel === 'teams' && message.reference.activityId === clicked,
       );
-      if (!recorded) await this.replaceCard(context, reviewCard(record));
+      if (!recorded) await this.replaceCard(context, reviewCard(this.linked(record)));
     } catch (error) {
       if (isShishinError(error, 'not_authorised') || isShishinError(error, 'rate_limited')) {
         this.count('card', 'decision_refused');
@@ -413,7 +420,7 @@ export class TeamsActivityHandler {
         this.count('card', conflict ? 'decision_conflict' : 'decision_invalid');
         const record = await this.app.intakes.get(data.intakeId);
         const notice = conflict ? undefined : (error.fields?.[0]?.message ?? error.message);
-        await this.replaceCard(context, reviewCard(record, notice === undefined ? {} : { notice }));
+        await this.replaceCard(context, reviewCard(this.linked(record), notice === undefined ? {} : { notice }));
         if (conflict) {
           await context.sendActivity(`${escapeTeamsText(data.intakeId)} was already decided; the card now shows the outcome.`);
         }

@@ -7,7 +7,7 @@ import { AuthenticationConstants } from 'botframework-connector';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import type { Actor } from '../../core/actor.js';
-import { statusLabels } from '../../core/presentation/classification-presentation.js';
+import { classificationWithLinks, statusLabels } from '../../core/presentation/classification-presentation.js';
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
 import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-types.js';
 import type { Logger } from '../../logger.js';
@@ -160,7 +160,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
       const activityId = await this.post(reference, {
         type: 'message',
         summary: `Review ${record.id}: ${record.input.title}`,
-        attachments: [cardAttachment(reviewCard(record))],
+        attachments: [cardAttachment(reviewCard({ ...record, classification: classificationWithLinks(record.classification, this.app.config.publicUrl) }))],
       });
       if (activityId === undefined) return;
       const stored: ReviewMessageRef = {
@@ -193,7 +193,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
           this.appId,
           conversation,
           async (context) => {
-            await context.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(reviewCard(record))] });
+            await context.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(reviewCard({ ...record, classification: classificationWithLinks(record.classification, this.app.config.publicUrl) }))] });
           },
         );
         this.logger.info({ intakeId: record.id, activityId }, 'Teams review card updated');

@@ -18,6 +18,7 @@ import type { SafeHtml } from './html.js';
 import { intakeHistory, readableIntake, visibleRegister } from './intake-access.js';
 import { submitIntake } from './intake-submission.js';
 import { askPage } from './pages/ask-page.js';
+import { documentListPage, documentPage } from './pages/document-page.js';
 import { formValuesToIntake, intakeFormPage, intakeToFormValues, readIntakeForm } from './pages/intake-form-page.js';
 import {
   errorPage,
@@ -308,6 +309,18 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
       if (returnTo === '/console/queue') await renderQueue(request, response, status, undefined, { intakeId: id, form });
       else await renderDetail(request, response, id, status, undefined, form);
     }
+  });
+
+  router.get('/console/documents', (request, response) => {
+    actorOf(response);
+    send(request, response, 200, 'Documents', documentListPage(app.documents.list()));
+  });
+
+  router.get('/console/documents/:id', async (request, response) => {
+    actorOf(response);
+    const document = await app.documents.read(String(request.params.id));
+    if (document === undefined) throw new ShishinError('not_found', 'No such document in the governance corpus.');
+    send(request, response, 200, document.title, documentPage(document));
   });
 
   router.get('/console/register', async (request, response) => {

@@ -22,6 +22,7 @@ import { loadSectionReranker, rerankSections, sectionCandidates } from './sectio
 import { buildRetrievalQuery } from './retrieval-query.js';
 import { asSectionCatalog, type SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, type AnswerLanguage } from './text-terms.js';
+import { citationUrl, documentPath } from '../documents/document-links.js';
 
 export { verifyCitations } from './citation-verification.js';
 export { extractiveAnswer } from './extractive-answer.js';
@@ -117,7 +118,8 @@ function citationFrom(item: ScoredPassage, n: number, quote: string): Citation {
     quote,
     score: Math.round(item.score * 1000) / 1000,
   };
-  if (item.passage.url !== undefined) citation.url = item.passage.url;
+  citation.url = citationUrl(item.passage.source, item.passage.section, item.passage.url);
+  citation.documentUrl = documentPath(item.passage.source, item.passage.section);
   return citation;
 }
 

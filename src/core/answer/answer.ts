@@ -9,7 +9,10 @@ export interface Citation {
   section: string;
   /** A verbatim extract of the passage (≤ 600 characters; usually the whole passage). */
   quote: string;
+  /** The http(s) original when the document has one, else the document viewer (`/console/documents/…`). */
   url?: string;
+  /** The document viewer at the cited section (`/console/documents/<source>#<anchor>`). */
+  documentUrl?: string;
   /** Retrieval relevance of the cited passage, in [0, 1]. */
   score: number;
 }

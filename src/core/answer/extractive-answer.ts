@@ -9,6 +9,7 @@ import type { ScoredPassage } from '../../ports/passage.js';
 import type { Citation } from './answer.js';
 import type { SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, splitSentences, termSet, wordCount, type AnswerLanguage, type SentenceSpan } from './text-terms.js';
+import { citationUrl, documentPath } from '../documents/document-links.js';
 
 /**
  * A sentence of the answer pool. Consecutive chunks of one section are read as one run of text, so a
@@ -735,7 +736,8 @@ export function extractiveAnswer(question: string, passages: ScoredPassage[], op
       quote: quoteFor(item.passage.text, used, weights),
       score: Math.round(item.score * 1000) / 1000,
     };
-    if (item.passage.url !== undefined) citation.url = item.passage.url;
+    citation.url = citationUrl(item.passage.source, item.passage.section, item.passage.url);
+    citation.documentUrl = documentPath(item.passage.source, item.passage.section);
     return [citation];
   });
   // List items start on their own line, as in the source; Japanese sentences join without a space.

@@ -5,6 +5,7 @@ import type { Passage } from '../../ports/passage.js';
 import type { PassageCatalog } from '../../ports/retriever.js';
 import type { RuleCitation } from './classification.js';
 import type { CitationReference } from './rules-file.js';
+import { citationUrl, documentPath } from '../documents/document-links.js';
 
 const maximumQuoteCharacters = 300;
 
@@ -53,6 +54,7 @@ export function resolveCitation(catalog: PassageCatalog, reference: CitationRefe
     );
   }
   const citation: RuleCitation = { source: reference.source, section: reference.section, quote: quoteFrom(first), title: first.title };
-  if (first.url !== undefined) citation.url = first.url;
+  citation.url = citationUrl(reference.source, reference.section, first.url);
+  citation.documentUrl = documentPath(reference.source, reference.section);
   return citation;
 }

@@ -15,7 +15,10 @@ export interface RuleCitation {
   /** Verbatim extract of the passage the rule rests on. */
   quote: string;
   title?: string;
+  /** The http(s) original when the document has one, else the document viewer (`/console/documents/…`). */
   url?: string;
+  /** The document viewer at the cited section. */
+  documentUrl?: string;
 }
 
 export interface ClassificationReason {

@@ -2,6 +2,7 @@
 // sources" heading, the public JSON shape of a citation and a plain-text rendering. Chat doors
 // (Slack blocks, Teams cards) and the web console format these pieces in their own markup.
 import type { Answer, AnswerDetails, Citation } from '../answer/answer.js';
+import { withDocumentLinks } from '../documents/document-links.js';
 
 /** The note shown under every generated answer. */
 export const aiGeneratedNote =
@@ -39,7 +40,7 @@ export function answerNotes(answer: Answer & Partial<Pick<AnswerDetails, 'note' 
   return notes;
 }
 
-/** Only the public citation fields, in the documented JSON order (n, title, source, section, quote, url?, score). */
+/** Only the public citation fields, in the documented JSON order (n, title, source, section, quote, url?, documentUrl?, score). */
 export function publicCitation(citation: Citation): Citation {
   return {
     n: citation.n,
@@ -48,6 +49,7 @@ export function publicCitation(citation: Citation): Citation {
     section: citation.section,
     quote: citation.quote,
     ...(citation.url !== undefined ? { url: citation.url } : {}),
+    ...(citation.documentUrl !== undefined ? { documentUrl: citation.documentUrl } : {}),
     score: citation.score,
   };
 }
@@ -73,4 +75,13 @@ export function answerToPlainText(answer: Answer): string {
   const related = relatedSourceLines(answer.related);
   if (related.length > 0) lines.push('', ...related);
   return lines.join('\n');
+}
+
+/** The answer with every citation's links set for a door (see withDocumentLinks). */
+export function answerWithLinks<T extends Answer>(answer: T, publicUrl?: string): T {
+  return {
+    ...answer,
+    citations: answer.citations.map((citation) => withDocumentLinks(citation, publicUrl)),
+    related: answer.related.map((citation) => withDocumentLinks(citation, publicUrl)),
+  };
 }

@@ -1,6 +1,7 @@
 // Channel-neutral wording for classifications and review states: tier, status and decision labels,
 // and a classification summary as lines. Chat doors and the console format them in their own markup.
 import type { Classification, RiskTier } from '../intake/classification.js';
+import { withDocumentLinks } from '../documents/document-links.js';
 import { decisionsNeedingComment } from '../review/review-transitions.js';
 import type { Decision, IntakeStatus } from '../review/review-types.js';
 
@@ -91,4 +92,20 @@ export function classificationSummaryLines(classification: Classification, maxOb
     for (const ask of vendor.asks) lines.push(`• ${ask}`);
   }
   return lines;
+}
+
+/** The classification with every citation's links set for a door (see withDocumentLinks). */
+export function classificationWithLinks(classification: Classification, publicUrl?: string): Classification {
+  const link = <T extends { citations: Classification['reasons'][number]['citations'] }>(item: T): T => ({
+    ...item,
+    citations: item.citations.map((citation) => withDocumentLinks(citation, publicUrl)),
+  });
+  const result: Classification = {
+    ...classification,
+    reasons: classification.reasons.map(link),
+    obligations: classification.obligations.map(link),
+    signals: classification.signals.map(link),
+  };
+  if (classification.vendorDuties !== undefined) result.vendorDuties = classification.vendorDuties.map(link);
+  return result;
 }

@@ -3,7 +3,8 @@
 // thumbs up/down feedback.
 import type { AnswerDetails, Citation } from '../../../core/answer/answer.js';
 import { citationLabel, relatedSourcesHeading } from '../../../core/presentation/answer-presentation.js';
-import { escapeHtml, html, linkableUrl, trusted, type SafeHtml } from '../html.js';
+import { citationLinks } from '../../../core/documents/document-links.js';
+import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
 
 export interface AskPageOptions {
   question?: string;
@@ -23,20 +24,29 @@ export function linkCitationMarkers(text: string, citations: Citation[]): SafeHt
   return trusted(paragraphs.join('\n'));
 }
 
+/** "Read in context" (the document viewer at the section) and, for http(s) originals, "Read the original". */
+export function citationLinkRow(citation: { title?: string; source: string; section: string; url?: string }): SafeHtml {
+  const links = citationLinks(citation);
+  const name = citation.title ?? citation.source;
+  return html`<p class="citation-links"><a href="${links.document}">Read in context<span class="visually-hidden"> of ${name}</span></a>${
+    links.original === undefined
+      ? ''
+      : html` · <a href="${links.original}" rel="noopener noreferrer" target="_blank">Read the original<span class="visually-hidden"> of ${name}</span></a>`
+  }</p>`;
+}
+
 function citationItem(citation: Citation): SafeHtml {
-  const href = linkableUrl(citation.url);
   return html`<li id="source-${citation.n}" value="${citation.n}">
     <p class="citation-title"><strong>${citation.title}</strong>${citation.section === '' ? '' : html` — ${citation.section}`}</p>
     <blockquote>${citation.quote}</blockquote>
-    ${href === undefined ? '' : html`<p><a href="${href}" rel="noopener noreferrer" target="_blank">Read the original<span class="visually-hidden"> of ${citation.title}</span></a></p>`}
+    ${citationLinkRow(citation)}
   </li>`;
 }
 
-/** A related source: its label, linked when its URL is linkable; no quote (it is not cited). */
+/** A related source: its label linked to the passage in the document viewer; no quote (it is not cited). */
 function relatedItem(citation: Citation): SafeHtml {
-  const href = linkableUrl(citation.url);
   const label = citationLabel(citation);
-  return html`<li id="related-${citation.n}">${href === undefined ? label : html`<a href="${href}" rel="noopener noreferrer" target="_blank">${label}</a>`}</li>`;
+  return html`<li id="related-${citation.n}"><a href="${citationLinks(citation).document}">${label}</a></li>`;
 }
 
 function feedbackForm(answerId: string, csrfToken: string): SafeHtml {

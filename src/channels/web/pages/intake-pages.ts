@@ -6,7 +6,8 @@ import { valueLabels } from '../../../core/intake/intake-schema.js';
 import { vendorDutySummary } from '../../../core/presentation/classification-presentation.js';
 import type { RegisterRow } from '../../../core/review/intake-service.js';
 import { decisions, type Decision, type IntakeRecord, type IntakeStatus } from '../../../core/review/review-types.js';
-import { html, linkableUrl, type SafeHtml } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
+import { citationLinkRow } from './ask-page.js';
 import type { HistoryEntry } from '../intake-access.js';
 
 const statusLabels: Record<IntakeStatus, string> = {
@@ -34,15 +35,14 @@ export function tierBadge(tier: string): SafeHtml {
   return html`<span class="tier tier-${tier}" data-tier="${tier}">${tier}</span>`;
 }
 
-/** A rule's citations; "Read the original" only for http(s) URLs and console paths (linkableUrl). */
+/** A rule's citations, each linked to the document viewer and, for http(s) originals, the original. */
 function citationList(citations: RuleCitation[]): SafeHtml {
   if (citations.length === 0) return html``;
-  return html`<ul class="rule-citations">${citations.map((citation) => {
-    const href = linkableUrl(citation.url);
-    return html`<li><p class="citation-title">${citation.title ?? citation.source}${citation.section === '' ? '' : html` — ${citation.section}`}</p>
+  return html`<ul class="rule-citations">${citations.map(
+    (citation) => html`<li><p class="citation-title">${citation.title ?? citation.source}${citation.section === '' ? '' : html` — ${citation.section}`}</p>
       <blockquote>${citation.quote}</blockquote>
-      ${href === undefined ? '' : html`<p><a href="${href}" rel="noopener noreferrer" target="_blank">Read the original</a></p>`}</li>`;
-  })}</ul>`;
+      ${citationLinkRow(citation)}</li>`,
+  )}</ul>`;
 }
 
 export interface DecisionFormOptions {
