@@ -6,6 +6,16 @@ import { z } from 'zod';
 import { ShishinError } from './errors.js';
 import { addressRangeProblem, loopbackRanges } from './network-address.js';
 
+/** True for a time zone name Intl knows (e.g. Asia/Tokyo, UTC). */
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .optional()
@@ -87,6 +97,9 @@ const environmentSchema = z.object({
   DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK: booleanFlag,
   TRUSTED_PROXY_ADDRESSES: commaList,
   REGISTER_VISIBILITY: z.enum(['members', 'all']).optional().default('members'),
+  DISPLAY_TIME_ZONE: optionalText.refine((value) => value === undefined || isTimeZone(value), {
+    message: 'must be an IANA time zone such as Asia/Tokyo or UTC',
+  }),
   HEADERS_TIMEOUT_MS: positiveInteger(20_000),
   REQUEST_TIMEOUT_MS: positiveInteger(30_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInteger(65_000),
@@ -161,6 +174,8 @@ export interface Config {
   };
   /** Who sees every intake in the register: `members` (others see their own) or `all`. */
   registerVisibility: 'members' | 'all';
+  /** IANA time zone for dates shown to people; undefined: the process's (TZ). */
+  displayTimeZone: string | undefined;
   /** HTTP server limits against slow and idle clients. */
   server: {
     headersTimeoutMs: number;
@@ -277,6 +292,7 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       dangerouslyAllowDevelopmentIdentityOffLoopback: values.DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK,
     },
     registerVisibility: values.REGISTER_VISIBILITY,
+    displayTimeZone: values.DISPLAY_TIME_ZONE,
     server: {
       headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: values.REQUEST_TIMEOUT_MS,

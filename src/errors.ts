@@ -8,6 +8,7 @@ export type ShishinErrorCode =
   | 'not_authenticated'
   | 'provider_failed'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'rate_limited'
   | 'payload_too_large'
@@ -45,6 +46,7 @@ export const httpStatusByCode: Record<ShishinErrorCode, number> = {
   not_authenticated: 401,
   not_authorised: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -94,7 +94,7 @@ describe('shishin ask', () => {
     expect(answer.citations.length).toBeGreaterThan(0);
     expect(Array.isArray(answer.related)).toBe(true);
     for (const citation of [...answer.citations, ...answer.related]) {
-      expect(Object.keys(citation).filter((key) => key !== 'url')).toEqual(citationKeys);
+      expect(Object.keys(citation).filter((key) => key !== 'url' && key !== 'documentUrl')).toEqual(citationKeys);
     }
     // Related sources are numbered after the citations.
     answer.related.forEach((related, index) => expect(related['n']).toBe(answer.citations.length + index + 1));

@@ -78,6 +78,23 @@ describe('ask and feedback', () => {
     expect(noBody.status).toBe(415);
     expect(noBody.body).toMatchObject({ error: { code: 'unsupported_media_type' } });
   });
+
+  it('says what is wrong with a value of the wrong type, and which methods a route takes', async () => {
+    const number = await call(api('/api/ask'), { token: alice, body: { question: 42 } });
+    expect(number.status).toBe(400);
+    expect(number.body).toMatchObject({ error: { fields: [{ field: 'question', message: 'question must be text (a JSON string).' }] } });
+    const notList = await call<{ error: { fields: Array<{ field: string; message: string }> } }>(api('/api/intakes'), { token: alice, body: { ...cvScreeningIntake, domains: 'employment' } });
+    expect(notList.status).toBe(400);
+    expect(notList.body.error.fields).toContainEqual({ field: 'domains', message: 'Give domains as a list, e.g. ["biometrics"].' });
+    const get = await fetch(api('/api/ask'), { headers: { authorization: `Bearer ${alice}` } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await get.json()).toEqual({ error: { code: 'method_not_allowed', message: 'GET is not supported on /api/ask; use POST.' } });
+    const remove = await fetch(api('/api/intakes'), { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(remove.status).toBe(405);
+    expect(remove.headers.get('allow')).toBe('GET, POST');
+    expect((await fetch(api('/api/nothing-here'), { headers: { authorization: `Bearer ${alice}` } })).status).toBe(404);
+  });
 });
 
 describe('intakes and review', () => {

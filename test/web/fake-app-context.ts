@@ -6,7 +6,7 @@ import { actorKey, type Actor } from '../../src/core/actor.js';
 import type { Citation } from '../../src/core/answer/answer.js';
 import { parseIntake } from '../../src/core/intake/intake-schema.js';
 import type { Classification } from '../../src/core/intake/classification.js';
-import type { IntakeService, RegisterRow, SubmitRequest, DecideRequest } from '../../src/core/review/intake-service.js';
+import type { IntakeService, QuestionEscalation, RegisterRow, SubmitRequest, DecideRequest } from '../../src/core/review/intake-service.js';
 import { statusAfterDecision, type IntakeRecord } from '../../src/core/review/review-types.js';
 import { ShishinError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
@@ -48,6 +48,7 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
       rulesVersion: 'test',
     };
   };
+  const escalations: QuestionEscalation[] = [];
   const intakes: IntakeService = {
     classify,
     async submit(request: SubmitRequest) {
@@ -116,6 +117,14 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
         version: item.version,
         submittedAt: item.submittedAt,
       }));
+    },
+    async escalateQuestion(request) {
+      const escalation = { question: request.question, askedBy: request.actor, askedAt: now(), ...(request.answerId === undefined ? {} : { answerId: request.answerId }) };
+      escalations.unshift(escalation);
+      return { deliveredTo: [], duplicate: false, escalation };
+    },
+    async recentEscalations(limit = 10) {
+      return escalations.slice(0, limit);
     },
     addNotifier() {},
   };

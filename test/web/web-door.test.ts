@@ -86,7 +86,8 @@ describe('web door over HTTP', () => {
     expect(page.indexOf('id="sources-heading"')).toBeLessThan(page.indexOf('id="related-heading"'));
     expect(section).toContain('>Related sources</h3>');
     expect(section).toContain('<li id="related-2"><a href="https://example.org/act#art-26" rel="noopener noreferrer" target="_blank">EU AI Act — Article 26</a></li>');
-    expect(section).toContain('<li id="related-3">Policy &lt;img src=x onerror=alert(1)&gt; — Scope</li>');
+    // No http(s) original: the label links to the passage in the document viewer instead.
+    expect(section).toMatch(/<li id="related-3"><a href="\/console\/documents\/[^"#]+#s-scope">Policy &lt;img src=x onerror=alert\(1\)&gt; — Scope<\/a><\/li>/);
     expect(page).not.toContain('javascript:');
     expect(page).not.toContain('<img');
     // Related sources are not cited: no quote is shown for them.

@@ -1,9 +1,11 @@
 // The Slack review notifier: posts flagged intakes from any door (Slack, Teams, web, CLI) to the
 // governance review channel with decision buttons, remembers where, and after a decision updates
 // that message in place and tells a Slack submitter by direct message. It never throws.
-import type { ReviewNotifier } from '../../core/review/intake-service.js';
+import type { QuestionEscalation, ReviewNotifier } from '../../core/review/intake-service.js';
+import { mrkdwnText } from './block-kit.js';
+import { blockQuote, escapeMrkdwn, truncate } from './mrkdwn.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
-import { renderDecisionNotice, renderReviewMessage } from './intake-blocks.js';
+import { actorLabel, renderDecisionNotice, renderReviewMessage } from './intake-blocks.js';
 import { intakeConsoleUrl, linkedRecord, safePostOptions, sendDirectMessage, type SlackContext } from './slack-context.js';
 
 /** Where a review message lives in Slack, as stored in IntakeRecord.reviewMessages. */
@@ -26,6 +28,18 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
   const logger = context.logger.child({ part: 'notifier' });
   return {
     name: 'slack',
+
+    async questionEscalated(escalation: QuestionEscalation): Promise<boolean> {
+      if (context.reviewChannel === undefined) return false;
+      const who = `${actorLabel(escalation.askedBy)}${escalation.askedBy.channel === 'slack' ? '' : ` (via ${escalation.askedBy.channel})`}`;
+      await context.client.chat.postMessage({
+        channel: context.reviewChannel,
+        text: truncate(`Question for the governance team: ${escapeMrkdwn(escalation.question)}`, 3000),
+        blocks: [{ type: 'section', text: mrkdwnText(truncate(`:raising_hand: Question for the governance team from ${who}:\n${blockQuote(escapeMrkdwn(escalation.question))}`, 3000)) }],
+        ...safePostOptions,
+      });
+      return true;
+    },
 
     async intakeSubmitted(record: IntakeRecord): Promise<void> {
       if (record.status !== 'pending_review') return;

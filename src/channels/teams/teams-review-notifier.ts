@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import type { Actor } from '../../core/actor.js';
 import { classificationWithLinks, statusLabels } from '../../core/presentation/classification-presentation.js';
-import type { ReviewNotifier } from '../../core/review/intake-service.js';
+import type { QuestionEscalation, ReviewNotifier } from '../../core/review/intake-service.js';
 import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-types.js';
 import type { Logger } from '../../logger.js';
 import { adaptiveCard, cardAttachment, submitAction, textBlock } from './adaptive-card.js';
@@ -141,12 +141,17 @@ export class TeamsReviewDelivery implements ReviewNotifier {
     const reference = await this.reviewReference();
     if (reference === undefined) return false;
     const card = adaptiveCard([
-      textBlock(`Question from ${escapeTeamsText(actor.displayName ?? actor.id)} (via Teams)`, { weight: 'Bolder' }),
+      textBlock(`Question from ${escapeTeamsText(actor.displayName ?? actor.id)} (via ${actor.channel === 'teams' ? 'Teams' : actor.channel === 'web' ? 'the web console' : actor.channel})`, { weight: 'Bolder' }),
       textBlock(escapeTeamsText(question)),
       textBlock('Reply to them directly; Shishin does not relay answers.', { isSubtle: true, size: 'Small' }),
     ]);
     await this.post(reference, { type: 'message', attachments: [cardAttachment(card)] });
     return true;
+  }
+
+  /** An escalated question from another door (the console), posted like a Teams one. */
+  async questionEscalated(escalation: QuestionEscalation): Promise<boolean> {
+    return this.forwardQuestion(escalation.askedBy, escalation.question);
   }
 
   async intakeSubmitted(record: IntakeRecord): Promise<void> {

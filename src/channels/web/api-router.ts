@@ -102,7 +102,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   };
   const askSchema = z.object({
     question: z
-      .string({ error: () => 'question is required.' })
+      .string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'question is required.' : 'question must be text (a JSON string).') })
       .trim()
       .min(1, 'question is required.')
       .max(app.config.maxQuestionChars, `question must be at most ${app.config.maxQuestionChars} characters.`),
@@ -238,6 +238,24 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     if (format === 'csv') response.attachment('ai-register.csv');
     response.send(output.body);
   });
+
+  // A known path with another method: 405 with the methods it takes, not "no such route".
+  const methodsByPath: Array<[string, string]> = [
+    ['/api/me', 'GET'],
+    ['/api/ask', 'POST'],
+    ['/api/feedback', 'POST'],
+    ['/api/intakes', 'GET, POST'],
+    ['/api/intakes/:id', 'GET'],
+    ['/api/intakes/:id/decision', 'POST'],
+    ['/api/queue', 'GET'],
+    ['/api/register', 'GET'],
+  ];
+  for (const [route, allowed] of methodsByPath) {
+    router.all(route, (request, response) => {
+      response.setHeader('Allow', allowed);
+      throw new ShishinError('method_not_allowed', `${request.method} is not supported on ${route}; use ${allowed.replace(', ', ' or ')}.`);
+    });
+  }
 
   return router;
 }

@@ -27,6 +27,7 @@ import {
   registerPage,
   reviewQueuePage,
   type DecisionFormOptions,
+  decisionOutcomes,
   type QueueItem,
 } from './pages/intake-pages.js';
 import { notSignedIn, renderPage, type PageContext } from './pages/layout.js';
@@ -46,7 +47,8 @@ export function pageContext(app: AppContext, request: Request, response: Respons
     governanceMember: identity === undefined ? false : app.intakes.isGovernanceMember(identity.actor),
     developmentMode: authenticator.developmentMode,
     csrfToken: locals(response).csrfToken ?? '',
-    currentPath: request.path,
+    // A refused intake form is shown again at POST /console/intakes: it is still the "New intake" page.
+    currentPath: request.method === 'POST' && request.path === '/console/intakes' ? '/console/intakes/new' : request.path,
   };
 }
 
@@ -95,10 +97,11 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.get('/', (_request, response) => response.redirect(302, '/console/ask'));
   router.get('/console', (_request, response) => response.redirect(302, '/console/ask'));
+  router.get('/favicon.ico', (_request, response) => response.redirect(301, '/console/assets/favicon.svg'));
   router.get('/console/assets/:name', async (request, response) => {
     const name = String(request.params.name);
-    if (name !== 'console.css' && name !== 'console.js') throw new ShishinError('not_found', 'No such asset.');
-    response.type(name.endsWith('.css') ? 'text/css' : 'text/javascript');
+    if (name !== 'console.css' && name !== 'console.js' && name !== 'favicon.svg') throw new ShishinError('not_found', 'No such asset.');
+    response.type(name.endsWith('.css') ? 'text/css' : name.endsWith('.svg') ? 'image/svg+xml' : 'text/javascript');
     response.setHeader('Cache-Control', 'public, max-age=300');
     response.send(await asset(name));
   });
@@ -107,7 +110,12 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.get('/console/ask', async (request, response) => {
     const question = (text(request.query.q) ?? '').trim();
-    const notice = request.query.feedback === 'thanks' ? 'Thank you for the feedback.' : undefined;
+    const escalated: Record<string, string> = {
+      sent: 'Your question was sent to the governance team. Someone will get back to you.',
+      queued: 'Your question is in the governance team’s review queue. Someone will get back to you.',
+      already: 'You already sent this question to the governance team; it was not sent again.',
+    };
+    const notice = request.query.feedback === 'thanks' ? 'Thank you for the feedback.' : escalated[String(request.query.escalated)];
     const render = (status: number, extra: { answer?: AnswerDetails; error?: string }) =>
       send(request, response, status, 'Ask', askPage({ question, maxQuestionChars: app.config.maxQuestionChars, csrfToken: locals(response).csrfToken ?? '', ...extra }), notice);
     if (question === '') return render(200, {});
@@ -143,6 +151,19 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
       return;
     }
     response.redirect(303, '/console/ask?feedback=thanks');
+  });
+
+  router.post('/console/escalations', async (request, response) => {
+    const body = bodyOf(request);
+    const question = text(body.question)?.trim() ?? '';
+    const answerId = text(body.answerId)?.trim();
+    if (question === '' || question.length > app.config.maxQuestionChars) {
+      throw new ShishinError('input_invalid', 'The question to send was empty or too long; ask it again first.');
+    }
+    const result = await app.intakes.escalateQuestion({ actor: actorOf(response), question, ...(answerId === undefined || answerId === '' ? {} : { answerId }) });
+    locals(response).log.info({ deliveredTo: result.deliveredTo, duplicate: result.duplicate }, 'question escalated from the console');
+    const outcome = result.duplicate ? 'already' : result.deliveredTo.length > 0 ? 'sent' : 'queued';
+    response.redirect(303, `/console/ask?escalated=${outcome}`);
   });
 
   router.post('/console/dev-identity', (request, response) => {
@@ -231,7 +252,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.get('/console/intakes', async (request, response) => {
     const records = await app.intakes.list({ submittedBy: actorOf(response) });
-    send(request, response, 200, 'My intakes', myIntakesPage(records));
+    send(request, response, 200, 'My intakes', myIntakesPage(records, app.config.displayTimeZone));
   });
 
   const renderDetail = async (request: Request, response: Response, id: string, status: number, notice?: string, decision?: DecisionFormOptions) => {
@@ -249,31 +270,45 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
         canDecide: member && record.status === 'pending_review',
         isOwner: actorKey(record.submittedBy) === actorKey(actor),
         csrfToken: locals(response).csrfToken ?? '',
+        timeZone: app.config.displayTimeZone,
         ...(decision === undefined ? {} : { decision }),
       }),
       notice,
     );
   };
 
+  /** "Decision recorded: AI-7K3F9Q “CV screening” — Approved with conditions." for the intake just decided. */
+  const decidedNotice = async (actor: Actor, id: unknown): Promise<string | undefined> => {
+    if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,40}$/.test(id)) return undefined;
+    const record = await readableIntake(app, actor, id).catch(() => undefined);
+    if (record === undefined || record.decision === undefined) return 'Decision recorded.';
+    return `Decision recorded: ${record.id} “${record.input.title}” — ${decisionOutcomes[record.decision]}.`;
+  };
+
   router.get('/console/intakes/:id', async (request, response) => {
-    const notices: Record<string, string> = { submitted: 'Intake submitted.', decided: 'Decision recorded.' };
-    const flag = ['submitted', 'decided'].find((key) => request.query[key] === '1');
-    await renderDetail(request, response, String(request.params.id), 200, flag === undefined ? undefined : notices[flag]);
+    const id = String(request.params.id);
+    const notice =
+      request.query.submitted === '1'
+        ? `Intake ${id} submitted.`
+        : request.query.decided === undefined
+          ? undefined
+          : await decidedNotice(actorOf(response), request.query.decided === '1' ? id : request.query.decided);
+    await renderDetail(request, response, id, 200, notice);
   });
 
   const renderQueue = async (request: Request, response: Response, status: number, notice?: string, failed?: { intakeId: string; form: DecisionFormOptions }) => {
     if (!app.intakes.isGovernanceMember(actorOf(response))) {
       throw new ShishinError('not_authorised', 'Only governance members can see the review queue.');
     }
-    const records = await app.intakes.queue();
+    const [records, questions] = await Promise.all([app.intakes.queue(), app.intakes.recentEscalations(10)]);
     const items: QueueItem[] = records.map((record) =>
       failed !== undefined && failed.intakeId === record.id ? { record, decision: failed.form } : { record },
     );
-    send(request, response, status, 'Review queue', reviewQueuePage(items, locals(response).csrfToken ?? ''), notice);
+    send(request, response, status, 'Review queue', reviewQueuePage(items, locals(response).csrfToken ?? '', app.config.displayTimeZone, questions), notice);
   };
 
   router.get('/console/queue', async (request, response) => {
-    await renderQueue(request, response, 200, request.query.decided === '1' ? 'Decision recorded.' : undefined);
+    await renderQueue(request, response, 200, request.query.decided === undefined ? undefined : await decidedNotice(actorOf(response), request.query.decided));
   });
 
   router.post('/console/intakes/:id/decision', async (request, response) => {
@@ -292,7 +327,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
         decision: decisionValue as Decision,
         ...(comment === '' ? {} : { comment }),
       });
-      response.redirect(303, `${returnTo}?decided=1`);
+      response.redirect(303, `${returnTo}?decided=${encodeURIComponent(id)}`);
     } catch (error) {
       if (!isShishinError(error) || !['input_invalid', 'conflict'].includes(error.code)) throw error;
       const field = error.fields?.find((entry) => entry.field === 'comment' || entry.field === 'decision');
@@ -325,7 +360,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.get('/console/register', async (request, response) => {
     const { rows, scope } = await visibleRegister(app, actorOf(response));
-    send(request, response, 200, 'Register', registerPage(rows, scope));
+    send(request, response, 200, 'Register', registerPage(rows, scope, app.config.displayTimeZone));
   });
 
   return router;

@@ -169,7 +169,14 @@ const choices = <T extends readonly [string, ...string[]]>(values: T, noun: stri
   z
     .array(
       z.enum(values, { error: (issue) => `${describeInput(issue.input)} is not a listed ${noun}. Choose ${plural} from the list.` }),
-      { error: () => (minimum > 0 ? `Choose at least one ${noun}.` : `Choose any ${plural} that apply, or none.`) },
+      {
+        error: (issue) =>
+          issue.input !== undefined && issue.input !== null
+            ? `Give ${plural} as a list, e.g. ["${values[0]}"].`
+            : minimum > 0
+              ? `Choose at least one ${noun}.`
+              : `Choose any ${plural} that apply, or none.`,
+      },
     )
     .min(minimum, { error: () => `Choose at least one ${noun}.` })
     .transform((items) => [...new Set(items)]);

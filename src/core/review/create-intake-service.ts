@@ -11,6 +11,7 @@ import type { AuditEntryInput, IntakeStore } from '../../ports/intake-store.js';
 import type { Classification } from '../intake/classification.js';
 import { parseIntake, type IntakeInput } from '../intake/intake-schema.js';
 import { createDecisionRateLimiter } from './decision-rate-limiter.js';
+import { createQuestionEscalation } from './question-escalation.js';
 import { decisionAuditEntry, refusalAuditEntry, submissionAuditEntries } from './intake-audit.js';
 import { generateIntakeId, intakeIdPattern } from './intake-id.js';
 import type { DecideRequest, IntakeService, RegisterRow, ReviewNotifier, SubmitRequest } from './intake-service.js';
@@ -305,6 +306,8 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     return decided;
   }
 
+  const escalations = createQuestionEscalation({ store, clock, logger, notifiers: () => notifiers });
+
   return {
     classify: (input) => classifier.classify(input),
     submit,
@@ -314,6 +317,8 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     decide,
     isGovernanceMember,
     register: async (): Promise<RegisterRow[]> => toRegisterRows(await store.listIntakes({ order: 'oldest' })),
+    escalateQuestion: escalations.escalateQuestion,
+    recentEscalations: escalations.recentEscalations,
     addNotifier: (notifier) => {
       notifiers.push(notifier);
     },

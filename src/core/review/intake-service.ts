@@ -41,11 +41,30 @@ export interface RegisterRow {
   submittedAt: string;
 }
 
+/** A question someone asked the governance team to answer (from "Ask the governance team"). */
+export interface QuestionEscalation {
+  question: string;
+  askedBy: Actor;
+  askedAt: string;
+  /** The answer that prompted it, when there was one. */
+  answerId?: string;
+}
+
 /** Told about workflow events so chat doors can post and update review messages. Must not throw. */
 export interface ReviewNotifier {
   readonly name: string;
   intakeSubmitted(record: IntakeRecord): Promise<void>;
   intakeDecided(record: IntakeRecord): Promise<void>;
+  /** Posts an escalated question where the governance team works; true when it was delivered. */
+  questionEscalated?(escalation: QuestionEscalation): Promise<boolean>;
+}
+
+export interface EscalationResult {
+  /** Names of the notifiers that delivered it (e.g. `slack`, `teams`); empty when none is set up. */
+  deliveredTo: string[];
+  /** True when this person already sent this question (or this answer's question): nothing was sent again. */
+  duplicate: boolean;
+  escalation: QuestionEscalation;
 }
 
 export interface IntakeService {
@@ -65,6 +84,13 @@ export interface IntakeService {
   decide(request: DecideRequest): Promise<IntakeRecord>;
   isGovernanceMember(actor: Actor): boolean;
   register(): Promise<RegisterRow[]>;
+  /**
+   * Sends a question to the governance team: audited (`question.escalated`), posted by every notifier
+   * that can, once per person and answer (or question) within a week.
+   */
+  escalateQuestion(request: { actor: Actor; question: string; answerId?: string }): Promise<EscalationResult>;
+  /** Questions escalated recently, newest first (from the audit trail). */
+  recentEscalations(limit?: number): Promise<QuestionEscalation[]>;
   /** Adds a notifier (chat doors register themselves at start-up). */
   addNotifier(notifier: ReviewNotifier): void;
 }

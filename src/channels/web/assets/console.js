@@ -23,6 +23,16 @@
   // After a failed submit, move focus to the error summary so keyboard and screen-reader users land on it.
   var summary = document.getElementById('error-summary');
   if (summary) summary.focus();
+  // Enter sends the question (Shift+Enter adds a line; Enter while composing Japanese text is left alone).
+  document.querySelectorAll('textarea[data-submit-on-enter]').forEach(function (box) {
+    box.addEventListener('keydown', function (event) {
+      if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+      var form = box.form;
+      if (!form || box.value.trim() === '') return;
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    });
+  });
   // Say that an answer is being prepared (retrieval and generation can take a few seconds).
   var askForm = document.querySelector('.ask-form');
   if (askForm) {

@@ -43,10 +43,13 @@ function citationItem(citation: Citation): SafeHtml {
   </li>`;
 }
 
-/** A related source: its label linked to the passage in the document viewer; no quote (it is not cited). */
+/** A related source: its label linked to the original (http(s) only) or else the document viewer; no quote (it is not cited). */
 function relatedItem(citation: Citation): SafeHtml {
   const label = citationLabel(citation);
-  return html`<li id="related-${citation.n}"><a href="${citationLinks(citation).document}">${label}</a></li>`;
+  const links = citationLinks(citation);
+  return html`<li id="related-${citation.n}">${
+    links.original === undefined ? html`<a href="${links.document}">${label}</a>` : html`<a href="${links.original}" rel="noopener noreferrer" target="_blank">${label}</a>`
+  }</li>`;
 }
 
 function feedbackForm(answerId: string, csrfToken: string): SafeHtml {
@@ -61,16 +64,25 @@ function feedbackForm(answerId: string, csrfToken: string): SafeHtml {
   </form>`;
 }
 
-function answerSection(answer: AnswerDetails, csrfToken: string): SafeHtml {
+/** "Ask the governance team": sends the question to the review channel and queue, once. */
+function escalationForm(question: string, answerId: string, csrfToken: string): SafeHtml {
+  return html`<form method="post" action="/console/escalations" class="not-covered">
+    <input type="hidden" name="_csrf" value="${csrfToken}">
+    <input type="hidden" name="answerId" value="${answerId}">
+    <input type="hidden" name="question" value="${question}">
+    <p>A person on the governance team can answer this. Your question and your name go to their review channel.
+      Planning an AI use case? <a href="/console/intakes/new">Submit an intake</a> instead.</p>
+    <button type="submit" class="primary">Ask the governance team</button>
+  </form>`;
+}
+
+function answerSection(answer: AnswerDetails, csrfToken: string, question: string): SafeHtml {
   const notCovered = !answer.grounded || answer.mode === 'not_covered';
   return html`<section class="answer" aria-labelledby="answer-heading" data-mode="${answer.mode}">
     <h2 id="answer-heading">Answer</h2>
     ${answer.note === undefined ? '' : html`<p class="note" role="note">${answer.note}</p>`}
     <div class="answer-text">${linkCitationMarkers(answer.answer, answer.citations)}</div>
-    ${notCovered
-      ? html`<div class="not-covered" role="note"><p><strong>The governance corpus does not cover this question.</strong>
-          Please ask the governance team directly — or, if you are planning an AI use case, <a href="/console/intakes/new">submit an intake</a> so they can review it.</p></div>`
-      : ''}
+    ${notCovered ? escalationForm(question, answer.answerId, csrfToken) : ''}
     ${answer.citations.length === 0
       ? ''
       : html`<h3 id="sources-heading">Sources</h3><ol class="citations" aria-labelledby="sources-heading">${answer.citations.map(citationItem)}</ol>`}
@@ -86,10 +98,11 @@ export function askPage(options: AskPageOptions): SafeHtml {
   <p class="lead">Ask a question about the EU AI Act, Japan's AI guidelines, ISO/IEC 42001, NIST AI RMF or internal policy. Every answer cites the passages it rests on.</p>
   <form method="get" action="/console/ask" class="ask-form" role="search">
     <label for="question">Your question</label>
-    <textarea id="question" name="q" rows="3" maxlength="${options.maxQuestionChars}" required
-      ${options.error === undefined ? '' : html`aria-invalid="true" aria-describedby="question-error"`}>${options.question ?? ''}</textarea>
+    <p id="question-help" class="help">Press Enter to ask; Shift+Enter starts a new line.</p>
+    <textarea id="question" name="q" rows="3" maxlength="${options.maxQuestionChars}" required data-submit-on-enter
+      aria-describedby="question-help${options.error === undefined ? '' : ' question-error'}"${options.error === undefined ? '' : html` aria-invalid="true"`}>${options.question ?? ''}</textarea>
     ${options.error === undefined ? '' : html`<p id="question-error" class="field-error">${options.error}</p>`}
     <button type="submit">Ask</button>
   </form>
-  ${options.answer === undefined ? '' : answerSection(options.answer, options.csrfToken)}`;
+  ${options.answer === undefined ? '' : answerSection(options.answer, options.csrfToken, options.question ?? '')}`;
 }

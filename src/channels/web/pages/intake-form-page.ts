@@ -116,6 +116,12 @@ export interface IntakeFormOptions {
   message?: string;
 }
 
+/** "Domains: Choose at least one domain." — the label only when the message does not start with it. */
+export function summaryLine(field: string, message: string): string {
+  const label = fieldLabels[field as IntakeField] ?? field;
+  return message.toLowerCase().startsWith(label.toLowerCase()) ? message : `${label}: ${message}`;
+}
+
 export function intakeFormPage(options: IntakeFormOptions): SafeHtml {
   const errors = new Map(options.errors.map((error) => [error.field, error.message]));
   return html`<h1>${options.previousId === undefined ? 'New AI use-case intake' : html`Resubmit intake ${options.previousId}`}</h1>
@@ -124,7 +130,7 @@ export function intakeFormPage(options: IntakeFormOptions): SafeHtml {
     ? ''
     : html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
         <h2>${options.message ?? 'Please correct the highlighted fields.'}</h2>
-        <ul>${options.errors.map((error) => html`<li>${error.field === '_' ? error.message : html`<a href="#${error.field}">${fieldLabels[error.field as IntakeField] ?? error.field}: ${error.message}</a>`}</li>`)}</ul>
+        <ul>${options.errors.map((error) => html`<li>${error.field === '_' ? error.message : html`<a href="#${error.field}">${summaryLine(error.field, error.message)}</a>`}</li>`)}</ul>
       </div>`}
   <form method="post" action="/console/intakes" class="intake-form" novalidate>
     <input type="hidden" name="_csrf" value="${options.csrfToken}">

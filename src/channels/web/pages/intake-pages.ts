@@ -1,10 +1,11 @@
 // Intake pages: the detail/result page (tier, reasons with citations, obligations, signals, status,
 // history), the "My intakes" list, the review queue with decision forms, and the register.
-import { actorKey } from '../../../core/actor.js';
 import type { RuleCitation } from '../../../core/intake/classification.js';
 import { valueLabels } from '../../../core/intake/intake-schema.js';
 import { vendorDutySummary } from '../../../core/presentation/classification-presentation.js';
-import type { RegisterRow } from '../../../core/review/intake-service.js';
+import { formatDisplayTime } from '../../../core/presentation/display-time.js';
+import { describeActor } from '../../../core/review/register-format.js';
+import type { QuestionEscalation, RegisterRow } from '../../../core/review/intake-service.js';
 import { decisions, type Decision, type IntakeRecord, type IntakeStatus } from '../../../core/review/review-types.js';
 import { html, type SafeHtml } from '../html.js';
 import { citationLinkRow } from './ask-page.js';
@@ -61,16 +62,23 @@ export function decisionForm(options: DecisionFormOptions): SafeHtml {
   const commentError = options.error !== undefined && options.errorField === 'comment' ? options.error : undefined;
   const decisionError = options.error !== undefined && options.errorField === 'decision' ? options.error : undefined;
   const generalError = options.error !== undefined && (options.errorField === '_' || options.errorField === undefined) ? options.error : undefined;
-  return html`<form method="post" action="/console/intakes/${options.intakeId}/decision" class="decision-form" aria-label="Decision on ${options.intakeId}">
+  const errorTarget = commentError !== undefined ? `${prefix}-comment` : `${prefix}-${decisions[0]}`;
+  // The action's fragment brings the reader back to this form when it is shown again with an error.
+  return html`<form method="post" action="/console/intakes/${options.intakeId}/decision#${prefix}" id="${prefix}" class="decision-form" aria-label="Decision on ${options.intakeId}">
     <input type="hidden" name="_csrf" value="${options.csrfToken}">
     <input type="hidden" name="returnTo" value="${options.returnTo}">
-    ${generalError === undefined ? '' : html`<p class="field-error" role="alert">${generalError}</p>`}
+    ${options.error === undefined
+      ? ''
+      : html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary" aria-labelledby="${prefix}-error-title">
+          <h3 id="${prefix}-error-title">The decision on ${options.intakeId} was not recorded</h3>
+          <p>${generalError === undefined ? html`<a href="#${errorTarget}">${options.error}</a>` : generalError}</p>
+        </div>`}
     <fieldset${decisionError === undefined ? '' : html` aria-invalid="true" aria-describedby="${prefix}-decision-error"`}>
       <legend>Decision</legend>
       ${decisionError === undefined ? '' : html`<p id="${prefix}-decision-error" class="field-error">${decisionError}</p>`}
       ${decisions.map(
-        (decision, index) => html`<div class="choice"><input type="radio" id="${prefix}-${decision}" name="decision" value="${decision}"${
-          (options.decision ?? 'approve') === decision || (options.decision === undefined && index === 0) ? html` checked` : ''
+        (decision) => html`<div class="choice"><input type="radio" id="${prefix}-${decision}" name="decision" value="${decision}" required${
+          options.decision === decision ? html` checked` : ''
         }><label for="${prefix}-${decision}">${decisionLabels[decision]}</label></div>`,
       )}
     </fieldset>
@@ -84,6 +92,20 @@ export function decisionForm(options: DecisionFormOptions): SafeHtml {
   </form>`;
 }
 
+/** What a decision did, as an outcome: "Approved with conditions". */
+export const decisionOutcomes: Record<Decision, string> = {
+  approve: 'Approved',
+  approve_with_conditions: 'Approved with conditions',
+  request_changes: 'Changes requested',
+  reject: 'Rejected',
+};
+
+/** `<time>` with the machine-readable instant and the human-readable local time. */
+function when(iso: string | undefined, timeZone: string | undefined): SafeHtml | string {
+  if (iso === undefined || iso === '') return '';
+  return html`<time datetime="${iso}">${formatDisplayTime(iso, { timeZone })}</time>`;
+}
+
 function describeAction(entry: HistoryEntry): string {
   const decision = typeof entry.details.decision === 'string' ? entry.details.decision : undefined;
   switch (entry.action) {
@@ -92,7 +114,7 @@ function describeAction(entry: HistoryEntry): string {
     case 'intake.classified':
       return typeof entry.details.tier === 'string' ? `Classified as ${entry.details.tier}` : 'Classified';
     case 'intake.decided':
-      return decision === undefined ? 'Decided' : `Decision: ${decisionLabels[decision as Decision] ?? decision}`;
+      return decision === undefined ? 'Decided' : decisionOutcomes[decision as Decision] ?? decision;
     case 'decision.refused':
       return 'Decision attempt refused';
     default:
@@ -123,6 +145,8 @@ export interface IntakeDetailOptions {
   isOwner: boolean;
   decision?: Omit<DecisionFormOptions, 'intakeId' | 'csrfToken' | 'returnTo'>;
   csrfToken: string;
+  /** Time zone for dates shown (DISPLAY_TIME_ZONE); undefined: the server's. */
+  timeZone?: string | undefined;
 }
 
 export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
@@ -134,8 +158,8 @@ export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
     <div><dt>Risk tier</dt><dd>${tierBadge(classification.tier)}</dd></div>
     <div><dt>Status</dt><dd>${statusBadge(record.status)}</dd></div>
     <div><dt>Needs review</dt><dd>${classification.flagged ? 'Yes — flagged for the governance team' : 'No'}</dd></div>
-    <div><dt>Submitted</dt><dd>${record.submittedAt} by ${actorKey(record.submittedBy)}</dd></div>
-    ${record.decision === undefined ? '' : html`<div><dt>Decision</dt><dd>${decisionLabels[record.decision]} by ${record.decidedBy === undefined ? '' : actorKey(record.decidedBy)} at ${record.decidedAt ?? ''}${record.decisionComment === undefined ? '' : html`<blockquote>${record.decisionComment}</blockquote>`}</dd></div>`}
+    <div><dt>Submitted</dt><dd>${when(record.submittedAt, options.timeZone)} by ${describeActor(record.submittedBy)}</dd></div>
+    ${record.decision === undefined ? '' : html`<div><dt>Decision</dt><dd>${decisionOutcomes[record.decision]} by ${describeActor(record.decidedBy)} on ${when(record.decidedAt, options.timeZone)}${record.decisionComment === undefined ? '' : html`<blockquote>${record.decisionComment}</blockquote>`}</dd></div>`}
   </dl>
   ${classification.flagged && classification.flagReasons.length > 0
     ? html`<section aria-labelledby="flag-heading"><h2 id="flag-heading">Why it is flagged</h2><ul>${classification.flagReasons.map((reason) => html`<li>${reason}</li>`)}</ul></section>`
@@ -195,24 +219,24 @@ export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
     ${options.history.length === 0
       ? html`<p>No history recorded.</p>`
       : html`<ol class="history">${options.history.map(
-          (entry) => html`<li><time datetime="${entry.at}">${entry.at}</time> — ${describeAction(entry)} by ${entry.actor}${
+          (entry) => html`<li>${when(entry.at, options.timeZone)} — ${describeAction(entry)} by ${entry.actor}${
             typeof entry.details.comment === 'string' && entry.details.comment !== '' ? html`: <q>${entry.details.comment}</q>` : ''
           }</li>`,
         )}</ol>`}
   </section>`;
 }
 
-export function intakeTable(records: IntakeRecord[], caption: string): SafeHtml {
+export function intakeTable(records: IntakeRecord[], caption: string, timeZone?: string): SafeHtml {
   if (records.length === 0) return html`<p>No intakes yet. <a href="/console/intakes/new">Submit one</a>.</p>`;
   return html`<table class="intakes"><caption>${caption}</caption>
     <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Submitted</th></tr></thead>
     <tbody>${records.map(
-      (record) => html`<tr><td><a href="/console/intakes/${record.id}">${record.id}</a></td><td>${record.input.title}</td><td>${tierBadge(record.classification.tier)}</td><td>${statusBadge(record.status)}</td><td>${record.submittedAt}</td></tr>`,
+      (record) => html`<tr><td><a href="/console/intakes/${record.id}">${record.id}</a></td><td>${record.input.title}</td><td>${tierBadge(record.classification.tier)}</td><td>${statusBadge(record.status)}</td><td>${when(record.submittedAt, timeZone)}</td></tr>`,
     )}</tbody></table>`;
 }
 
-export function myIntakesPage(records: IntakeRecord[]): SafeHtml {
-  return html`<h1>My intakes</h1>${intakeTable(records, 'Intakes you submitted, newest first')}`;
+export function myIntakesPage(records: IntakeRecord[], timeZone?: string): SafeHtml {
+  return html`<h1>My intakes</h1>${intakeTable(records, 'Intakes you submitted, newest first', timeZone)}`;
 }
 
 export interface QueueItem {
@@ -220,14 +244,21 @@ export interface QueueItem {
   decision?: Omit<DecisionFormOptions, 'intakeId' | 'csrfToken' | 'returnTo'>;
 }
 
-export function reviewQueuePage(items: QueueItem[], csrfToken: string): SafeHtml {
+export function reviewQueuePage(items: QueueItem[], csrfToken: string, timeZone?: string, questions: QuestionEscalation[] = []): SafeHtml {
   return html`<h1>Review queue</h1>
+  ${questions.length === 0
+    ? ''
+    : html`<section aria-labelledby="questions-heading"><h2 id="questions-heading">Questions for the governance team</h2>
+      <ul class="escalations">${questions.map(
+        (item) => html`<li><q>${item.question}</q> — ${describeActor(item.askedBy)}, ${when(item.askedAt, timeZone)}</li>`,
+      )}</ul><p class="help">Reply to the person directly; Shishin does not relay answers.</p></section>`}
+  <h2 class="visually-hidden">Intakes waiting for a decision</h2>
   ${items.length === 0
     ? html`<p>Nothing is waiting for review.</p>`
     : html`<ul class="queue">${items.map(
         ({ record, decision }) => html`<li class="queue-item"><article aria-labelledby="queue-${record.id}">
           <h2 id="queue-${record.id}"><a href="/console/intakes/${record.id}">${record.input.title}</a> <span class="intake-id">${record.id}</span></h2>
-          <p>${tierBadge(record.classification.tier)} ${statusBadge(record.status)} · ${record.input.businessUnit} · submitted ${record.submittedAt} by ${actorKey(record.submittedBy)}</p>
+          <p>${tierBadge(record.classification.tier)} ${statusBadge(record.status)} · ${record.input.businessUnit} · submitted ${when(record.submittedAt, timeZone)} by ${describeActor(record.submittedBy)}</p>
           ${record.classification.flagReasons.length === 0 ? '' : html`<ul>${record.classification.flagReasons.map((reason) => html`<li>${reason}</li>`)}</ul>`}
           ${decisionForm({ intakeId: record.id, csrfToken, returnTo: '/console/queue', ...decision })}
         </article></li>`,
@@ -235,16 +266,16 @@ export function reviewQueuePage(items: QueueItem[], csrfToken: string): SafeHtml
 }
 
 /** The register; `scope: 'own'` when REGISTER_VISIBILITY limits a non-member to their own intakes. */
-export function registerPage(rows: RegisterRow[], scope: 'all' | 'own' = 'all'): SafeHtml {
+export function registerPage(rows: RegisterRow[], scope: 'all' | 'own' = 'all', timeZone?: string): SafeHtml {
   return html`<h1>AI use-case register</h1>
   ${scope === 'own' ? html`<p class="help">You see the intakes you submitted; governance members see the whole register.</p>` : ''}
-  <p>Download: <a href="/api/register?format=csv" download>CSV</a> · <a href="/api/register?format=json">JSON</a></p>
+  <p>Download: <a href="/api/register?format=csv" download="ai-register.csv">CSV</a> · <a href="/api/register?format=json" download="ai-register.json">JSON</a></p>
   ${rows.length === 0
     ? html`<p>The register is empty.</p>`
     : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Register table"><table class="register"><caption>${scope === 'own' ? 'Your AI use cases' : 'Every AI use case submitted'}, with its tier and decision</caption>
-      <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Business unit</th><th scope="col">Owner</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Decided at</th><th scope="col">Obligations</th></tr></thead>
+      <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Business unit</th><th scope="col">Owner</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Decided</th><th scope="col">Decision comment</th><th scope="col">Obligations</th></tr></thead>
       <tbody>${rows.map(
-        (row) => html`<tr><td><a href="/console/intakes/${row.id}">${row.id}</a></td><td>${row.title}</td><td>${row.businessUnit}</td><td>${row.owner}</td><td>${tierBadge(row.tier)}</td><td>${statusBadge(row.status)}</td><td>${row.decidedBy}</td><td>${row.decidedAt}</td><td>${row.obligations.length}</td></tr>`,
+        (row) => html`<tr><td><a href="/console/intakes/${row.id}">${row.id}</a></td><td>${row.title}</td><td>${row.businessUnit}</td><td>${row.owner}</td><td>${tierBadge(row.tier)}</td><td>${statusBadge(row.status)}</td><td>${row.decidedBy}</td><td>${when(row.decidedAt, timeZone)}</td><td>${row.decisionComment}</td><td>${row.obligations.length}</td></tr>`,
       )}</tbody></table></div>`}`;
 }
 

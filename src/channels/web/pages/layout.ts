@@ -30,6 +30,7 @@ function navigation(context: PageContext): SafeHtml {
     ['/console/intakes', 'My intakes', true],
     ['/console/queue', 'Review queue', context.governanceMember],
     ['/console/register', 'Register', true],
+    ['/console/documents', 'Documents', true],
   ];
   return html`<nav aria-label="Main"><ul>${items
     .filter(([, , shown]) => shown)
@@ -62,6 +63,7 @@ export function renderPage(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · Shishin</title>
+<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/assets/console.css">
 <script src="/console/assets/console.js" defer></script>
 </head>
