@@ -21,8 +21,13 @@
     });
   });
   // After a failed submit, move focus to the error summary so keyboard and screen-reader users land on it.
+  // The browser's own jump to a form's #fragment happens at load and would take focus back, so focus again then.
   var summary = document.getElementById('error-summary');
-  if (summary) summary.focus();
+  if (summary) {
+    var focusSummary = function () { summary.focus({ preventScroll: true }); summary.scrollIntoView({ block: 'center' }); };
+    focusSummary();
+    window.addEventListener('load', function () { window.setTimeout(focusSummary, 0); });
+  }
   // Enter sends the question (Shift+Enter adds a line; Enter while composing Japanese text is left alone).
   document.querySelectorAll('textarea[data-submit-on-enter]').forEach(function (box) {
     box.addEventListener('keydown', function (event) {
