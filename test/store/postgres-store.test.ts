@@ -38,6 +38,7 @@ if (database === undefined) {
       store,
       clock,
       migrationVersions: postgresMigrations.map((migration) => migration.version),
+    attestationVersion: postgresMigrations.find((migration) => migration.step === 'attest-intake-content')?.version ?? 0,
       async sql(text, values = []) {
         // One transaction so SET LOCAL applies; parameters are not used with multi-statement text.
         if (values.length > 0) throw new Error('parameters are not supported in raw test SQL');

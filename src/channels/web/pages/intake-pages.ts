@@ -16,6 +16,7 @@ const statusLabels: Record<IntakeStatus, string> = {
   approved_with_conditions: 'Approved with conditions',
   changes_requested: 'Changes requested',
   rejected: 'Rejected',
+  review_due: 'Re-review due',
 };
 
 const decisionLabels: Record<Decision, string> = {
