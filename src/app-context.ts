@@ -8,6 +8,7 @@ import type { IntakeStore } from './ports/intake-store.js';
 import type { PassageCatalog, Retriever } from './ports/retriever.js';
 import type { AnswerService } from './core/answer/answer.js';
 import type { IntakeService } from './core/review/intake-service.js';
+import type { ObligationService } from './core/review/obligation-service.js';
 
 export interface AppContext {
   config: Config;
@@ -16,6 +17,8 @@ export interface AppContext {
   clock: Clock;
   answers: AnswerService;
   intakes: IntakeService;
+  /** Approved intakes' obligation items: reading and changing them. */
+  obligations: ObligationService;
   store: IntakeStore;
   retriever: Retriever;
   catalog: PassageCatalog;

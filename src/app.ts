@@ -8,6 +8,8 @@ import { actorKey, parseActorKey } from './core/actor.js';
 import { createAnswerService } from './core/answer/answer-service.js';
 import { createClassifier, loadRules } from './core/intake/classifier.js';
 import { createIntakeService } from './core/review/create-intake-service.js';
+import { createObligationService } from './core/review/create-obligation-service.js';
+import { createReviewSchedule } from './core/review/review-schedule.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { requestIdMixin } from './observability/request-scope.js';
@@ -100,11 +102,14 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       allowSelfReview: config.review.allowSelfReview,
       selfReviewExemptions: developmentIdentities(config),
       decisionsPerMinute: config.review.decisionsPerMinute,
+      reviewSchedule: createReviewSchedule(rules.reviewIntervals),
     });
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
+
+  const obligations = createObligationService({ store, intakes, clock, logger, metrics });
 
   const passages = index.size();
   const documents = documentCount(index);
@@ -118,6 +123,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     clock,
     answers,
     intakes,
+    obligations,
     store,
     retriever: index,
     catalog: index,
@@ -129,6 +135,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
           : `answers: LLM ${chatModel.id} at ${config.openai.baseUrl ?? 'https://api.openai.com/v1'}`,
         `store: ${store.description}`,
         `risk rules: ${path.relative(process.cwd(), config.rulesFile) || config.rulesFile} (version ${classifier.rulesVersion})`,
+        `re-reviews: ${
+          rules.reviewIntervals.size === 0
+            ? 'none scheduled (no review_intervals in the rules file)'
+            : [...rules.reviewIntervals.values()].map((interval) => `${interval.tier} every ${interval.months} months`).join(', ')
+        }`,
       ];
       if (developmentDefault) {
         lines.push(`governance members: ${members.join(', ')} (development default: GOVERNANCE_MEMBERS is empty)`);

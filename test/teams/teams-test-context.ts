@@ -15,6 +15,8 @@ import type { AnswerDetails, AskRequest } from '../../src/core/answer/answer.js'
 import type { Classification } from '../../src/core/intake/classification.js';
 import { parseIntake, type IntakeInput } from '../../src/core/intake/intake-schema.js';
 import { createIntakeService } from '../../src/core/review/create-intake-service.js';
+import { createObligationService } from '../../src/core/review/create-obligation-service.js';
+import { createReviewSchedule } from '../../src/core/review/review-schedule.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createStore } from '../../src/providers/store/create-store.js';
@@ -125,7 +127,9 @@ export async function createTestContext(environment: Environment = {}): Promise<
     governanceMembers: config.governanceMembers,
     clock: { now: () => new Date() },
     logger,
+    reviewSchedule: createReviewSchedule(new Map([['high', { months: 6, itemsDueDays: undefined }]])),
   });
+  const obligations = createObligationService({ store, intakes, clock: { now: () => new Date() }, logger });
 
   const context: TestContext = {
     questions: [],
@@ -148,6 +152,7 @@ export async function createTestContext(environment: Environment = {}): Promise<
       },
     },
     intakes,
+    obligations,
     store,
     retriever: { search: async () => [] },
     catalog: { findSection: () => [], size: () => 0 } as unknown as AppContext['catalog'], // unused by the Teams door
