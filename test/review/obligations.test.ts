@@ -191,6 +191,9 @@ function describeObligations(backend: StoreBackend): void {
       const assigned = await obligations.update({ itemId, actor: alice, owner: 'teams:aad-carol', dueAt: '2027-01-31' });
       expect(assigned.item.owner).toEqual({ channel: 'teams', id: 'aad-carol' });
       expect(assigned.item.dueAt).toBe('2027-01-31T23:59:59.999Z');
+      // The same day sent back by a form that shows dates only changes nothing.
+      const unchanged = await obligations.update({ itemId: `${record.id}-2`, actor: alice, dueAt: record.nextReviewAt?.slice(0, 10) });
+      expect(unchanged.item).toMatchObject({ dueAt: record.nextReviewAt, revision: 1 });
       expect(await obligations.ownsItemOf(carol, record.id)).toBe(true);
       expect(await obligations.ownsItemOf(bob, record.id)).toBe(false);
 

@@ -142,6 +142,9 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
     async saveFeedback(entry: Feedback) {
       feedback.push(entry);
     },
+    async listObligationItems() {
+      return [];
+    },
     async listAudit(options: { intakeId?: string } = {}) {
       return audit.filter((entry) => options.intakeId === undefined || entry.intakeId === options.intakeId);
     },

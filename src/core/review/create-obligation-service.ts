@@ -162,7 +162,10 @@ export function createObligationService(options: ObligationServiceOptions): Obli
     if (fields.length > 0) throw new ShishinError('input_invalid', fields.map((field) => field.message).join(' '), { fields });
 
     const owner = change.owner === undefined ? before.owner : ownerFor(change.owner, request.actor, intake, before);
-    const dueAt = change.dueAt === undefined ? before.dueAt : (change.dueAt ?? undefined);
+    // A date-only value naming the day the item is already due on changes nothing: forms show the
+    // date alone and send it back as it was.
+    const sameDay = typeof request.dueAt === 'string' && dueDatePattern.test(request.dueAt.trim()) && before.dueAt?.slice(0, 10) === request.dueAt.trim();
+    const dueAt = change.dueAt === undefined || sameDay ? before.dueAt : (change.dueAt ?? undefined);
     const candidate: ObligationItem = {
       ...before,
       status,
