@@ -20,6 +20,7 @@ import { createReviewSchedule } from '../../src/core/review/review-schedule.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createStore } from '../../src/providers/store/create-store.js';
+import type { Clock } from '../../src/ports/clock.js';
 import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from '../../src/channels/teams/teams-channel.js';
 
 export const reviewer = { id: '29:reviewer', name: 'Rei Reviewer', aadObjectId: 'aad-reviewer' };
@@ -109,7 +110,9 @@ export const defaultAnswer: AnswerDetails = {
   timings: { retrievalMs: 3, totalMs: 5 },
 };
 
-export async function createTestContext(environment: Environment = {}): Promise<TestContext> {
+/** `clock` moves time for the whole context (the intake service, the store, the door). */
+export async function createTestContext(environment: Environment = {}, options: { clock?: Clock } = {}): Promise<TestContext> {
+  const clock: Clock = options.clock ?? { now: () => new Date() };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shishin-teams-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -120,16 +123,16 @@ export async function createTestContext(environment: Environment = {}): Promise<
     ...environment,
   });
   const logger = silentLogger();
-  const store = await createStore(config, logger);
+  const store = await createStore(config, logger, { clock });
   const intakes = createIntakeService({
     store,
     classifier: { classify: async (input) => classify(input) },
     governanceMembers: config.governanceMembers,
-    clock: { now: () => new Date() },
+    clock,
     logger,
     reviewSchedule: createReviewSchedule(new Map([['high', { months: 6, itemsDueDays: undefined }]])),
   });
-  const obligations = createObligationService({ store, intakes, clock: { now: () => new Date() }, logger });
+  const obligations = createObligationService({ store, intakes, clock, logger });
 
   const context: TestContext = {
     questions: [],
@@ -144,7 +147,7 @@ export async function createTestContext(environment: Environment = {}): Promise<
     config,
     logger,
     metrics: createMetrics({ defaultMetrics: false }),
-    clock: { now: () => new Date() },
+    clock,
     answers: {
       ask: async (request) => {
         context.questions.push(request.question);

@@ -227,7 +227,10 @@ export function createObligationService(options: ObligationServiceOptions): Obli
     }
     const rank = (entry: ObligationEntry) => (entry.item.status === 'open' ? 0 : 1);
     const due = (entry: ObligationEntry) => (entry.item.dueAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(entry.item.dueAt));
-    return entries.sort((left, right) => rank(left) - rank(right) || due(left) - due(right) || left.item.id.localeCompare(right.item.id));
+    return entries.sort(
+      (left, right) =>
+        rank(left) - rank(right) || due(left) - due(right) || left.item.intakeId.localeCompare(right.item.intakeId) || left.item.number - right.item.number,
+    );
   }
 
   return {
