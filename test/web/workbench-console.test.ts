@@ -116,7 +116,7 @@ describe('workbench pages in the console', () => {
       expect(dashboard.html).toContain(`<title id="${chart}-title">`);
     }
     expect(dashboard.html).toContain('<desc id="chart-tier-desc">Prohibited: 0; High risk: 1; Limited risk (transparency): 1; Minimal risk: 0 (use cases).</desc>');
-    expect(dashboard.html).toContain('<a href="/console/register?tier=high&amp;latest=1" tabindex="-1" class="chart-link" data-label="High risk">');
+    expect(dashboard.html).toContain('<a href="/console/register?tier=high&amp;latest=1" tabindex="-1" aria-hidden="true" class="chart-link" data-label="High risk">');
     expect(dashboard.html).toContain('<th scope="row"><a href="/console/register?tier=high&amp;latest=1">High risk</a></th><td>1</td>');
     expect(dashboard.html).toContain('href="/console/register?obligations=open&amp;latest=1"');
     expect(dashboard.html).toContain('href="/console/register?submitted=2026-11"');

@@ -1,7 +1,8 @@
 // Server-rendered SVG charts for the dashboard: horizontal bars (a category each) and columns (a
 // month each). No client code. Each chart is an image with a title and a description that states
-// every value (role="img"), its bars link to the register for mouse users, and the page puts a data
-// table with the same values and keyboard-reachable links beside it. Values are drawn as text next to
+// every value (role="img"), its bars link to the register for mouse users (hidden from assistive
+// technology and the tab order), and the page puts a data table with the same values and
+// keyboard-reachable links beside it. Values are drawn as text next to
 // the bars, so the chart still reads in print and in greyscale.
 import { html, type SafeHtml } from '../html.js';
 
@@ -47,7 +48,7 @@ export function horizontalBarChart(options: ChartOptions): SafeHtml {
   ${options.bars.map((bar, index) => {
     const y = 5 + index * rowHeight;
     const barWidth = bar.value === 0 ? 0 : Math.max(2, Math.round((bar.value / largest) * barArea));
-    return html`<a href="${bar.href}" tabindex="-1" class="chart-link" data-label="${bar.label}">
+    return html`<a href="${bar.href}" tabindex="-1" aria-hidden="true" class="chart-link" data-label="${bar.label}">
     <text class="chart-label" x="${labelWidth - 8}" y="${y + 19}" text-anchor="end">${shorten(bar.label, 30)}</text>
     <rect class="chart-bar${bar.tone === undefined ? '' : ` chart-${bar.tone}`}" x="${labelWidth}" y="${y + 4}" width="${barWidth}" height="20" rx="3"></rect>
     <text class="chart-value" x="${labelWidth + barWidth + 6}" y="${y + 19}">${bar.value}</text>
@@ -74,7 +75,7 @@ export function columnChart(options: ChartOptions): SafeHtml {
     const x = 10 + index * slot + (slot - columnWidth) / 2;
     const columnHeight = bar.value === 0 ? 0 : Math.max(2, Math.round((bar.value / largest) * area));
     const y = height - bottom - columnHeight;
-    return html`<a href="${bar.href}" tabindex="-1" class="chart-link" data-label="${bar.label}">
+    return html`<a href="${bar.href}" tabindex="-1" aria-hidden="true" class="chart-link" data-label="${bar.label}">
     <rect class="chart-bar${bar.tone === undefined ? '' : ` chart-${bar.tone}`}" x="${x.toFixed(1)}" y="${y}" width="${columnWidth.toFixed(1)}" height="${columnHeight}" rx="2"></rect>
     <text class="chart-value" x="${(x + columnWidth / 2).toFixed(1)}" y="${y - 5}" text-anchor="middle">${bar.value}</text>
     <text class="chart-label chart-small" x="${(x + columnWidth / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${bar.label}</text>
