@@ -90,6 +90,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
   });
   const { members, developmentDefault } = effectiveGovernanceMembers(config);
+  const reviewSchedule = createReviewSchedule(rules.reviewIntervals);
   let intakes: ReturnType<typeof createIntakeService>;
   try {
     intakes = createIntakeService({
@@ -102,7 +103,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       allowSelfReview: config.review.allowSelfReview,
       selfReviewExemptions: developmentIdentities(config),
       decisionsPerMinute: config.review.decisionsPerMinute,
-      reviewSchedule: createReviewSchedule(rules.reviewIntervals),
+      reviewSchedule,
     });
   } catch (error) {
     await store.close().catch(() => undefined);
@@ -124,6 +125,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     answers,
     intakes,
     obligations,
+    reviewSchedule,
     store,
     retriever: index,
     catalog: index,

@@ -112,6 +112,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     logger: app.logger,
     metrics: app.metrics,
     channels: channels.flatMap((channel) => (channel.reminders === undefined ? [] : [channel.reminders])),
+    reviewSchedule: app.reviewSchedule,
     intervalMs: Math.max(1, intervalSeconds) * 1000,
   });
   if (intervalSeconds > 0) scheduler.start();

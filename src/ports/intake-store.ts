@@ -86,6 +86,8 @@ export interface IntakeListQuery {
   submittedBy?: Actor;
   /** Only intakes whose next review is at or before this time. */
   reviewDueBy?: string;
+  /** Only intakes with no next review date. */
+  withoutNextReview?: boolean;
   limit?: number;
   /** `oldest` first (submission order, the default) or `newest` first. */
   order?: 'oldest' | 'newest';
@@ -106,6 +108,17 @@ export interface ObligationItemUpdate {
   item: ObligationItem;
   /** The revision the caller changed; the update fails with `conflict` if it moved on meanwhile. */
   expectedRevision: number;
+  audit: AuditEntryInput[];
+}
+
+/** Schedules the first review of an intake approved before reviews were scheduled, with its items. */
+export interface ReviewScheduleUpdate {
+  intakeId: string;
+  /** The approved status the caller saw; `conflict` when it changed, or when a review date was set meanwhile. */
+  expectedStatus: IntakeStatus;
+  nextReviewAt: string;
+  updatedAt: string;
+  newItems: ObligationItem[];
   audit: AuditEntryInput[];
 }
 
@@ -206,6 +219,11 @@ export interface IntakeStore {
    * date, so of several replicas exactly one succeeds (`conflict` for the others).
    */
   markReviewDue(update: ReviewDueUpdate): Promise<IntakeRecord>;
+  /**
+   * Sets the next review date of an approved intake that has none, with the items and audit entries
+   * of that upgrade, in one transaction (compare-and-set: status unchanged, date still unset).
+   */
+  scheduleReview(update: ReviewScheduleUpdate): Promise<IntakeRecord>;
   /** Queues notifications whose key is new; returns how many were queued. */
   enqueueNotifications(notifications: NewNotification[]): Promise<number>;
   /**

@@ -17,7 +17,7 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 import type { IntakeStore } from '../../src/ports/intake-store.js';
 import { PostgresIntakeStore } from '../../src/providers/store/postgres-store.js';
 import { SqliteIntakeStore } from '../../src/providers/store/sqlite-store.js';
-import { alice, ManualClock, reviewer, sampleClassification, sampleInput } from '../store/intake-fixtures.js';
+import { alice, ManualClock, newDecision, reviewer, sampleClassification, sampleInput } from '../store/intake-fixtures.js';
 import { openPostgresTestDatabase, type PostgresTestDatabase } from '../store/postgres-test-schema.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -327,6 +327,42 @@ function describeScheduler(backend: Backend): void {
       const run = await scheduler().runOnce();
       expect(run.delivered).toMatchObject({ skipped: 1, sent: 0 });
       expect(slack.personal).toEqual([]);
+    });
+
+    it('schedules approvals made before reviews were scheduled, with their items, and puts them in the queue when overdue', async () => {
+      keys += 1;
+      const { record } = await intakes.submit({ input: sampleInput(), submittedBy: slackOwner, idempotencyKey: `key-${keys}` });
+      // Approved the way earlier versions did: no review date, no items, an entry without nextReviewAt.
+      await store.recordDecision(
+        newDecision(record.id, { status: 'approved_with_conditions', decision: 'approve_with_conditions', comment: '- Keep a human in the loop\n- Log every ranking', decidedAt: '2026-01-15T10:00:00.000Z' }),
+      );
+      const unscheduled = scheduler({ channels: [slack] });
+      const noSchedule = await unscheduled.runOnce();
+      expect(noSchedule).toMatchObject({ scheduled: 0, markedDue: 0 });
+      const upgraded = createReviewScheduler({
+        store,
+        clock,
+        logger: silentLogger(),
+        metrics,
+        channels: [slack],
+        reviewSchedule: createReviewSchedule(new Map([['high', { months: 6, itemsDueDays: undefined }]])),
+      });
+      schedulers.push(upgraded);
+      const run = await upgraded.runOnce();
+      // Approved in January: its review was due in July, so it goes straight to the queue.
+      expect(run).toMatchObject({ scheduled: 1, markedDue: 1 });
+      const due = await intakes.get(record.id);
+      expect(due).toMatchObject({ status: 'review_due', nextReviewAt: '2026-07-15T10:00:00.000Z' });
+      expect((await obligations.forIntake(record.id)).map((item) => [item.source, item.text, item.updatedBy])).toEqual([
+        ['obligation', 'Run a risk management system', { channel: 'system', id: 'scheduler' }],
+        ['obligation', 'Ensure human oversight, with "stop" authority', { channel: 'system', id: 'scheduler' }],
+        ['condition', 'Keep a human in the loop', { channel: 'system', id: 'scheduler' }],
+        ['condition', 'Log every ranking', { channel: 'system', id: 'scheduler' }],
+      ]);
+      expect((await store.listAudit({ intakeId: record.id })).map((entry) => entry.action).slice(-3)).toEqual(['review.scheduled', 'obligations.created', 'review.due']);
+      expect(await upgraded.runOnce()).toMatchObject({ scheduled: 0, markedDue: 0 });
+      expect(slack.reviews).toHaveLength(1);
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, driftCount: 0 });
     });
 
     it('runs on its timer until stopped', async () => {

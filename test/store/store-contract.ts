@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShishinError } from '../../src/errors.js';
 import type { AuditVerification, IntakeStore } from '../../src/ports/intake-store.js';
 import type { StoreHooks } from '../../src/providers/store/store-hooks.js';
-import { reviewDueAuditEntry } from '../../src/core/review/intake-audit.js';
+import { itemsCreatedAuditEntry, reviewDueAuditEntry, reviewScheduledAuditEntry } from '../../src/core/review/intake-audit.js';
 import type { NewNotification, ReviewDueUpdate } from '../../src/ports/intake-store.js';
 import { alice, bob, itemChange, ManualClock, newApproval, newDecision, newIntake, newItems, reviewer, sampleClassification, sampleInput } from './intake-fixtures.js';
 
@@ -666,6 +666,34 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(isShishinError(moved, 'conflict')).toBe(true);
         expect((await store.getIntake(decided.id))?.status).toBe('approved');
         expect(await count(harness, 'notifications')).toBe(0);
+      });
+
+      it('schedules the first review of an approval made before reviews were scheduled, once', async () => {
+        const intake = (await store.createIntake(newIntake())).record;
+        // Approved the old way: no review date, no items.
+        await store.recordDecision(newDecision(intake.id));
+        expect((await store.listIntakes({ withoutNextReview: true })).map((record) => record.id)).toEqual([intake.id]);
+        const items = newItems(intake.id, ['Run a risk management system'], { updatedBy: { channel: 'system', id: 'scheduler' } });
+        const update = {
+          intakeId: intake.id,
+          expectedStatus: 'approved' as const,
+          nextReviewAt: '2027-05-26T10:00:00.000Z',
+          updatedAt: '2026-12-01T00:00:00.000Z',
+          newItems: items,
+          audit: [
+            reviewScheduledAuditEntry({ intakeId: intake.id, nextReviewAt: '2027-05-26T10:00:00.000Z', approvedAt: '2026-11-26T10:00:00.000Z' }),
+            itemsCreatedAuditEntry(intake.id, { channel: 'system', id: 'scheduler' }, items),
+          ],
+        };
+        const other = await another();
+        const results = await Promise.allSettled([store.scheduleReview(update), other.scheduleReview(update)]);
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect((await store.getIntake(intake.id))?.nextReviewAt).toBe('2027-05-26T10:00:00.000Z');
+        expect(await store.listObligationItems({ intakeIds: [intake.id] })).toEqual(items);
+        expect(await store.listIntakes({ withoutNextReview: true })).toEqual([]);
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, obligationItems: 1, driftCount: 0 });
+        const missing = await rejection(store.scheduleReview({ ...update, intakeId: 'AI-NOPE00' }));
+        expect(isShishinError(missing, 'not_found')).toBe(true);
       });
 
       it('queues a notification once per key', async () => {

@@ -124,13 +124,14 @@ export async function createTestContext(environment: Environment = {}, options: 
   });
   const logger = silentLogger();
   const store = await createStore(config, logger, { clock });
+  const reviewSchedule = createReviewSchedule(new Map([['high', { months: 6, itemsDueDays: undefined }]]));
   const intakes = createIntakeService({
     store,
     classifier: { classify: async (input) => classify(input) },
     governanceMembers: config.governanceMembers,
     clock,
     logger,
-    reviewSchedule: createReviewSchedule(new Map([['high', { months: 6, itemsDueDays: undefined }]])),
+    reviewSchedule,
   });
   const obligations = createObligationService({ store, intakes, clock, logger });
 
@@ -156,6 +157,7 @@ export async function createTestContext(environment: Environment = {}, options: 
     },
     intakes,
     obligations,
+    reviewSchedule,
     store,
     retriever: { search: async () => [] },
     catalog: { findSection: () => [], size: () => 0 } as unknown as AppContext['catalog'], // unused by the Teams door

@@ -8,6 +8,7 @@ import { parseIntake } from '../../src/core/intake/intake-schema.js';
 import type { Classification } from '../../src/core/intake/classification.js';
 import type { IntakeService, RegisterRow, SubmitRequest, DecideRequest } from '../../src/core/review/intake-service.js';
 import type { ObligationService } from '../../src/core/review/obligation-service.js';
+import { noReviewSchedule } from '../../src/core/review/review-schedule.js';
 import { statusAfterDecision, type IntakeRecord } from '../../src/core/review/review-types.js';
 import { ShishinError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
@@ -158,6 +159,7 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
     clock: { now: () => new Date() },
     feedback,
     obligations,
+    reviewSchedule: noReviewSchedule,
     answers: {
       async ask(request) {
         if (request.question.includes('unknown')) {

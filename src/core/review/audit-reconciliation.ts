@@ -112,6 +112,11 @@ export class IntakeTrailReplay {
       case intakeAuditActions.reviewDue:
         state().status = details.to;
         return;
+      case intakeAuditActions.reviewScheduled: {
+        const nextReviewAt = text(details.nextReviewAt);
+        if (nextReviewAt !== undefined) state().nextReviewAt = nextReviewAt;
+        return;
+      }
       case intakeAuditActions.itemsCreated: {
         const items = Array.isArray(details.items) ? details.items : [];
         for (const item of items as Array<Record<string, unknown>>) {

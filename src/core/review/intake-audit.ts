@@ -24,6 +24,8 @@ export const intakeAuditActions = {
   itemUpdated: 'obligation.updated',
   /** The next review date passed: the intake went back to the review queue. */
   reviewDue: 'review.due',
+  /** An intake approved before reviews were scheduled got its first review date (and its items). */
+  reviewScheduled: 'review.scheduled',
 } as const;
 
 export const classifierActor = { channel: 'system', id: 'classifier' } as const;
@@ -193,6 +195,20 @@ export function itemUpdatedAuditEntry(change: { actor: Actor; before: Obligation
       ...(change.comment === undefined ? {} : { comment: change.comment }),
       revision: change.after.revision,
       stateHash: obligationItemHash(change.after),
+    },
+  };
+}
+
+/** The entry of an intake approved before reviews were scheduled, when it gets its first review date. */
+export function reviewScheduledAuditEntry(scheduled: { intakeId: string; nextReviewAt: string; approvedAt: string | undefined }): AuditEntryInput {
+  return {
+    action: intakeAuditActions.reviewScheduled,
+    actor: schedulerActor,
+    intakeId: scheduled.intakeId,
+    details: {
+      nextReviewAt: scheduled.nextReviewAt,
+      approvedAt: scheduled.approvedAt ?? null,
+      reason: 'approved before reviews were scheduled',
     },
   };
 }

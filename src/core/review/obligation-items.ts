@@ -3,7 +3,7 @@
 // decision — each line of the comment, list markers removed. Items belong to the submitter until
 // someone else is assigned, and are due when the rules file's review interval says.
 import type { Actor } from '../actor.js';
-import { obligationItemId, type ObligationItem } from './obligation-types.js';
+import { obligationItemId, type ObligationItem, type SystemActor } from './obligation-types.js';
 import type { Decision, IntakeRecord } from './review-types.js';
 
 /** Longest item text (a condition line is cut there). */
@@ -27,7 +27,8 @@ export interface ApprovalItemsRequest {
   existing: readonly ObligationItem[];
   decision: Decision;
   comment: string | undefined;
-  decidedBy: Actor;
+  /** Who created the items: the decider, or the scheduler for an approval made before items were tracked. */
+  decidedBy: Actor | SystemActor;
   decidedAt: string;
   dueAt: string | undefined;
 }

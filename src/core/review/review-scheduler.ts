@@ -1,4 +1,6 @@
 // The review scheduler: each run (every SCHEDULER_INTERVAL_SECONDS, in every replica) it
+//   0. gives approved intakes that have no review date (approved before reviews were scheduled, or
+//      under a rules file without an interval for their tier) their first one, with their items;
 //   1. puts approved intakes whose next review date passed back in the review queue (`review_due`),
 //      queuing their reminders in the same transaction — a compare-and-set on the intake, so of
 //      several replicas exactly one does it;
@@ -15,8 +17,10 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Clock } from '../../ports/clock.js';
 import type { IntakeStore, NewNotification, Notification } from '../../ports/intake-store.js';
-import { reviewDueAuditEntry } from './intake-audit.js';
+import { itemsCreatedAuditEntry, reviewDueAuditEntry, reviewScheduledAuditEntry, schedulerActor } from './intake-audit.js';
+import { itemsForApproval } from './obligation-items.js';
 import type { ObligationEntry } from './obligation-service.js';
+import type { ReviewSchedule } from './review-schedule.js';
 import { isDueSoon, isOverdue } from './obligation-types.js';
 import { summariseReviewChanges, type DeliveryOutcome, type ReminderChannel, type ReviewDueReminder } from './reminders.js';
 import { approvedStatuses, trackedStatuses } from './review-transitions.js';
@@ -32,6 +36,8 @@ export interface ReviewSchedulerOptions {
   metrics?: Metrics;
   /** The chat doors that deliver reminders (none: reviews still come due, nothing is sent). */
   channels: readonly ReminderChannel[];
+  /** The rules file's intervals, to schedule approvals that have no review date yet (none: they stay unscheduled). */
+  reviewSchedule?: ReviewSchedule;
   /** Time between runs (default 60 000 ms). */
   intervalMs?: number;
   /** How long a claimed reminder is held before another replica may take it (default 120 000 ms). */
@@ -43,6 +49,8 @@ export interface ReviewSchedulerOptions {
 }
 
 export interface SchedulerRun {
+  /** Approved intakes without a review date that this run scheduled. */
+  scheduled: number;
   /** Intakes this run put back in the queue. */
   markedDue: number;
   /** Digests this run queued (0 when another replica or run queued them today). */
@@ -110,6 +118,55 @@ export function createReviewScheduler(options: ReviewSchedulerOptions): ReviewSc
       payload: { nextReviewAt },
       createdAt: now,
     }));
+  }
+
+  /**
+   * Approvals without a review date get one from the decision time (which may already be past: the
+   * next step then puts them in the queue), and, if they have no items yet, the items of their
+   * approval. Tiers without an interval are left alone.
+   */
+  async function scheduleUnscheduled(now: Date): Promise<number> {
+    const schedule = options.reviewSchedule;
+    if (schedule === undefined) return 0;
+    const at = now.toISOString();
+    let scheduled = 0;
+    for (const record of await store.listIntakes({ status: [...approvedStatuses], withoutNextReview: true, order: 'oldest' })) {
+      const approvedAt = new Date(record.decidedAt ?? record.submittedAt);
+      const nextReviewAt = schedule.nextReviewAt(record.classification.tier, approvedAt);
+      if (nextReviewAt === undefined) continue;
+      const existing = await store.listObligationItems({ intakeIds: [record.id] });
+      const newItems =
+        existing.length > 0 || record.decision === undefined
+          ? []
+          : itemsForApproval({
+              record,
+              existing,
+              decision: record.decision,
+              comment: record.decisionComment,
+              decidedBy: schedulerActor,
+              decidedAt: at,
+              dueAt: schedule.itemsDueAt(record.classification.tier, approvedAt),
+            });
+      try {
+        await store.scheduleReview({
+          intakeId: record.id,
+          expectedStatus: record.status,
+          nextReviewAt,
+          updatedAt: at,
+          newItems,
+          audit: [
+            reviewScheduledAuditEntry({ intakeId: record.id, nextReviewAt, approvedAt: record.decidedAt }),
+            ...(newItems.length === 0 ? [] : [itemsCreatedAuditEntry(record.id, schedulerActor, newItems)]),
+          ],
+        });
+      } catch (error) {
+        if (isShishinError(error, 'conflict') || isShishinError(error, 'not_found')) continue;
+        throw error;
+      }
+      scheduled += 1;
+      logger.info({ intakeId: record.id, nextReviewAt, items: newItems.length }, 'first review scheduled for an earlier approval');
+    }
+    return scheduled;
   }
 
   async function markDueReviews(now: Date): Promise<number> {
@@ -247,18 +304,19 @@ export function createReviewScheduler(options: ReviewSchedulerOptions): ReviewSc
 
   async function run(): Promise<SchedulerRun> {
     const now = clock.now();
+    const scheduled = await scheduleUnscheduled(now);
     const markedDue = await markDueReviews(now);
     const digestsQueued = await queueDigests(now);
     const delivered = await deliverQueued(now);
     await updateGauges(now);
-    return { markedDue, digestsQueued, delivered };
+    return { scheduled, markedDue, digestsQueued, delivered };
   }
 
   function runOnce(): Promise<SchedulerRun> {
     running ??= run()
       .then((result) => {
         metrics?.schedulerRuns.inc({ outcome: 'ok' });
-        if (result.markedDue + result.digestsQueued + result.delivered.sent + result.delivered.failed > 0) logger.info(result, 'scheduler run');
+        if (result.scheduled + result.markedDue + result.digestsQueued + result.delivered.sent + result.delivered.failed > 0) logger.info(result, 'scheduler run');
         const ready = waiters;
         waiters = [];
         for (const resolve of ready) resolve(result);

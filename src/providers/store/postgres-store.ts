@@ -27,6 +27,7 @@ import type {
   ObligationItemQuery,
   ObligationItemUpdate,
   ReviewDueUpdate,
+  ReviewScheduleUpdate,
 } from '../../ports/intake-store.js';
 import type { ObligationItem } from '../../core/review/obligation-types.js';
 import { attestationAuditEntry } from '../../core/review/intake-audit.js';
@@ -379,6 +380,7 @@ export class PostgresIntakeStore implements IntakeStore {
       values.push(query.reviewDueBy);
       conditions.push(`next_review_at <= $${values.length}`);
     }
+    if (query.withoutNextReview === true) conditions.push('next_review_at IS NULL');
     let clause = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     clause += ` ORDER BY position ${query.order === 'newest' ? 'DESC' : 'ASC'}`;
     if (query.limit !== undefined) {
@@ -491,6 +493,26 @@ export class PostgresIntakeStore implements IntakeStore {
       await insertNotifications(client, update.notifications);
       const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
       if (stored[0] === undefined) throw new Error('intake not found after marking its review due');
+      await this.appendAuditAndCommit(client, state, update.audit);
+      return stored[0];
+    });
+  }
+
+  async scheduleReview(update: ReviewScheduleUpdate): Promise<IntakeRecord> {
+    return this.transaction(async (client, state) => {
+      const changed = await client.query(
+        'UPDATE intakes SET next_review_at = $1, updated_at = $2 WHERE id = $3 AND status = $4 AND next_review_at IS NULL',
+        [update.nextReviewAt, update.updatedAt, update.intakeId, update.expectedStatus],
+      );
+      if (changed.rowCount === 0) {
+        const current = await client.query<{ status: string }>('SELECT status FROM intakes WHERE id = $1', [update.intakeId]);
+        const status = current.rows[0]?.status;
+        if (status === undefined) throw intakeMissing(update.intakeId);
+        throw reviewConflict(update.intakeId, status);
+      }
+      for (const item of update.newItems) await insertObligationItem(client, item);
+      const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
+      if (stored[0] === undefined) throw new Error('intake not found after scheduling its review');
       await this.appendAuditAndCommit(client, state, update.audit);
       return stored[0];
     });

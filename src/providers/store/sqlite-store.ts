@@ -28,6 +28,7 @@ import type {
   ObligationItemQuery,
   ObligationItemUpdate,
   ReviewDueUpdate,
+  ReviewScheduleUpdate,
 } from '../../ports/intake-store.js';
 import type { ObligationItem } from '../../core/review/obligation-types.js';
 import type { ReviewMessageRef } from '../../core/review/review-types.js';
@@ -219,6 +220,7 @@ export class SqliteIntakeStore implements IntakeStore {
         conditions.push('next_review_at IS NOT NULL AND next_review_at <= ?');
         parameters.push(query.reviewDueBy);
       }
+      if (query.withoutNextReview === true) conditions.push('next_review_at IS NULL');
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
       const order = query.order === 'newest' ? 'DESC' : 'ASC';
       const limit = query.limit === undefined ? '' : 'LIMIT ?';
@@ -340,6 +342,24 @@ export class SqliteIntakeStore implements IntakeStore {
       this.appendAuditInTransaction(update.audit);
       const stored = this.selectIntake(update.intakeId);
       if (stored === undefined) throw new Error('intake not found after marking its review due');
+      return stored;
+    });
+  }
+
+  async scheduleReview(update: ReviewScheduleUpdate): Promise<IntakeRecord> {
+    return this.write(() => {
+      const changed = this.database
+        .prepare('UPDATE intakes SET next_review_at = ?, updated_at = ? WHERE id = ? AND status = ? AND next_review_at IS NULL')
+        .run(update.nextReviewAt, update.updatedAt, update.intakeId, update.expectedStatus).changes;
+      if (changed === 0) {
+        const current = this.selectIntake(update.intakeId);
+        if (current === undefined) throw intakeMissing(update.intakeId);
+        throw reviewConflict(update.intakeId, current.status);
+      }
+      for (const item of update.newItems) this.insertObligationItem(item);
+      this.appendAuditInTransaction(update.audit);
+      const stored = this.selectIntake(update.intakeId);
+      if (stored === undefined) throw new Error('intake not found after scheduling its review');
       return stored;
     });
   }
