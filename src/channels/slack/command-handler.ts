@@ -4,6 +4,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import { renderAnswer, renderFailure } from './answer-blocks.js';
 import { renderClassificationMessage, renderIntakeList } from './intake-blocks.js';
 import { homeObligationBlocks } from './obligation-blocks.js';
+import { workbenchText } from './workbench-text.js';
 import { openIntakeModal } from './intake-handlers.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { friendlyFailure, intakeConsoleUrl, slackActor, type SlackContext } from './slack-context.js';
@@ -16,7 +17,7 @@ export const helpText = [
   '• `/shishin <question>` — ask about AI rules and our policies (only you see the answer)',
   '• `/shishin intake` — submit an AI use case and get its risk tier and obligations',
   '• `/shishin status` — your recent use cases; `/shishin status AI-XXXXXX` — one of them',
-  '• `/shishin obligations` — your open obligation items, to mark them done with evidence',
+  workbenchText.commandHelp,
   '• `/shishin queue` — use cases waiting for review (governance team)',
   'You can also mention me in a channel or send me a direct message.',
 ].join('\n');
@@ -67,7 +68,7 @@ export function registerCommandHandler(bolt: App, context: SlackContext): void {
         const open = entries.filter((entry) => entry.item.status === 'open').length;
         // Without the leading divider App Home uses to separate the section.
         const blocks = homeObligationBlocks(entries, core.clock.now()).slice(1);
-        await reply({ response_type: 'ephemeral', text: `You have ${open} open obligation item(s).`, blocks });
+        await reply({ response_type: 'ephemeral', text: workbenchText.commandSummary(open), blocks });
         return;
       }
       if (subcommand === 'queue') {

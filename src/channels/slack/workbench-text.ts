@@ -7,6 +7,8 @@ export const workbenchText = {
   homeEmpty: 'No open obligations. Items appear here once one of your AI use cases is approved.',
   homeMore: (count: number) => `…and ${count} more in the console.`,
   homeSummary: (open: number, overdue: number) => `${open} open${overdue > 0 ? `, ${overdue} overdue` : ''}`,
+  commandSummary: (open: number) => `You have ${open} open obligation item(s).`,
+  commandHelp: '• `/shishin obligations` — your open obligation items, to mark them done with evidence',
   updateButton: 'Update',
   modalTitle: 'Update obligation',
   modalSubmit: 'Save',

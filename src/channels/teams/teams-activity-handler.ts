@@ -290,7 +290,7 @@ export class TeamsActivityHandler {
       }
     }
     const obligations = (await this.app.obligations.forPerson(actor)).filter((entry) => entry.item.status === 'open');
-    if (obligations.length > 0) lines.push('', `${obligations.length} open obligation item${obligations.length === 1 ? '' : 's'}: type **obligations** to update them.`);
+    if (obligations.length > 0) lines.push('', workbenchText.statusLine(obligations.length));
     if (this.app.intakes.isGovernanceMember(actor)) {
       const queue = await this.app.intakes.queue();
       lines.push('', `${queue.length} intake${queue.length === 1 ? '' : 's'} waiting for governance review.`);

@@ -31,4 +31,5 @@ export const workbenchText = {
   noChanges: 'No item changed since the last decision.',
   ownerReviewDue: (id: string, title: string) => `Your AI use case **${id}** (${title}) is due for its scheduled re-review; the governance team will look at it again.`,
   helpLine: '- **obligations**: your open obligation items, to mark them done with evidence',
+  statusLine: (open: number) => `${open} open obligation item${open === 1 ? '' : 's'}: type **obligations** to update them.`,
 } as const;

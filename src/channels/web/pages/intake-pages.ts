@@ -108,14 +108,17 @@ function describeAction(entry: HistoryEntry): string {
     case 'decision.refused':
       return 'Decision attempt refused';
     case 'obligations.created':
-      return `Obligation items created (${typeof entry.details.count === 'number' ? entry.details.count : '?'})`;
+      return workbenchText.historyItemsCreated(typeof entry.details.count === 'number' ? String(entry.details.count) : '?');
     case 'obligation.updated': {
       const status = (entry.details.changes as { status?: { to?: unknown } } | undefined)?.status?.to;
       const item = typeof entry.details.itemId === 'string' ? entry.details.itemId : 'item';
-      return status === undefined ? `${item} updated` : `${item} ${status === 'open' ? 'reopened' : `marked ${String(status).replace(/_/g, ' ')}`}`;
+      if (status === undefined) return workbenchText.historyItemUpdated(item);
+      return status === 'open' ? workbenchText.historyItemReopened(item) : workbenchText.historyItemMarked(item, String(status).replace(/_/g, ' '));
     }
     case 'review.due':
-      return 'Re-review due';
+      return workbenchText.historyReviewDue;
+    case 'review.scheduled':
+      return workbenchText.historyReviewScheduled;
     default:
       return entry.action;
   }

@@ -28,6 +28,13 @@ export const workbenchText = {
   saveItem: 'Save item',
   itemSaved: (id: string) => `${id} saved.`,
   itemNotSaved: 'The item was not saved.',
+  // History lines of the audit trail
+  historyItemsCreated: (count: string) => `Obligation items created (${count})`,
+  historyItemUpdated: (item: string) => `${item} updated`,
+  historyItemReopened: (item: string) => `${item} reopened`,
+  historyItemMarked: (item: string, status: string) => `${item} marked ${status}`,
+  historyReviewDue: 'Re-review due',
+  historyReviewScheduled: 'First review scheduled',
   // Summary and re-review
   nextReview: 'Next review',
   reviewDueHeading: 'Re-review due',
