@@ -248,7 +248,9 @@ function describeService(backend: StoreBackend): void {
         const audit = await store.listAudit({ intakeId: intake.id });
         expect(audit.find((entry) => entry.action === 'intake.decided')).toMatchObject({ actor: reviewer, details: { decision, from, to, comment: 'Needs a DPIA first.' } });
         // An approval also turns the checklist (and, with conditions, the comment) into items.
-        expect(audit.at(-1)?.action).toBe(to.startsWith('approved') ? 'obligations.created' : 'intake.decided');
+        const items = await store.listObligationItems({ intakeIds: [intake.id] });
+        expect(items.length > 0).toBe(to.startsWith('approved') && (intake.classification.obligations.length > 0 || decision === 'approve_with_conditions'));
+        expect(audit.at(-1)?.action).toBe(items.length > 0 ? 'obligations.created' : 'intake.decided');
         expect(notifier.decided.map((record) => record.status)).toEqual([to]);
         expect(await counterValue(metrics, 'decisions', { decision })).toBe(1);
       });

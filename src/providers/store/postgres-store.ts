@@ -76,6 +76,8 @@ export interface PostgresStoreOptions {
   clock?: Clock;
   /** Pool size per process (default 10). */
   maxConnections?: number;
+  /** The connections' `application_name`, as `pg_stat_activity` shows it (default `shishin`). */
+  applicationName?: string;
   /** How long to wait for a connection before reporting the database unavailable (default 5000 ms). */
   connectionTimeoutMs?: number;
   /**
@@ -168,7 +170,7 @@ export class PostgresIntakeStore implements IntakeStore {
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
       query_timeout: options.queryTimeoutMs ?? 15_000,
       idleTimeoutMillis: 30_000,
-      application_name: 'shishin',
+      application_name: options.applicationName ?? 'shishin',
       // A session cut off mid-transaction (say, by a partition) would keep the audit lock until the
       // server noticed; the idle-in-transaction timeout makes the server end it instead.
       options: [...(options.schema === undefined ? [] : [`-c search_path=${options.schema}`]), '-c idle_in_transaction_session_timeout=60000'].join(' '),
