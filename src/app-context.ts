@@ -9,6 +9,8 @@ import type { PassageCatalog, Retriever } from './ports/retriever.js';
 import type { AnswerService } from './core/answer/answer.js';
 import type { CorpusDocuments } from './core/documents/corpus-documents.js';
 import type { IntakeService } from './core/review/intake-service.js';
+import type { ObligationService } from './core/review/obligation-service.js';
+import type { ReviewSchedule } from './core/review/review-schedule.js';
 
 export interface AppContext {
   config: Config;
@@ -17,6 +19,10 @@ export interface AppContext {
   clock: Clock;
   answers: AnswerService;
   intakes: IntakeService;
+  /** Approved intakes' obligation items: reading and changing them. */
+  obligations: ObligationService;
+  /** When approvals are reviewed again (the rules file's `review_intervals`). */
+  reviewSchedule: ReviewSchedule;
   store: IntakeStore;
   retriever: Retriever;
   catalog: PassageCatalog;

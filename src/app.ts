@@ -9,6 +9,8 @@ import { createAnswerService } from './core/answer/answer-service.js';
 import { createCorpusDocuments } from './core/documents/corpus-documents.js';
 import { createClassifier, loadRules } from './core/intake/classifier.js';
 import { createIntakeService } from './core/review/create-intake-service.js';
+import { createObligationService } from './core/review/create-obligation-service.js';
+import { createReviewSchedule } from './core/review/review-schedule.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { requestIdMixin } from './observability/request-scope.js';
@@ -89,6 +91,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
   });
   const { members, developmentDefault } = effectiveGovernanceMembers(config);
+  const reviewSchedule = createReviewSchedule(rules.reviewIntervals);
   let intakes: ReturnType<typeof createIntakeService>;
   try {
     intakes = createIntakeService({
@@ -101,11 +104,14 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       allowSelfReview: config.review.allowSelfReview,
       selfReviewExemptions: developmentIdentities(config),
       decisionsPerMinute: config.review.decisionsPerMinute,
+      reviewSchedule,
     });
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
+
+  const obligations = createObligationService({ store, intakes, clock, logger, metrics });
 
   const passages = index.size();
   const documents = documentCount(index);
@@ -119,6 +125,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     clock,
     answers,
     intakes,
+    obligations,
+    reviewSchedule,
     store,
     retriever: index,
     catalog: index,
@@ -131,6 +139,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
           : `answers: LLM ${chatModel.id} at ${config.openai.baseUrl ?? 'https://api.openai.com/v1'}`,
         `store: ${store.description}`,
         `risk rules: ${path.relative(process.cwd(), config.rulesFile) || config.rulesFile} (version ${classifier.rulesVersion})`,
+        `re-reviews: ${
+          rules.reviewIntervals.size === 0
+            ? 'none scheduled (no review_intervals in the rules file)'
+            : [...rules.reviewIntervals.values()].map((interval) => `${interval.tier} every ${interval.months} months`).join(', ')
+        }`,
       ];
       if (developmentDefault) {
         lines.push(`governance members: ${members.join(', ')} (development default: GOVERNANCE_MEMBERS is empty)`);

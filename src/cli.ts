@@ -8,6 +8,7 @@ export const commands: Record<string, string> = {
   classify: 'Classify an AI use-case intake (JSON file, JSON Lines, or - for stdin)',
   export: 'Export the AI use-case register (--format csv|json)',
   audit: 'Verify the audit trail against the stored intakes, print its head, or list it (audit verify | head | list)',
+  reviews: 'List the approved AI use cases due for their scheduled re-review (reviews due [--within DAYS] [--json])',
   eval: 'Run the evaluation sets in evals/ and print the figures',
 };
 

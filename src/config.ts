@@ -50,6 +50,20 @@ const positiveInteger = (fallback: number) =>
       return parsed;
     });
 
+const wholeNumber = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0) {
+        context.addIssue({ code: 'custom', message: 'must be a whole number (0 or more)' });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
 /** Raw environment schema: keys are the environment variable names, documented in .env.example. */
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
@@ -91,6 +105,7 @@ const environmentSchema = z.object({
   GOVERNANCE_MEMBERS: commaList,
   ALLOW_SELF_REVIEW: booleanFlag,
   DECISION_RATE_LIMIT_PER_MINUTE: positiveInteger(30),
+  SCHEDULER_INTERVAL_SECONDS: wholeNumber(60),
   API_TOKENS: commaList,
   TRUSTED_PROXY_USER_HEADER: optionalText,
   DEV_USER: z.string().optional().default('web:dev'),
@@ -159,6 +174,11 @@ export interface Config {
     allowSelfReview: boolean;
     /** Decision attempts per person per minute, in every door. */
     decisionsPerMinute: number;
+    /**
+     * How often this process looks for re-reviews that came due, queues obligation digests and sends
+     * reminders (seconds); 0 turns the scheduler off in this process.
+     */
+    schedulerIntervalSeconds: number;
   };
   auth: {
     /** `token=channel:user` pairs accepted as bearer tokens by the JSON API. */
@@ -283,7 +303,11 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       dangerouslyAllowUnauthenticated: values.DANGEROUSLY_ALLOW_UNAUTHENTICATED_TEAMS,
     },
     governanceMembers: values.GOVERNANCE_MEMBERS,
-    review: { allowSelfReview: values.ALLOW_SELF_REVIEW, decisionsPerMinute: values.DECISION_RATE_LIMIT_PER_MINUTE },
+    review: {
+      allowSelfReview: values.ALLOW_SELF_REVIEW,
+      decisionsPerMinute: values.DECISION_RATE_LIMIT_PER_MINUTE,
+      schedulerIntervalSeconds: values.SCHEDULER_INTERVAL_SECONDS,
+    },
     auth: {
       apiTokens: parseApiTokens(values.API_TOKENS),
       trustedProxyUserHeader: values.TRUSTED_PROXY_USER_HEADER?.toLowerCase(),

@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 import { startWebServer, type ChannelRoute, type RunningWebServer } from './channels/web/web-server.js';
 import { assertSafeExposure, developmentIdentityEnabled } from './channels/web/authentication.js';
 import { isLoopbackHost } from './network-address.js';
+import type { ReminderChannel } from './core/review/reminders.js';
+import { createReviewScheduler, type ReviewScheduler } from './core/review/review-scheduler.js';
 
 /** What main needs from a chat channel: webhook routes to mount, a lifecycle and a start-up line. */
 export interface ChannelHandle {
@@ -16,6 +18,8 @@ export interface ChannelHandle {
   start(): Promise<void>;
   stop(): Promise<void>;
   describe(): string;
+  /** Delivers re-review reminders and obligation digests to this door's people, when it can. */
+  reminders?: ReminderChannel;
 }
 
 export interface RunningService {
@@ -25,6 +29,8 @@ export interface RunningService {
   consoleUrl: string;
   /** Lines to print at start-up: one per active part, then the console URL. */
   lines: string[];
+  /** Puts due re-reviews back in the queue and sends reminders (running on its timer unless turned off). */
+  scheduler: ReviewScheduler;
   /** Graceful stop: drain HTTP (at most `drainTimeoutMs`), stop channels, close the store. */
   stop(drainTimeoutMs?: number): Promise<void>;
 }
@@ -54,6 +60,7 @@ async function createChannels(app: AppContext): Promise<ChannelHandle[]> {
       start: () => slack.start(),
       stop: () => slack.stop(),
       describe: () => slack.describe(),
+      reminders: slack.reminders,
     });
   }
   if (app.config.teams.enabled) {
@@ -68,6 +75,7 @@ async function createChannels(app: AppContext): Promise<ChannelHandle[]> {
       start: async () => undefined,
       stop: () => teams.stop(),
       describe: () => teams.describe(),
+      reminders: teams.reminders,
     });
   }
   return channels;
@@ -97,6 +105,17 @@ export async function startService(config: Config, options: StartServiceOptions 
     throw error;
   }
   const running = web;
+  const intervalSeconds = config.review.schedulerIntervalSeconds;
+  const scheduler = createReviewScheduler({
+    store: app.store,
+    clock: app.clock,
+    logger: app.logger,
+    metrics: app.metrics,
+    channels: channels.flatMap((channel) => (channel.reminders === undefined ? [] : [channel.reminders])),
+    reviewSchedule: app.reviewSchedule,
+    intervalMs: Math.max(1, intervalSeconds) * 1000,
+  });
+  if (intervalSeconds > 0) scheduler.start();
   // PUBLIC_URL when one was configured; otherwise the address actually bound (the port may be ephemeral).
   const defaultPublicUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const base = config.publicUrl === defaultPublicUrl ? running.url : config.publicUrl.replace(/\/$/, '');
@@ -105,6 +124,9 @@ export async function startService(config: Config, options: StartServiceOptions 
     ...app.describe(),
     ...channels.map((channel) => channel.describe()),
     ...(channels.length === 0 ? ['chat channels: none configured (set SLACK_BOT_TOKEN or MicrosoftAppId to add Slack or Teams)'] : []),
+    intervalSeconds > 0
+      ? `scheduler: every ${intervalSeconds} s (due re-reviews, obligation digests, reminders${channels.some((channel) => channel.reminders !== undefined) ? ` via ${channels.filter((channel) => channel.reminders !== undefined).map((channel) => channel.name).join(' and ')}` : '; no chat door to send them'})`
+      : 'scheduler: off in this process (SCHEDULER_INTERVAL_SECONDS=0)',
     ...developmentLines(config),
     `listening on ${running.url}`,
     `console: ${consoleUrl}`,
@@ -115,8 +137,10 @@ export async function startService(config: Config, options: StartServiceOptions 
     web: running,
     consoleUrl,
     lines,
+    scheduler,
     stop(drainTimeoutMs = 10_000) {
       stopping ??= (async () => {
+        await scheduler.stop();
         await running.close(drainTimeoutMs);
         const results = await Promise.allSettled(channels.map((channel) => channel.stop()));
         for (const result of results) {

@@ -15,7 +15,8 @@ const help = `Usage: shishin audit verify [--expect-head HASH] [--json]
        shishin audit list [--intake ID] [--limit N] [--json]
 
 verify  Walks the hash chain of the audit trail and replays it against every stored intake: its
-        submitted content, tier, status, decision, decider and comment must match the entries.
+        submitted content, tier, status, decision, decider, comment and next review date, and every
+        obligation item (status, owner, due date, evidence), must match the entries.
         --expect-head HASH also checks that an earlier head (from \`audit head\`) is still in the
         trail, which detects entries removed from its end. Exit code 0 when everything matches;
         1 when the chain is broken, an intake differs (reported by intake id) or the head is missing.
@@ -76,7 +77,8 @@ export function formatVerification(result: AuditVerification): string {
   if (result.firstBrokenSequence === undefined) lines.push(`Audit trail intact: ${result.entries} entries verified.`);
   else lines.push(`Audit trail BROKEN at sequence ${result.firstBrokenSequence}: ${result.reason}.`);
   if (result.driftCount === 0) {
-    lines.push(`Intakes: ${plural(result.intakes, 'intake')} ${result.intakes === 1 ? 'matches' : 'match'} the audit trail.`);
+    const items = result.obligationItems > 0 ? ` and ${plural(result.obligationItems, 'obligation item')}` : '';
+    lines.push(`Intakes: ${plural(result.intakes, 'intake')}${items} ${result.intakes === 1 && items === '' ? 'matches' : 'match'} the audit trail.`);
   } else {
     const intakes = new Set(result.drift.map((item) => item.intakeId)).size;
     lines.push(`Intake state DIFFERS from the audit trail (${plural(result.driftCount, 'difference')}${result.driftCount === result.drift.length ? ` in ${plural(intakes, 'intake')}` : ''}):`);

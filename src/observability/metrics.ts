@@ -1,5 +1,5 @@
 // Prometheus metrics (prom-client). One registry per process; components receive the Metrics object.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -12,6 +12,12 @@ export interface Metrics {
   intakes: Counter<'tier' | 'status'>;
   decisions: Counter<'decision'>;
   chatEvents: Counter<'channel' | 'type' | 'outcome'>;
+  obligationChanges: Counter<'status'>;
+  reviewsMarkedDue: Counter<'tier'>;
+  reminders: Counter<'kind' | 'target' | 'outcome'>;
+  schedulerRuns: Counter<'outcome'>;
+  reviewsDueWaiting: Gauge<never>;
+  obligationItemsOverdue: Gauge<never>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -74,6 +80,40 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'shishin_chat_events_total',
       help: 'Chat events handled, by channel, type and outcome (answered, duplicate, failed, …)',
       labelNames: ['channel', 'type', 'outcome'],
+      registers: [registry],
+    }),
+    obligationChanges: new Counter({
+      name: 'shishin_obligation_item_changes_total',
+      help: 'Obligation item changes by the status they leave the item in (open, done, not_applicable)',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    reviewsMarkedDue: new Counter({
+      name: 'shishin_reviews_marked_due_total',
+      help: 'Approved intakes this process put back in the review queue because their next review date passed, by tier',
+      labelNames: ['tier'],
+      registers: [registry],
+    }),
+    reminders: new Counter({
+      name: 'shishin_reminders_total',
+      help: 'Reminders this process handled, by kind (review_due, obligation_digest), target (review channel or person) and outcome (sent, skipped, unreachable, failed, retry)',
+      labelNames: ['kind', 'target', 'outcome'],
+      registers: [registry],
+    }),
+    schedulerRuns: new Counter({
+      name: 'shishin_scheduler_runs_total',
+      help: 'Runs of the review scheduler (due reviews, digests, reminder delivery) by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    reviewsDueWaiting: new Gauge({
+      name: 'shishin_reviews_due_waiting',
+      help: 'Intakes waiting in the review queue for their scheduled re-review, as of the last scheduler run',
+      registers: [registry],
+    }),
+    obligationItemsOverdue: new Gauge({
+      name: 'shishin_obligation_items_overdue',
+      help: 'Open obligation items past their due date, as of the last scheduler run',
       registers: [registry],
     }),
   };

@@ -2,10 +2,14 @@
 // Every write is transactional: a submission either lands whole (intake + audit entries) or not at all.
 import type { Actor } from '../core/actor.js';
 import type { IntakeDrift } from '../core/review/audit-reconciliation.js';
+import type { ObligationItem, ObligationStatus } from '../core/review/obligation-types.js';
 import type { Decision, IntakeRecord, IntakeStatus, ReviewMessageRef } from '../core/review/review-types.js';
 
 export interface AuditEntryInput {
-  /** What happened: `intake.submitted`, `intake.classified`, `intake.decided`, `intake.attested`, `decision.refused`, … */
+  /**
+   * What happened: `intake.submitted`, `intake.classified`, `intake.decided`, `intake.attested`,
+   * `decision.refused`, `obligations.created`, `obligation.updated`, `review.due`, …
+   */
   action: string;
   actor: Actor | { channel: 'system'; id: string };
   /** Intake concerned, if any. */
@@ -37,6 +41,8 @@ export interface AuditVerification {
   head?: { sequence: number; hash: string };
   /** How many stored intakes were reconciled with the trail. */
   intakes: number;
+  /** How many stored obligation items were reconciled with the trail. */
+  obligationItems: number;
   /** Intakes whose stored state differs from the trail (at most the first 1000). */
   drift: IntakeDrift[];
   /** How many differences were found in all (`drift` may hold fewer). */
@@ -68,15 +74,103 @@ export interface DecisionUpdate {
   decidedBy: Actor;
   decidedAt: string;
   comment?: string;
+  /** The next review an approval schedules; undefined clears it. */
+  nextReviewAt?: string;
+  /** Obligation items the decision creates (an approval's checklist and conditions), written with it. */
+  newItems?: ObligationItem[];
   audit: AuditEntryInput[];
 }
 
 export interface IntakeListQuery {
   status?: IntakeStatus[];
   submittedBy?: Actor;
+  /** Only intakes whose next review is at or before this time. */
+  reviewDueBy?: string;
+  /** Only intakes with no next review date. */
+  withoutNextReview?: boolean;
   limit?: number;
   /** `oldest` first (submission order, the default) or `newest` first. */
   order?: 'oldest' | 'newest';
+}
+
+export interface ObligationItemQuery {
+  /** Items of these intakes only. */
+  intakeIds?: string[];
+  /** Items owned by this `channel:id`. */
+  ownerKey?: string;
+  status?: ObligationStatus[];
+  /** Only items with a due date at or before this time. */
+  dueBy?: string;
+}
+
+export interface ObligationItemUpdate {
+  /** The item's new state; its revision must be `expectedRevision + 1`. */
+  item: ObligationItem;
+  /** The revision the caller changed; the update fails with `conflict` if it moved on meanwhile. */
+  expectedRevision: number;
+  audit: AuditEntryInput[];
+}
+
+/** Schedules the first review of an intake approved before reviews were scheduled, with its items. */
+export interface ReviewScheduleUpdate {
+  intakeId: string;
+  /** The approved status the caller saw; `conflict` when it changed, or when a review date was set meanwhile. */
+  expectedStatus: IntakeStatus;
+  nextReviewAt: string;
+  updatedAt: string;
+  newItems: ObligationItem[];
+  audit: AuditEntryInput[];
+}
+
+export interface ReviewDueUpdate {
+  intakeId: string;
+  /** The approved status the caller saw; `conflict` when it changed. */
+  expectedStatus: IntakeStatus;
+  /** The next review date the caller saw; `conflict` when it changed (a newer decision). */
+  expectedNextReviewAt: string;
+  updatedAt: string;
+  audit: AuditEntryInput[];
+  /** Reminders to send, queued in the same transaction (see `claimNotifications`). */
+  notifications: NewNotification[];
+}
+
+/**
+ * A reminder waiting to be sent (an outbox row). Queued in the same transaction as what caused it;
+ * sent by whichever replica claims it, so it survives restarts and goes out once across replicas.
+ */
+export interface NewNotification {
+  /** Unique: a second notification with the same key is not queued (e.g. one digest per person per day). */
+  key: string;
+  kind: 'review_due' | 'obligation_digest';
+  /** `review:<channel>` (the governance conversation of a chat door) or `person:<channel:id>`. */
+  target: string;
+  intakeId?: string;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface Notification extends NewNotification {
+  /** Claims so far (this one included). */
+  attempts: number;
+}
+
+export interface NotificationClaim {
+  /** Who claims (one id per scheduler); only it may finish the claimed notifications. */
+  claimant: string;
+  now: string;
+  /** The claim lapses then: a claimant that died meanwhile leaves the notification to another. */
+  leaseUntil: string;
+  limit: number;
+}
+
+export interface NotificationResult {
+  key: string;
+  claimant: string;
+  /** `sent`, `skipped` (nothing left to say), `unreachable` (no way to reach the person) or `failed`. */
+  outcome: 'sent' | 'skipped' | 'unreachable' | 'failed';
+  at: string;
+  /** For a failure worth retrying: when it may be claimed again. Without it the notification is finished. */
+  retryAt?: string;
 }
 
 export interface AuditListOptions {
@@ -109,8 +203,36 @@ export interface IntakeStore {
   getIntake(id: string): Promise<IntakeRecord | undefined>;
   findByIdempotencyKey(key: string): Promise<IntakeRecord | undefined>;
   listIntakes(query?: IntakeListQuery): Promise<IntakeRecord[]>;
-  /** Applies a decision atomically (compare-and-set on status) with its audit entries. */
+  /**
+   * Applies a decision atomically (compare-and-set on status) with its audit entries, its next
+   * review date and the obligation items it creates.
+   */
   recordDecision(update: DecisionUpdate): Promise<IntakeRecord>;
+  /** Obligation items, by intake (submission order) and number. */
+  listObligationItems(query?: ObligationItemQuery): Promise<ObligationItem[]>;
+  getObligationItem(id: string): Promise<ObligationItem | undefined>;
+  /** Replaces an item's state (compare-and-set on its revision) with its audit entries. `not_found`, `conflict`. */
+  updateObligationItem(update: ObligationItemUpdate): Promise<ObligationItem>;
+  /**
+   * Puts an approved intake whose next review date passed back in the queue (`review_due`), with its
+   * audit entries and queued reminders, in one transaction; compare-and-set on the status and the
+   * date, so of several replicas exactly one succeeds (`conflict` for the others).
+   */
+  markReviewDue(update: ReviewDueUpdate): Promise<IntakeRecord>;
+  /**
+   * Sets the next review date of an approved intake that has none, with the items and audit entries
+   * of that upgrade, in one transaction (compare-and-set: status unchanged, date still unset).
+   */
+  scheduleReview(update: ReviewScheduleUpdate): Promise<IntakeRecord>;
+  /** Queues notifications whose key is new; returns how many were queued. */
+  enqueueNotifications(notifications: NewNotification[]): Promise<number>;
+  /**
+   * Claims up to `limit` unfinished notifications nobody holds (or whose claim lapsed), oldest
+   * first. Two claimants, in this process or another replica, never get the same one at once.
+   */
+  claimNotifications(claim: NotificationClaim): Promise<Notification[]>;
+  /** Records the outcome of a claimed notification; false when the claim was lost meanwhile. */
+  finishNotification(result: NotificationResult): Promise<boolean>;
   /** Remembers where a review message was posted (for in-place updates). */
   addReviewMessage(intakeId: string, reference: ReviewMessageRef): Promise<void>;
   /** Appends audit entries on their own (e.g. refused attempts). */

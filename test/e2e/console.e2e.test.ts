@@ -66,7 +66,8 @@ describe.skipIf(!available)('web console in a browser', () => {
     const anchor = new URL(page.url()).hash.slice(1);
     expect(anchor).toMatch(/^s-/);
     expect(await page.locator(`section[id="${anchor}"]`).count()).toBe(1);
-    expect(await page.evaluate(() => document.querySelector(':target')?.id)).toBe(anchor);
+    // (Expressions run in the page, so they are given as text.)
+    expect(await page.evaluate("document.querySelector(':target')?.id")).toBe(anchor);
     await screenshot(page, '02-document-viewer');
   });
 
@@ -127,12 +128,11 @@ describe.skipIf(!available)('web console in a browser', () => {
     await item.getByRole('button', { name: 'Record decision' }).click();
     // The refusal is shown at the form, with focus on its summary, scrolled into view.
     await page.waitForSelector('.decision-form #error-summary');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('error-summary');
     expect(await page.locator('#error-summary').isVisible()).toBe(true);
-    const inView = await page.evaluate(() => {
-      const box = document.getElementById('error-summary')?.getBoundingClientRect();
-      return box !== undefined && box.top >= 0 && box.top < window.innerHeight;
-    });
+    const inView = await page.evaluate(
+      "(() => { const box = document.getElementById('error-summary')?.getBoundingClientRect(); return box !== undefined && box.top >= 0 && box.top < window.innerHeight; })()",
+    );
     expect(inView).toBe(true);
     expect(await page.locator('#error-summary').textContent()).toContain('was not recorded');
     await screenshot(page, '07-review-error');

@@ -33,7 +33,7 @@ function seedService(store: IntakeStore) {
   });
 }
 
-/** Two intakes: one approved with a formula-like title, one still pending. 5 audit entries. */
+/** Two intakes: one approved with a formula-like title (and its two obligation items), one still pending. 6 audit entries. */
 async function seed(store: IntakeStore): Promise<string[]> {
   const service = seedService(store);
   const first = await service.submit({ input: sampleInput({ title: '=cmd|calc, "quoted"' }), submittedBy: alice, idempotencyKey: 'seed-1' });
@@ -86,7 +86,7 @@ describe('audit and export commands on SQLite', () => {
   it('audit verify reports an intact trail with exit 0', async () => {
     expect(await runAudit(['verify'])).toBe(0);
     const head = (await listLatest()).hash;
-    expect(output.join('')).toBe(`Audit trail intact: 5 entries verified.\nIntakes: 2 intakes match the audit trail.\nHead: sequence 5, hash ${head}\n`);
+    expect(output.join('')).toBe(`Audit trail intact: 6 entries verified.\nIntakes: 2 intakes and 2 obligation items match the audit trail.\nHead: sequence 6, hash ${head}\n`);
   });
 
   it('audit head prints the latest hash, and verify --expect-head checks it is still in the trail', async () => {
@@ -95,16 +95,16 @@ describe('audit and export commands on SQLite', () => {
     expect(output.join('')).toBe(`${latest.hash}\n`);
     output.length = 0;
     expect(await runAudit(['head', '--json'])).toBe(0);
-    expect(JSON.parse(output.join(''))).toEqual({ sequence: 5, hash: latest.hash, at: latest.at });
+    expect(JSON.parse(output.join(''))).toEqual({ sequence: 6, hash: latest.hash, at: latest.at });
     output.length = 0;
     expect(await runAudit(['verify', '--expect-head', latest.hash])).toBe(0);
-    expect(output.join('')).toContain('Expected head found at sequence 5.');
+    expect(output.join('')).toContain('Expected head found at sequence 6.');
     output.length = 0;
     expect(await runAudit(['verify', '--expect-head', 'f'.repeat(64)])).toBe(1);
     expect(output.join('')).toContain(`Expected head ${'f'.repeat(64)} is NOT in the trail`);
     output.length = 0;
     expect(await runAudit(['verify', '--json'])).toBe(0);
-    expect(JSON.parse(output.join(''))).toMatchObject({ ok: true, entries: 5, intakes: 2, drift: [], head: { sequence: 5, hash: latest.hash } });
+    expect(JSON.parse(output.join(''))).toMatchObject({ ok: true, entries: 6, intakes: 2, obligationItems: 2, drift: [], head: { sequence: 6, hash: latest.hash } });
     expect(await runAudit(['verify', '--expect-head', 'not-a-hash'])).toBe(2);
     expect(errors.join('')).toContain('--expect-head: must be a 64-character SHA-256 hex hash');
     expect(await runAudit(['verify', 'extra'])).toBe(2);
@@ -133,18 +133,18 @@ describe('audit and export commands on SQLite', () => {
   it('audit list prints entries, filters by intake, limits to the latest and speaks JSON', async () => {
     expect(await runAudit(['list'])).toBe(0);
     const lines = output.join('').trim().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[2]).toContain('intake.decided');
     output.length = 0;
     expect(await runAudit(['list', '--intake', ids[1] as string, '--json'])).toBe(0);
     const entries = output.join('').trim().split('\n').map((line) => JSON.parse(line) as { sequence: number; intakeId: string });
     expect(entries.map((entry) => [entry.sequence, entry.intakeId])).toEqual([
-      [4, ids[1]],
       [5, ids[1]],
+      [6, ids[1]],
     ]);
     output.length = 0;
     expect(await runAudit(['list', '--limit', '2', '--json'])).toBe(0);
-    expect(output.map((line) => (JSON.parse(line) as { sequence: number }).sequence)).toEqual([4, 5]);
+    expect(output.map((line) => (JSON.parse(line) as { sequence: number }).sequence)).toEqual([5, 6]);
     expect(await runAudit(['list', '--limit', 'zero'])).toBe(2);
     expect(await runAudit(['list', '--bogus'])).toBe(2);
     expect(await runAudit(['frobnicate'])).toBe(2);
@@ -154,7 +154,9 @@ describe('audit and export commands on SQLite', () => {
     expect(await runExport(['--format', 'csv'])).toBe(0);
     const csv = output.join('');
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at');
+    expect(lines[0]).toBe(
+      'id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,obligations_open,obligations_done,obligations_not_applicable,obligations_overdue,next_review_at,superseded_by',
+    );
     expect(lines[1]).toContain(`${ids[0]},"'=cmd|calc, ""quoted""",People & Culture,Alice Tanaka (web:alice),high,approved,Rei Viewer (teams:aad-reviewer-1),`);
     expect(lines[1]).toContain(',"Run a risk management system; Ensure human oversight, with ""stop"" authority",,1,');
     expect(lines[2]).toContain(`${ids[1]},Chat assistant,`);
@@ -174,7 +176,7 @@ describe('audit and export commands on SQLite', () => {
     const env = { DATA_DIR: dataDir };
     const intact = await shishin(['audit', 'verify'], env);
     expect(intact.code).toBe(0);
-    expect(intact.stdout).toMatch(/^Audit trail intact: 5 entries verified\.\nIntakes: 2 intakes match the audit trail\.\n/);
+    expect(intact.stdout).toMatch(/^Audit trail intact: 6 entries verified\.\nIntakes: 2 intakes and 2 obligation items match the audit trail\.\n/);
     const raw = new Database(path.join(dataDir, 'shishin.db'));
     raw.exec('DROP TRIGGER audit_entries_no_update');
     raw.prepare(`UPDATE audit_entries SET actor = '{"channel":"web","id":"mallory"}' WHERE sequence = 2`).run();
@@ -208,32 +210,34 @@ describe('audit and export commands on SQLite', () => {
       const copy = new Database(path.join(copyDir, 'shishin.db'));
       const [approved, pending] = ids as [string, string];
       // Someone with write access: approve the pending intake as "mallory", lower the approved one's
-      // tier, and drop the audit entries at the end (the third intake's approval) behind the triggers.
+      // tier, and drop the audit entries at the end (the third intake's approval and its items) behind the triggers.
       copy
         .prepare(`UPDATE intakes SET status = 'approved', decision = 'approve', decided_by = ?, decided_at = ? WHERE id = ?`)
         .run(JSON.stringify({ channel: 'web', id: 'mallory', displayName: 'Mallory' }), '2026-11-27T09:00:00.000Z', pending);
       copy.prepare(`UPDATE intakes SET tier = 'minimal', classification = json_set(classification, '$.tier', 'minimal') WHERE id = ?`).run(approved);
       copy.exec('DROP TRIGGER audit_entries_no_delete');
-      copy.prepare('DELETE FROM audit_entries WHERE intake_id = ? AND action = ?').run(third, 'intake.decided');
+      copy.prepare(`DELETE FROM audit_entries WHERE intake_id = ? AND action IN ('intake.decided', 'obligations.created')`).run(third);
       copy.close();
 
       const tampered = await shishin(['audit', 'verify', '--expect-head', anchor], { DATA_DIR: copyDir });
       expect(tampered.code).toBe(1);
       const lines = tampered.stdout.split('\n');
-      expect(lines[0]).toBe('Audit trail intact: 8 entries verified.');
-      expect(lines[1]).toBe('Intake state DIFFERS from the audit trail (5 differences in 3 intakes):');
-      expect(lines.slice(2, 7)).toEqual([
+      expect(lines[0]).toBe('Audit trail intact: 9 entries verified.');
+      expect(lines[1]).toBe('Intake state DIFFERS from the audit trail (7 differences in 3 intakes):');
+      expect(lines.slice(2, 9)).toEqual([
         `  ${approved}: tier is minimal in the database, but the audit trail says high`,
         `  ${pending}: status is approved in the database, but the audit trail says pending review`,
         `  ${pending}: the database records a decision (approve by Mallory (web:mallory)), but the audit trail has none`,
         `  ${third}: status is approved in the database, but the audit trail says pending review`,
         `  ${third}: the database records a decision (approve by Rei Viewer (teams:aad-reviewer-1)), but the audit trail has none`,
+        `  ${third}: obligation item ${third}-1 is in the database but the audit trail never recorded it`,
+        `  ${third}: obligation item ${third}-2 is in the database but the audit trail never recorded it`,
       ]);
-      expect(lines[7]).toBe(`Expected head ${anchor} is NOT in the trail: entries were removed from its end, or the trail was rewritten.`);
+      expect(lines[9]).toBe(`Expected head ${anchor} is NOT in the trail: entries were removed from its end, or the trail was rewritten.`);
       // The original still verifies against the same anchor.
       const intact = await shishin(['audit', 'verify', '--expect-head', anchor], env);
       expect(intact.code).toBe(0);
-      expect(intact.stdout).toContain('Expected head found at sequence 9.');
+      expect(intact.stdout).toContain('Expected head found at sequence 11.');
     } finally {
       fs.rmSync(copyDir, { recursive: true, force: true });
     }
@@ -255,7 +259,7 @@ if (database === undefined) {
       const url = new URL(db.url);
       url.searchParams.set('options', `-c search_path=${schema}`);
       const env = { DATABASE_URL: url.toString(), DATA_DIR: '/nonexistent' };
-      expect(await shishin(['audit', 'verify'], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Audit trail intact: 5 entries verified\.\nIntakes: 2 intakes match/) });
+      expect(await shishin(['audit', 'verify'], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Audit trail intact: 6 entries verified\.\nIntakes: 2 intakes and 2 obligation items match/) });
       const exported = await shishin(['export', '--format', 'json'], env);
       expect((JSON.parse(exported.stdout) as { id: string }[]).map((row) => row.id)).toEqual(ids);
       await db.execute(`ALTER TABLE "${schema}".audit_entries DISABLE TRIGGER USER`);
@@ -283,7 +287,7 @@ if (database === undefined) {
       await db.execute(`UPDATE "${schema}".intakes SET status = 'approved', decision = 'approve', decided_by = '${forged}', decided_at = now() WHERE id = '${pending}'`);
       await db.execute(`UPDATE "${schema}".intakes SET tier = 'minimal', classification = jsonb_set(classification, '{tier}', '"minimal"') WHERE id = '${approved}'`);
       await db.execute(`ALTER TABLE "${schema}".audit_entries DISABLE TRIGGER USER`);
-      await db.execute(`DELETE FROM "${schema}".audit_entries WHERE intake_id = '${third}' AND action = 'intake.decided'`);
+      await db.execute(`DELETE FROM "${schema}".audit_entries WHERE intake_id = '${third}' AND action IN ('intake.decided', 'obligations.created')`);
 
       const tampered = await shishin(['audit', 'verify', '--expect-head', anchor], env);
       expect(tampered.code).toBe(1);

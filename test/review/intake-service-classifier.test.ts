@@ -49,6 +49,8 @@ describe('intake service with the real classifier', () => {
     expect(row).toMatchObject({ status: 'approved_with_conditions', tier: 'high' });
     expect(row?.obligations.length).toBeGreaterThan(0);
     expect(row?.obligations).toEqual(high.record.classification.obligations.map((obligation) => obligation.text));
-    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 5, driftCount: 0 });
+    // Submitted and classified twice, decided, and the approval's items created: six entries.
+    expect(row).toMatchObject({ obligationsOpen: high.record.classification.obligations.length + 1, obligationsDone: 0 });
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 6, obligationItems: row?.obligationsOpen, driftCount: 0 });
   });
 });

@@ -246,7 +246,11 @@ function describeService(backend: StoreBackend): void {
         expect(decided).toMatchObject({ status: to, decision, decidedBy: reviewer, decisionComment: 'Needs a DPIA first.' });
         expect(decided.decidedAt).toBeDefined();
         const audit = await store.listAudit({ intakeId: intake.id });
-        expect(audit.at(-1)).toMatchObject({ action: 'intake.decided', actor: reviewer, details: { decision, from, to, comment: 'Needs a DPIA first.' } });
+        expect(audit.find((entry) => entry.action === 'intake.decided')).toMatchObject({ actor: reviewer, details: { decision, from, to, comment: 'Needs a DPIA first.' } });
+        // An approval also turns the checklist (and, with conditions, the comment) into items.
+        const items = await store.listObligationItems({ intakeIds: [intake.id] });
+        expect(items.length > 0).toBe(to.startsWith('approved') && (intake.classification.obligations.length > 0 || decision === 'approve_with_conditions'));
+        expect(audit.at(-1)?.action).toBe(items.length > 0 ? 'obligations.created' : 'intake.decided');
         expect(notifier.decided.map((record) => record.status)).toEqual([to]);
         expect(await counterValue(metrics, 'decisions', { decision })).toBe(1);
       });

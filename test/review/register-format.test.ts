@@ -2,8 +2,8 @@
 // and cells a spreadsheet would run as formulas defused.
 import { describe, expect, it } from 'vitest';
 import type { RegisterRow } from '../../src/core/review/intake-service.js';
-import { csvCell, formatRegisterCsv, formatRegisterJson, registerColumns, toRegisterRow } from '../../src/core/review/register-format.js';
-import { alice, reviewer, sampleClassification, sampleInput } from '../store/intake-fixtures.js';
+import { csvCell, formatRegisterCsv, formatRegisterJson, registerColumns, toRegisterRow, toRegisterRows } from '../../src/core/review/register-format.js';
+import { alice, newItems, reviewer, sampleClassification, sampleInput } from '../store/intake-fixtures.js';
 
 /** A strict RFC 4180 reader, to check the writer's output round-trips. */
 function parseCsv(text: string): string[][] {
@@ -57,6 +57,12 @@ const row: RegisterRow = {
   vendorAsks: ['the instructions for use', '@vendor docs'],
   version: 2,
   submittedAt: '2026-11-25T09:00:00.000Z',
+  obligationsOpen: 3,
+  obligationsDone: 4,
+  obligationsNotApplicable: 1,
+  obligationsOverdue: 2,
+  nextReviewAt: '2027-05-26T10:00:00.000Z',
+  supersededBy: '',
 };
 
 describe('register format', () => {
@@ -76,7 +82,11 @@ describe('register format', () => {
 
   it('writes a header and CRLF-terminated rows that an RFC 4180 reader reads back', () => {
     const csv = formatRegisterCsv([row]);
-    expect(csv.startsWith('id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at\r\n')).toBe(true);
+    expect(
+      csv.startsWith(
+        'id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,obligations_open,obligations_done,obligations_not_applicable,obligations_overdue,next_review_at,superseded_by\r\n',
+      ),
+    ).toBe(true);
     const [header, values] = parseCsv(csv);
     expect(header).toEqual(registerColumns.map((column) => column.header));
     expect(values).toEqual([
@@ -93,6 +103,12 @@ describe('register format', () => {
       'the instructions for use; @vendor docs',
       '2',
       '2026-11-25T09:00:00.000Z',
+      '3',
+      '4',
+      '1',
+      '2',
+      '2027-05-26T10:00:00.000Z',
+      '',
     ]);
     expect(formatRegisterCsv([])).toBe(`${registerColumns.map((column) => column.header).join(',')}\r\n`);
   });
@@ -132,6 +148,38 @@ describe('register format', () => {
       vendorAsks: [],
       version: 1,
       submittedAt: '2026-11-25T09:00:00.000Z',
+      obligationsOpen: 0,
+      obligationsDone: 0,
+      obligationsNotApplicable: 0,
+      obligationsOverdue: 0,
+      nextReviewAt: '',
+      supersededBy: '',
     });
+  });
+
+  it('counts tracked items by status, overdue ones at the given time, and marks replaced versions', () => {
+    const base = {
+      version: 1,
+      input: sampleInput(),
+      classification: sampleClassification('high'),
+      submittedBy: alice,
+      submittedAt: '2026-11-25T09:00:00.000Z',
+      idempotencyKey: 'k',
+      reviewMessages: [],
+      updatedAt: '2026-11-26T10:00:00.000Z',
+    };
+    const first = { ...base, id: 'AI-7K3F9Q', status: 'changes_requested' as const };
+    const second = { ...base, id: 'AI-8K3F9Q', version: 2, previousId: 'AI-7K3F9Q', status: 'approved' as const, nextReviewAt: '2027-05-26T10:00:00.000Z' };
+    const items = [
+      ...newItems('AI-8K3F9Q', ['a', 'b', 'c'], { dueAt: '2027-01-01T00:00:00.000Z' }),
+      ...newItems('AI-8K3F9Q', ['d'], { status: 'done', evidence: { note: 'x' } }, 4),
+      ...newItems('AI-8K3F9Q', ['e'], { status: 'not_applicable', reason: 'no EU users' }, 5),
+    ];
+    items[0] = { ...items[0]!, dueAt: '2026-12-01T00:00:00.000Z' };
+    const rows = toRegisterRows([first, second], items, new Date('2026-12-15T00:00:00.000Z'));
+    expect(rows.map((entry) => [entry.id, entry.supersededBy, entry.obligationsOpen, entry.obligationsDone, entry.obligationsNotApplicable, entry.obligationsOverdue, entry.nextReviewAt])).toEqual([
+      ['AI-7K3F9Q', 'AI-8K3F9Q', 0, 0, 0, 0, ''],
+      ['AI-8K3F9Q', '', 3, 1, 1, 1, '2027-05-26T10:00:00.000Z'],
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import { postSignedCommand, postSignedEvent, postSignedInteraction, startFakeSla
 import { repositoryRoot } from '../helpers/test-app.js';
 import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
 import type { ViewStateValues } from '../../src/channels/slack/intake-modal.js';
+import type { Clock } from '../../src/ports/clock.js';
 
 export const signingSecret = 'test-signing-secret';
 export const reviewChannel = 'CREVIEW001';
@@ -32,7 +33,7 @@ export interface SlackHarness {
 let eventCounter = 0;
 
 /** Starts the fake Slack API and the real service configured for Slack HTTP mode. */
-export async function startSlackHarness(environment: Environment = {}): Promise<SlackHarness> {
+export async function startSlackHarness(environment: Environment = {}, options: { clock?: Clock } = {}): Promise<SlackHarness> {
   const fake = await startFakeSlackApi();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shishin-slack-'));
   let service: RunningService;
@@ -52,7 +53,12 @@ export async function startSlackHarness(environment: Environment = {}): Promise<
       GOVERNANCE_MEMBERS: `slack:${governanceMember}`,
       ...environment,
     });
-    service = await startService(config, { port: 0, logger: silentLogger(), metrics: createMetrics({ defaultMetrics: false }) });
+    service = await startService(config, {
+      port: 0,
+      logger: silentLogger(),
+      metrics: createMetrics({ defaultMetrics: false }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
   } catch (error) {
     await fake.close();
     await rm(dataDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { slashCommand } from '../../src/channels/slack/command-handler.js';
 import { intakeShortcutCallbackId } from '../../src/channels/slack/intake-handlers.js';
+import { obligationShortcutCallbackId } from '../../src/channels/slack/obligation-blocks.js';
 import { repositoryRoot } from '../helpers/test-app.js';
 
 interface Manifest {
@@ -24,9 +25,12 @@ describe('slack/manifest.yaml', () => {
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
   });
 
-  it('declares the command, the shortcut, interactivity and App Home, in HTTP mode by default', () => {
+  it('declares the command, the shortcuts, interactivity and App Home, in HTTP mode by default', () => {
     expect(manifest.features.slash_commands.map((command) => command.command)).toEqual([slashCommand]);
-    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ callback_id: intakeShortcutCallbackId, type: 'global' })]);
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ callback_id: intakeShortcutCallbackId, type: 'global' }),
+      expect.objectContaining({ callback_id: obligationShortcutCallbackId, type: 'message' }),
+    ]);
     expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(false);

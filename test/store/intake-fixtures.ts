@@ -5,8 +5,9 @@ import type { Classification, RiskTier } from '../../src/core/intake/classificat
 import type { IntakeInput } from '../../src/core/intake/intake-schema.js';
 import type { IntakeRecord, IntakeStatus } from '../../src/core/review/review-types.js';
 import type { Clock } from '../../src/ports/clock.js';
-import { decisionAuditEntry, submissionAuditEntries } from '../../src/core/review/intake-audit.js';
-import type { DecisionUpdate, NewIntake } from '../../src/ports/intake-store.js';
+import { decisionAuditEntry, itemsCreatedAuditEntry, itemUpdatedAuditEntry, submissionAuditEntries } from '../../src/core/review/intake-audit.js';
+import { obligationItemId, type ObligationItem } from '../../src/core/review/obligation-types.js';
+import type { DecisionUpdate, NewIntake, ObligationItemUpdate } from '../../src/ports/intake-store.js';
 
 export function sampleInput(overrides: Partial<IntakeInput> = {}): IntakeInput {
   return { ...cvScreeningIntake, businessUnit: 'People & Culture', ...overrides };
@@ -90,6 +91,52 @@ export function newDecision(intakeId: string, overrides: Partial<Omit<DecisionUp
       }),
     ],
   };
+}
+
+/** Items as an approval of `intakeId` creates them: the classification's checklist, then conditions. */
+export function newItems(
+  intakeId: string,
+  texts: string[] = ['Run a risk management system', 'Ensure human oversight'],
+  overrides: Partial<ObligationItem> = {},
+  firstNumber = 1,
+): ObligationItem[] {
+  return texts.map((text, index) => ({
+    id: obligationItemId(intakeId, firstNumber + index),
+    intakeId,
+    number: firstNumber + index,
+    source: 'obligation',
+    obligationId: `test.obligation_${firstNumber + index}`,
+    framework: 'EU AI Act',
+    text,
+    status: 'open',
+    owner: alice,
+    dueAt: '2027-05-26T10:00:00.000Z',
+    revision: 1,
+    createdAt: '2026-11-26T10:00:00.000Z',
+    updatedAt: '2026-11-26T10:00:00.000Z',
+    updatedBy: reviewer,
+    ...overrides,
+  }));
+}
+
+/** An approval of a pending intake that schedules its next review and creates `items`, with the entries the service writes. */
+export function newApproval(intakeId: string, items: ObligationItem[] = newItems(intakeId), nextReviewAt = '2027-05-26T10:00:00.000Z'): DecisionUpdate {
+  const decision = newDecision(intakeId);
+  return {
+    ...decision,
+    nextReviewAt,
+    newItems: items,
+    audit: [
+      decisionAuditEntry({ intakeId, decidedBy: reviewer, decision: 'approve', from: 'pending_review', to: 'approved', decidedAt: decision.decidedAt, nextReviewAt }),
+      itemsCreatedAuditEntry(intakeId, reviewer, items),
+    ],
+  };
+}
+
+/** An item change as the service makes it: the next revision, with its audit entry. */
+export function itemChange(before: ObligationItem, changes: Partial<ObligationItem>, actor: Actor = alice, at = '2026-12-01T09:00:00.000Z'): ObligationItemUpdate {
+  const after: ObligationItem = { ...before, ...changes, revision: before.revision + 1, updatedAt: at, updatedBy: actor };
+  return { item: after, expectedRevision: before.revision, audit: [itemUpdatedAuditEntry({ actor, before, after })] };
 }
 
 /** A clock that moves only when told (and by 1 ms per reading, so timestamps stay distinct). */

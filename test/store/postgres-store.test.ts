@@ -38,6 +38,7 @@ if (database === undefined) {
       store,
       clock,
       migrationVersions: postgresMigrations.map((migration) => migration.version),
+    attestationVersion: postgresMigrations.find((migration) => migration.step === 'attest-intake-content')?.version ?? 0,
       async sql(text, values = []) {
         // One transaction so SET LOCAL applies; parameters are not used with multi-statement text.
         if (values.length > 0) throw new Error('parameters are not supported in raw test SQL');
@@ -115,12 +116,16 @@ if (database === undefined) {
 
     it('survives its backends being terminated', async () => {
       const schema = await db.createSchema('terminate');
-      const store = new PostgresIntakeStore({ connectionString: db.url, schema, logger: silentLogger() });
+      // Its own application name, so only this store's backends are terminated, never those of
+      // suites running at the same time on the same database.
+      const applicationName = `shishin-${schema}`.slice(0, 63);
+      const store = new PostgresIntakeStore({ connectionString: db.url, schema, logger: silentLogger(), applicationName });
       try {
         await store.migrate();
         await Promise.all([store.ping(), store.ping(), store.ping()]);
         const terminated = await db.execute(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'shishin' AND pid <> pg_backend_pid() AND query NOT LIKE '%pg_terminate_backend%' AND datname = current_database()",
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid() AND datname = current_database()',
+          [applicationName],
         );
         expect(terminated.rowCount).toBeGreaterThan(0);
         // The pool still holds the dead connections; each call must swap them for fresh ones.

@@ -39,6 +39,7 @@ describeStoreContract('SQLite', async () => {
     store,
     clock,
     migrationVersions: sqliteMigrations.map((migration) => migration.version),
+    attestationVersion: sqliteMigrations.find((migration) => migration.step === 'attest-intake-content')?.version ?? 0,
     async sql(text, values = []) {
       const statement = raw.prepare(text.replace(/\$\d+/g, '?'));
       if (statement.reader) return statement.all(...values) as Record<string, unknown>[];

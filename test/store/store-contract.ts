@@ -4,13 +4,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShishinError } from '../../src/errors.js';
 import type { AuditVerification, IntakeStore } from '../../src/ports/intake-store.js';
 import type { StoreHooks } from '../../src/providers/store/store-hooks.js';
-import { alice, bob, ManualClock, newDecision, newIntake, reviewer, sampleClassification, sampleInput } from './intake-fixtures.js';
+import { itemsCreatedAuditEntry, reviewDueAuditEntry, reviewScheduledAuditEntry } from '../../src/core/review/intake-audit.js';
+import type { NewNotification, ReviewDueUpdate } from '../../src/ports/intake-store.js';
+import { alice, bob, itemChange, ManualClock, newApproval, newDecision, newIntake, newItems, reviewer, sampleClassification, sampleInput } from './intake-fixtures.js';
 
 export interface StoreHarness {
   store: IntakeStore;
   clock: ManualClock;
   /** The versions this store's migration list holds, in order. */
   migrationVersions: number[];
+  /** The version of the migration that attests intakes stored before content hashing. */
+  attestationVersion: number;
   /** Raw SQL on the same database with `$1`-style placeholders; returns rows. */
   sql(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
   /** Lifts the append-only trigger guard, as someone with direct database access could. */
@@ -505,8 +509,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(before.drift[0]?.message).toMatch(/not covered by the audit trail/);
 
         // The upgrade: the attestation migration runs at the next start (here: migrate again).
-        const attestation = harness.migrationVersions.at(-1) as number;
-        await harness.sql(`DELETE FROM schema_migrations WHERE version = ${attestation}`);
+        await harness.sql(`DELETE FROM schema_migrations WHERE version = ${harness.attestationVersion}`);
         await store.migrate();
         const attested = (await store.listAudit()).filter((entry) => entry.action === 'intake.attested');
         expect(attested.map((entry) => [entry.intakeId, entry.actor])).toEqual(legacy.map((intake) => [intake.record.id, { channel: 'system', id: 'migration' }]));
@@ -530,6 +533,239 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         await store.createIntake(intake);
         await store.recordDecision(newDecision(intake.record.id, { comment: '  spaced\ncomment 😀 ', decidedAt: '2026-11-26T10:00:00.123Z' }));
         expect(await store.verifyAudit()).toMatchObject({ ok: true, driftCount: 0 });
+      });
+    });
+
+    describe('obligation items, re-reviews and notifications', () => {
+      const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+      const driftOf = (result: AuditVerification) => result.drift.map((item) => [item.intakeId, item.field]);
+
+      /** An approved intake with two items and its next review on 2027-05-26. */
+      async function approvedIntake() {
+        const intake = (await store.createIntake(newIntake())).record;
+        const decided = await store.recordDecision(newApproval(intake.id));
+        return decided;
+      }
+
+      function dueUpdate(intakeId: string, notifications: NewNotification[] = []): ReviewDueUpdate {
+        return {
+          intakeId,
+          expectedStatus: 'approved',
+          expectedNextReviewAt: '2027-05-26T10:00:00.000Z',
+          updatedAt: '2027-05-27T00:00:00.000Z',
+          audit: [reviewDueAuditEntry({ intakeId, from: 'approved', nextReviewAt: '2027-05-26T10:00:00.000Z' })],
+          notifications,
+        };
+      }
+
+      function reminder(key: string, createdAt = '2027-05-27T00:00:00.000Z'): NewNotification {
+        return { key, kind: 'review_due', target: 'review:slack', intakeId: 'AI-T00001', payload: { n: key }, createdAt };
+      }
+
+      it('stores an approval with its items and next review date in one transaction', async () => {
+        const decided = await approvedIntake();
+        expect(decided).toMatchObject({ status: 'approved', nextReviewAt: '2027-05-26T10:00:00.000Z' });
+        expect(await store.getIntake(decided.id)).toEqual(decided);
+        const items = await store.listObligationItems({ intakeIds: [decided.id] });
+        expect(items).toEqual(newItems(decided.id));
+        expect(await store.getObligationItem(`${decided.id}-2`)).toEqual(items[1]);
+        expect(await store.getObligationItem(`${decided.id}-9`)).toBeUndefined();
+        expect((await store.listAudit({ intakeId: decided.id })).map((entry) => entry.action)).toEqual([
+          'intake.submitted',
+          'intake.classified',
+          'intake.decided',
+          'obligations.created',
+        ]);
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, intakes: 1, obligationItems: 2, driftCount: 0 });
+      });
+
+      it('filters items by intake, owner, status and due date, in intake then item order', async () => {
+        const first = await approvedIntake();
+        const second = (await store.createIntake(newIntake({ submittedBy: bob }))).record;
+        await store.recordDecision(
+          newApproval(second.id, [
+            ...newItems(second.id, ['Bob task'], { owner: bob, dueAt: '2027-01-10T00:00:00.000Z' }),
+            ...newItems(second.id, ['Undated'], { owner: bob, dueAt: undefined }, 2),
+          ]),
+        );
+        await store.updateObligationItem(itemChange((await store.getObligationItem(`${first.id}-1`))!, { status: 'done', evidence: { note: 'Risk file v2' } }));
+        const ids = (items: { id: string }[]) => items.map((item) => item.id);
+        expect(ids(await store.listObligationItems())).toEqual([`${first.id}-1`, `${first.id}-2`, `${second.id}-1`, `${second.id}-2`]);
+        expect(ids(await store.listObligationItems({ intakeIds: [second.id, first.id] }))).toEqual([`${first.id}-1`, `${first.id}-2`, `${second.id}-1`, `${second.id}-2`]);
+        expect(ids(await store.listObligationItems({ ownerKey: 'slack:U0BOB' }))).toEqual([`${second.id}-1`, `${second.id}-2`]);
+        expect(ids(await store.listObligationItems({ status: ['open'] }))).toEqual([`${first.id}-2`, `${second.id}-1`, `${second.id}-2`]);
+        expect(ids(await store.listObligationItems({ status: ['open'], dueBy: '2027-02-01T00:00:00.000Z' }))).toEqual([`${second.id}-1`]);
+        expect(await store.listObligationItems({ intakeIds: [] })).toEqual([]);
+        expect(await store.listObligationItems({ status: [] })).toEqual([]);
+      });
+
+      it('writes no items when the decision fails before commit', async () => {
+        const intake = (await store.createIntake(newIntake())).record;
+        const failing = await another({
+          insideTransaction: (operation) => {
+            if (operation === 'recordDecision') throw new Error('injected failure');
+          },
+        });
+        await expect(failing.recordDecision(newApproval(intake.id))).rejects.toThrow('injected failure');
+        expect(await count(harness, 'obligation_items')).toBe(0);
+        expect((await store.getIntake(intake.id))?.nextReviewAt).toBeUndefined();
+      });
+
+      it('updates an item by compare-and-set on its revision, with its audit entry', async () => {
+        const decided = await approvedIntake();
+        const [item] = await store.listObligationItems({ intakeIds: [decided.id] });
+        const change = itemChange(item!, { status: 'done', evidence: { note: 'DPIA signed', link: 'https://docs.example/dpia' } });
+        const updated = await store.updateObligationItem(change);
+        expect(updated).toEqual(change.item);
+        expect(updated.revision).toBe(2);
+        const stale = await rejection(store.updateObligationItem(itemChange(item!, { status: 'not_applicable', reason: 'x' })));
+        expect(isShishinError(stale, 'conflict')).toBe(true);
+        const missing = await rejection(store.updateObligationItem(itemChange({ ...item!, id: `${decided.id}-7` }, { status: 'done' })));
+        expect(isShishinError(missing, 'not_found')).toBe(true);
+        const entries = await store.listAudit({ intakeId: decided.id });
+        expect(entries.at(-1)).toMatchObject({ action: 'obligation.updated', actor: alice, details: { itemId: item!.id, changes: { status: { from: 'open', to: 'done' } }, revision: 2 } });
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, obligationItems: 2, driftCount: 0 });
+      });
+
+      it('lets exactly one of concurrent item updates from two instances win', async () => {
+        const decided = await approvedIntake();
+        const [item] = await store.listObligationItems({ intakeIds: [decided.id] });
+        const other = await another();
+        const results = await Promise.allSettled(
+          Array.from({ length: 6 }, (_, index) => (index % 2 === 0 ? store : other).updateObligationItem(itemChange(item!, { status: 'done', evidence: { note: `evidence ${index}` } }))),
+        );
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect((await store.listAudit({ intakeId: decided.id })).filter((entry) => entry.action === 'obligation.updated')).toHaveLength(1);
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, driftCount: 0 });
+      });
+
+      it('marks a review due exactly once across instances, with its reminders queued in the same transaction', async () => {
+        const decided = await approvedIntake();
+        expect((await store.listIntakes({ status: ['approved'], reviewDueBy: '2027-05-26T09:59:59.999Z' })).length).toBe(0);
+        expect((await store.listIntakes({ status: ['approved'], reviewDueBy: '2027-05-27T00:00:00.000Z' })).map((record) => record.id)).toEqual([decided.id]);
+        const other = await another();
+        const notifications = [reminder(`review_due:${decided.id}:slack`), reminder(`review_due:${decided.id}:owner`)];
+        const results = await Promise.allSettled(Array.from({ length: 4 }, (_, index) => (index % 2 === 0 ? store : other).markReviewDue(dueUpdate(decided.id, notifications))));
+        const won = results.filter((result) => result.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        for (const result of results) if (result.status === 'rejected') expect(isShishinError(result.reason, 'conflict')).toBe(true);
+        const due = await store.getIntake(decided.id);
+        expect(due).toMatchObject({ status: 'review_due', nextReviewAt: '2027-05-26T10:00:00.000Z', decision: 'approve' });
+        expect(await count(harness, 'notifications')).toBe(2);
+        expect((await store.listAudit({ intakeId: decided.id })).filter((entry) => entry.action === 'review.due')).toHaveLength(1);
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, driftCount: 0 });
+        const stale = await rejection(store.markReviewDue({ ...dueUpdate(decided.id), expectedStatus: 'approved' }));
+        expect(isShishinError(stale, 'conflict')).toBe(true);
+        const missing = await rejection(store.markReviewDue(dueUpdate('AI-NOPE00')));
+        expect(isShishinError(missing, 'not_found')).toBe(true);
+      });
+
+      it('refuses to mark a review due when a newer decision moved the date', async () => {
+        const decided = await approvedIntake();
+        const moved = await rejection(store.markReviewDue({ ...dueUpdate(decided.id), expectedNextReviewAt: '2027-01-01T00:00:00.000Z' }));
+        expect(isShishinError(moved, 'conflict')).toBe(true);
+        expect((await store.getIntake(decided.id))?.status).toBe('approved');
+        expect(await count(harness, 'notifications')).toBe(0);
+      });
+
+      it('schedules the first review of an approval made before reviews were scheduled, once', async () => {
+        const intake = (await store.createIntake(newIntake())).record;
+        // Approved the old way: no review date, no items.
+        await store.recordDecision(newDecision(intake.id));
+        expect((await store.listIntakes({ withoutNextReview: true })).map((record) => record.id)).toEqual([intake.id]);
+        const items = newItems(intake.id, ['Run a risk management system'], { updatedBy: { channel: 'system', id: 'scheduler' } });
+        const update = {
+          intakeId: intake.id,
+          expectedStatus: 'approved' as const,
+          nextReviewAt: '2027-05-26T10:00:00.000Z',
+          updatedAt: '2026-12-01T00:00:00.000Z',
+          newItems: items,
+          audit: [
+            reviewScheduledAuditEntry({ intakeId: intake.id, nextReviewAt: '2027-05-26T10:00:00.000Z', approvedAt: '2026-11-26T10:00:00.000Z' }),
+            itemsCreatedAuditEntry(intake.id, { channel: 'system', id: 'scheduler' }, items),
+          ],
+        };
+        const other = await another();
+        const results = await Promise.allSettled([store.scheduleReview(update), other.scheduleReview(update)]);
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect((await store.getIntake(intake.id))?.nextReviewAt).toBe('2027-05-26T10:00:00.000Z');
+        expect(await store.listObligationItems({ intakeIds: [intake.id] })).toEqual(items);
+        expect(await store.listIntakes({ withoutNextReview: true })).toEqual([]);
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, obligationItems: 1, driftCount: 0 });
+        const missing = await rejection(store.scheduleReview({ ...update, intakeId: 'AI-NOPE00' }));
+        expect(isShishinError(missing, 'not_found')).toBe(true);
+      });
+
+      it('queues a notification once per key', async () => {
+        expect(await store.enqueueNotifications([reminder('digest:web:alice:2027-05-27'), reminder('digest:slack:U0BOB:2027-05-27')])).toBe(2);
+        expect(await store.enqueueNotifications([reminder('digest:web:alice:2027-05-27'), reminder('digest:web:alice:2027-05-28')])).toBe(1);
+        expect(await store.enqueueNotifications([])).toBe(0);
+        expect(await count(harness, 'notifications')).toBe(3);
+      });
+
+      it('hands each notification to one claimant, again when its claim lapses, and finishes it once', async () => {
+        await store.enqueueNotifications(Array.from({ length: 8 }, (_, index) => reminder(`n-${index}`, `2027-05-27T00:00:0${index}.000Z`)));
+        const other = await another();
+        const claim = (claimant: string, now = '2027-05-27T01:00:00.000Z') => ({ claimant, now, leaseUntil: '2027-05-27T01:05:00.000Z', limit: 3 });
+        const batches = await Promise.all([store.claimNotifications(claim('a')), other.claimNotifications(claim('b')), store.claimNotifications(claim('c')), other.claimNotifications(claim('d'))]);
+        const keys = batches.flat().map((notification) => notification.key);
+        expect(keys.sort()).toEqual(Array.from({ length: 8 }, (_, index) => `n-${index}`));
+        expect(batches.flat().every((notification) => notification.attempts === 1)).toBe(true);
+        const [firstBatch] = batches;
+        expect(firstBatch?.[0]).toMatchObject({ kind: 'review_due', target: 'review:slack', intakeId: 'AI-T00001' });
+        // Nothing is left to claim while the claims hold.
+        expect(await store.claimNotifications(claim('e'))).toEqual([]);
+        const [finished, retried] = [batches[0]?.[0], batches[1]?.[0]];
+        expect(await store.finishNotification({ key: finished!.key, claimant: 'x', outcome: 'sent', at: '2027-05-27T01:01:00.000Z' })).toBe(false);
+        expect(await store.finishNotification({ key: finished!.key, claimant: 'a', outcome: 'sent', at: '2027-05-27T01:01:00.000Z' })).toBe(true);
+        expect(await store.finishNotification({ key: finished!.key, claimant: 'a', outcome: 'sent', at: '2027-05-27T01:01:00.000Z' })).toBe(false);
+        expect(await store.finishNotification({ key: retried!.key, claimant: 'b', outcome: 'failed', at: '2027-05-27T01:01:00.000Z', retryAt: '2027-05-27T01:02:00.000Z' })).toBe(true);
+        expect((await store.claimNotifications(claim('e', '2027-05-27T01:01:30.000Z'))).map((notification) => notification.key)).toEqual([]);
+        const retriedClaim = await store.claimNotifications(claim('e', '2027-05-27T01:02:00.000Z'));
+        expect(retriedClaim.map((notification) => [notification.key, notification.attempts])).toEqual([[retried!.key, 2]]);
+        // Lapsed claims (the retry's included) go to the next claimant, oldest first; the finished one never does.
+        const lapsed = await store.claimNotifications({ ...claim('f', '2027-05-27T01:06:00.000Z'), limit: 10 });
+        expect(lapsed.map((notification) => notification.key)).toEqual(keys.filter((key) => key !== finished!.key).sort());
+        expect(lapsed.map((notification) => notification.attempts)).toEqual(lapsed.map((notification) => (notification.key === retried!.key ? 3 : 2)));
+        expect(await store.finishNotification({ key: lapsed[0]!.key, claimant: 'c', outcome: 'sent', at: '2027-05-27T01:07:00.000Z' })).toBe(false);
+      });
+
+      it('reports items changed, added or removed outside Shishin, and a moved or forged review date', async () => {
+        const decided = await approvedIntake();
+        const other = (await store.createIntake(newIntake())).record;
+        await store.recordDecision(newApproval(other.id));
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, obligationItems: 4, driftCount: 0 });
+
+        await harness.sql(`UPDATE obligation_items SET status = 'done', evidence_note = 'trust me' WHERE id = ${literal(`${decided.id}-1`)}`);
+        await harness.sql(`UPDATE obligation_items SET due_at = '2030-01-01T00:00:00.000Z' WHERE id = ${literal(`${decided.id}-2`)}`);
+        await harness.sql(`DELETE FROM obligation_items WHERE id = ${literal(`${other.id}-2`)}`);
+        await harness.sql(`UPDATE intakes SET next_review_at = '2030-01-01T00:00:00.000Z' WHERE id = ${literal(other.id)}`);
+        const result = await store.verifyAudit();
+        expect(result.ok).toBe(false);
+        expect(driftOf(result)).toEqual([
+          [other.id, 'nextReviewAt'],
+          [decided.id, `item:${decided.id}-1`],
+          [decided.id, `item:${decided.id}-2`],
+          [other.id, `item:${other.id}-2`],
+        ]);
+        expect(result.drift.find((item) => item.field === `item:${decided.id}-1`)?.message).toMatch(/differs from its last entry/);
+        expect(result.drift.find((item) => item.field === `item:${other.id}-2`)?.message).toMatch(/no longer holds it/);
+        expect(result.drift[0]?.message).toBe('next review is 2030-01-01T00:00:00.000Z in the database, but the audit trail says 2027-05-26T10:00:00.000Z');
+      });
+
+      it('reports an item inserted and a re-review forced outside Shishin', async () => {
+        const decided = await approvedIntake();
+        await harness.sql(
+          `INSERT INTO obligation_items (id, intake_id, number, source, text, status, revision, created_at, updated_at, updated_by)
+           VALUES (${literal(`${decided.id}-3`)}, ${literal(decided.id)}, 3, 'condition', 'Forged', 'done', 1, '2026-11-26T10:00:00.000Z', '2026-11-26T10:00:00.000Z', ${literal(JSON.stringify(reviewer))})`,
+        );
+        await harness.sql(`UPDATE intakes SET status = 'review_due' WHERE id = ${literal(decided.id)}`);
+        const result = await store.verifyAudit();
+        expect(driftOf(result)).toEqual([
+          [decided.id, 'status'],
+          [decided.id, `item:${decided.id}-3`],
+        ]);
+        expect(result.drift[1]?.message).toMatch(/never recorded it/);
       });
     });
 

@@ -73,7 +73,7 @@ describe('teams:package', () => {
     expect(manifest.id).toBe(appId);
     expect(manifest.bots[0].botId).toBe(appId);
     expect(manifest.bots[0].scopes).toEqual(['personal', 'team', 'groupChat']);
-    expect(manifest.bots[0].commandLists[0].commands.map((command: { title: string }) => command.title)).toEqual(['intake', 'status', 'help']);
+    expect(manifest.bots[0].commandLists[0].commands.map((command: { title: string }) => command.title)).toEqual(['intake', 'status', 'obligations', 'help']);
     expect(manifest.developer.websiteUrl).toBe('https://shishin.example.org');
     expect(JSON.stringify(manifest)).not.toContain('${{');
     const color = decodePng(files.get('color.png')!);

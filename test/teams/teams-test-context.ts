@@ -15,9 +15,12 @@ import type { AnswerDetails, AskRequest } from '../../src/core/answer/answer.js'
 import type { Classification } from '../../src/core/intake/classification.js';
 import { parseIntake, type IntakeInput } from '../../src/core/intake/intake-schema.js';
 import { createIntakeService } from '../../src/core/review/create-intake-service.js';
+import { createObligationService } from '../../src/core/review/create-obligation-service.js';
+import { createReviewSchedule } from '../../src/core/review/review-schedule.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createStore } from '../../src/providers/store/create-store.js';
+import type { Clock } from '../../src/ports/clock.js';
 import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from '../../src/channels/teams/teams-channel.js';
 
 export const reviewer = { id: '29:reviewer', name: 'Rei Reviewer', aadObjectId: 'aad-reviewer' };
@@ -107,7 +110,9 @@ export const defaultAnswer: AnswerDetails = {
   timings: { retrievalMs: 3, totalMs: 5 },
 };
 
-export async function createTestContext(environment: Environment = {}): Promise<TestContext> {
+/** `clock` moves time for the whole context (the intake service, the store, the door). */
+export async function createTestContext(environment: Environment = {}, options: { clock?: Clock } = {}): Promise<TestContext> {
+  const clock: Clock = options.clock ?? { now: () => new Date() };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shishin-teams-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -118,14 +123,17 @@ export async function createTestContext(environment: Environment = {}): Promise<
     ...environment,
   });
   const logger = silentLogger();
-  const store = await createStore(config, logger);
+  const store = await createStore(config, logger, { clock });
+  const reviewSchedule = createReviewSchedule(new Map([['high', { months: 6, itemsDueDays: undefined }]]));
   const intakes = createIntakeService({
     store,
     classifier: { classify: async (input) => classify(input) },
     governanceMembers: config.governanceMembers,
-    clock: { now: () => new Date() },
+    clock,
     logger,
+    reviewSchedule,
   });
+  const obligations = createObligationService({ store, intakes, clock, logger });
 
   const context: TestContext = {
     questions: [],
@@ -140,7 +148,7 @@ export async function createTestContext(environment: Environment = {}): Promise<
     config,
     logger,
     metrics: createMetrics({ defaultMetrics: false }),
-    clock: { now: () => new Date() },
+    clock,
     answers: {
       ask: async (request) => {
         context.questions.push(request.question);
@@ -148,6 +156,8 @@ export async function createTestContext(environment: Environment = {}): Promise<
       },
     },
     intakes,
+    obligations,
+    reviewSchedule,
     store,
     retriever: { search: async () => [] },
     catalog: { findSection: () => [], size: () => 0 } as unknown as AppContext['catalog'], // unused by the Teams door

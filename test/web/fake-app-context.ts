@@ -7,6 +7,8 @@ import type { Citation } from '../../src/core/answer/answer.js';
 import { parseIntake } from '../../src/core/intake/intake-schema.js';
 import type { Classification } from '../../src/core/intake/classification.js';
 import type { IntakeService, QuestionEscalation, RegisterRow, SubmitRequest, DecideRequest } from '../../src/core/review/intake-service.js';
+import type { ObligationService } from '../../src/core/review/obligation-service.js';
+import { noReviewSchedule } from '../../src/core/review/review-schedule.js';
 import { statusAfterDecision, type IntakeRecord } from '../../src/core/review/review-types.js';
 import { ShishinError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
@@ -116,6 +118,12 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
         vendorAsks: [],
         version: item.version,
         submittedAt: item.submittedAt,
+        obligationsOpen: 0,
+        obligationsDone: 0,
+        obligationsNotApplicable: 0,
+        obligationsOverdue: 0,
+        nextReviewAt: '',
+        supersededBy: '',
       }));
     },
     async escalateQuestion(request) {
@@ -128,10 +136,26 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
     },
     addNotifier() {},
   };
+  // The fake intakes are never approved, so they have no obligation items.
+  const obligations: ObligationService = {
+    forIntake: async () => [],
+    forPerson: async () => [],
+    get: async (itemId) => {
+      throw new ShishinError('not_found', `There is no obligation item ${itemId}.`);
+    },
+    permissions: () => ({ complete: false, reopen: false, assign: false }),
+    ownsItemOf: async () => false,
+    update: async (request) => {
+      throw new ShishinError('not_found', `There is no obligation item ${request.itemId}.`);
+    },
+  };
   const store = {
     description: 'memory',
     async saveFeedback(entry: Feedback) {
       feedback.push(entry);
+    },
+    async listObligationItems() {
+      return [];
     },
     async listAudit(options: { intakeId?: string } = {}) {
       return audit.filter((entry) => options.intakeId === undefined || entry.intakeId === options.intakeId);
@@ -145,6 +169,8 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
     metrics: createMetrics({ defaultMetrics: false }),
     clock: { now: () => new Date() },
     feedback,
+    obligations,
+    reviewSchedule: noReviewSchedule,
     answers: {
       async ask(request) {
         if (request.question.includes('unknown')) {

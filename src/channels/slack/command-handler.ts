@@ -1,8 +1,10 @@
-// The /shishin slash command: `help`, `intake`, `status [id]`, `queue` (governance members), and
+// The /shishin slash command: `help`, `intake`, `status [id]`, `obligations`, `queue` (governance members), and
 // anything else is a question, answered privately with a "Share in channel" button.
 import type { App, RespondFn } from '@slack/bolt';
 import { renderAnswer, renderFailure } from './answer-blocks.js';
 import { renderClassificationMessage, renderIntakeList } from './intake-blocks.js';
+import { homeObligationBlocks } from './obligation-blocks.js';
+import { workbenchText } from './workbench-text.js';
 import { openIntakeModal } from './intake-handlers.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { friendlyFailure, intakeConsoleUrl, linkedAnswer, linkedRecord, slackActor, type SlackContext } from './slack-context.js';
@@ -15,6 +17,7 @@ export const helpText = [
   '• `/shishin <question>` — ask about AI rules and our policies (only you see the answer)',
   '• `/shishin intake` — submit an AI use case and get its risk tier and obligations',
   '• `/shishin status` — your recent use cases; `/shishin status AI-XXXXXX` — one of them',
+  workbenchText.commandHelp,
   '• `/shishin queue` — use cases waiting for review (governance team)',
   'You can also mention me in a channel or send me a direct message.',
 ].join('\n');
@@ -57,6 +60,15 @@ export function registerCommandHandler(bolt: App, context: SlackContext): void {
           return;
         }
         await reply({ response_type: 'ephemeral', ...renderClassificationMessage(linkedRecord(context, record), intakeConsoleUrl(context, record.id)) });
+        return;
+      }
+      if (subcommand === 'obligations') {
+        await ack();
+        const entries = await core.obligations.forPerson(actor);
+        const open = entries.filter((entry) => entry.item.status === 'open').length;
+        // Without the leading divider App Home uses to separate the section.
+        const blocks = homeObligationBlocks(entries, core.clock.now()).slice(1);
+        await reply({ response_type: 'ephemeral', text: workbenchText.commandSummary(open), blocks });
         return;
       }
       if (subcommand === 'queue') {

@@ -1,11 +1,17 @@
-// The App Home tab: how to ask, a button to submit an AI use case, and the user's recent intakes.
+// The App Home tab: how to ask, a button to submit an AI use case, the user's recent intakes and
+// their open obligation items (each with an Update button).
+import type { ObligationEntry } from '../../core/review/obligation-service.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
-import { mrkdwnText, plainText, type HomeView, type KnownBlock } from './block-kit.js';
+import { clampBlocks, mrkdwnText, plainText, slackLimits, type HomeView, type KnownBlock } from './block-kit.js';
 import { renderIntakeList } from './intake-blocks.js';
+import { homeObligationBlocks } from './obligation-blocks.js';
 
 export const openIntakeActionId = 'shishin_open_intake';
 
-export function buildHomeView(recentIntakes: IntakeRecord[], options: { isGovernanceMember: boolean }): HomeView {
+export function buildHomeView(
+  recentIntakes: IntakeRecord[],
+  options: { isGovernanceMember: boolean; obligations?: ObligationEntry[]; now?: Date },
+): HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText('Shishin — AI governance assistant') },
     {
@@ -26,14 +32,15 @@ export function buildHomeView(recentIntakes: IntakeRecord[], options: { isGovern
     },
     { type: 'divider' },
     ...renderIntakeList('Your recent AI use cases', recentIntakes, 'None yet.'),
+    ...(options.obligations === undefined ? [] : homeObligationBlocks(options.obligations, options.now ?? new Date())),
     {
       type: 'context',
       elements: [
         mrkdwnText(
-          `Commands: \`/shishin intake\`, \`/shishin status [id]\`${options.isGovernanceMember ? ', `/shishin queue`' : ''}, \`/shishin help\`.`,
+          `Commands: \`/shishin intake\`, \`/shishin status [id]\`, \`/shishin obligations\`${options.isGovernanceMember ? ', `/shishin queue`' : ''}, \`/shishin help\`.`,
         ),
       ],
     },
   ];
-  return { type: 'home', blocks };
+  return { type: 'home', blocks: clampBlocks(blocks, slackLimits.viewBlocks, 1) };
 }

@@ -154,7 +154,8 @@ export function renderReviewMessage(record: IntakeRecord, consoleUrl: string | u
     blocks.push({ type: 'context', elements: [mrkdwnText(`Version ${record.version}, replaces ${escapeMrkdwn(record.previousId)}`)] });
   }
   if (consoleUrl !== undefined) blocks.push({ type: 'context', elements: [mrkdwnText(safeLink(consoleUrl, 'Open in the console'))] });
-  if (record.decision === undefined && record.status === 'pending_review') {
+  // Undecided, or due for its scheduled re-review: the members decide (again) with these buttons.
+  if (record.status === 'pending_review' || record.status === 'review_due') {
     const buttons: Button[] = decisions.map((decision) => ({
       type: 'button',
       action_id: reviewActionIds[decision],

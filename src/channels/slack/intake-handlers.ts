@@ -146,15 +146,22 @@ export function registerIntakeHandlers(bolt: App, context: SlackContext): void {
 
   bolt.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
-    try {
-      const actor = slackActor(event.user);
-      const recent = await core.intakes.list({ submittedBy: actor, limit: 10 });
-      await context.client.views.publish({
-        user_id: event.user,
-        view: buildHomeView(recent, { isGovernanceMember: core.intakes.isGovernanceMember(actor) }),
-      });
-    } catch (error) {
-      logger.error({ err: error }, 'could not publish App Home');
-    }
+    await publishHome(context, event.user);
   });
+}
+
+/** Publishes (or refreshes) a user's App Home: recent intakes and open obligation items. Never throws. */
+export async function publishHome(context: SlackContext, userId: string): Promise<void> {
+  const { core } = context;
+  try {
+    const actor = slackActor(userId);
+    const recent = await core.intakes.list({ submittedBy: actor, limit: 10 });
+    const obligations = await core.obligations.forPerson(actor);
+    await context.client.views.publish({
+      user_id: userId,
+      view: buildHomeView(recent, { isGovernanceMember: core.intakes.isGovernanceMember(actor), obligations, now: core.clock.now() }),
+    });
+  } catch (error) {
+    context.logger.error({ err: error }, 'could not publish App Home');
+  }
 }

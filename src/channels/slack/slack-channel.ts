@@ -6,15 +6,18 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import express, { type Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
+import type { ReminderChannel } from '../../core/review/reminders.js';
 import { ShishinError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { registerAskHandlers } from './ask-handlers.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { registerCommandHandler } from './command-handler.js';
 import { dedupeDeliveries } from './delivery-dedupe.js';
-import { registerIntakeHandlers } from './intake-handlers.js';
+import { publishHome, registerIntakeHandlers } from './intake-handlers.js';
+import { registerObligationHandlers } from './obligation-handlers.js';
 import { registerReviewHandlers } from './review-handlers.js';
 import { createSlackNotifier } from './slack-notifier.js';
+import { createSlackReminders } from './slack-reminders.js';
 import type { SlackContext } from './slack-context.js';
 
 export interface SlackChannel {
@@ -26,6 +29,8 @@ export interface SlackChannel {
   stop(): Promise<void>;
   /** Posts flagged intakes to the review channel and updates them after decisions. */
   notifier: ReviewNotifier;
+  /** Re-review reminders to the review channel, and reminders and digests to Slack people. */
+  reminders: ReminderChannel;
   /** The start-up line. */
   describe(): string;
 }
@@ -157,6 +162,7 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
   registerCommandHandler(bolt, context);
   registerIntakeHandlers(bolt, context);
   registerReviewHandlers(bolt, context);
+  registerObligationHandlers(bolt, context, { refreshHome: (userId) => publishHome(context, userId) });
 
   const notifier = createSlackNotifier(context);
   if (options.registerNotifier ?? true) app.intakes.addNotifier(notifier);
@@ -167,6 +173,7 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
     mode,
     router,
     notifier,
+    reminders: createSlackReminders(context),
     async start() {
       if (mode === 'socket' && !started) {
         await bolt.start();

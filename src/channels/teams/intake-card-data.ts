@@ -52,6 +52,17 @@ export const openIntakeDataSchema = z.object({ action: z.literal('intake.open') 
 /** "Revise and resubmit" after changes were requested: opens the form prefilled from that intake. */
 export const reviseIntakeDataSchema = z.object({ action: z.literal('intake.revise'), intakeId: z.string().min(1).max(40) });
 
+/**
+ * "Save" on an obligation item's update form. The form's inputs arrive beside it, keyed
+ * `<field>-<item id>` (see obligation-cards.ts), so they are kept and read with `obligationFormValues`.
+ */
+export const obligationUpdateDataSchema = z.looseObject({
+  action: z.literal('obligation.update'),
+  itemId: z.string().min(1).max(40),
+  revision: z.number().int().positive().optional(),
+});
+export type ObligationUpdateData = z.infer<typeof obligationUpdateDataSchema>;
+
 /** Every card payload this door understands. */
 export const cardDataSchema = z.discriminatedUnion('action', [
   intakeSubmitDataSchema,
@@ -59,7 +70,41 @@ export const cardDataSchema = z.discriminatedUnion('action', [
   escalateQuestionDataSchema,
   openIntakeDataSchema,
   reviseIntakeDataSchema,
+  obligationUpdateDataSchema,
 ]);
+
+const formValue = z.string().max(4000).optional().catch(undefined);
+
+/**
+ * The values of one item's update form, in the obligation service's terms (validated there): blank
+ * text removes a note, link or reason; a blank date or owner changes nothing (the pickers cannot be
+ * cleared).
+ */
+export function obligationFormValues(data: ObligationUpdateData): {
+  status?: string;
+  evidence?: { note?: string; link?: string };
+  reason?: string;
+  dueAt?: string;
+  owner?: string;
+  comment?: string;
+} {
+  const read = (field: string) => formValue.parse(data[`${field}-${data.itemId}`]);
+  const status = read('status');
+  const note = read('note');
+  const link = read('link');
+  const reason = read('reason');
+  const due = read('due');
+  const owner = read('owner');
+  const comment = read('comment');
+  return {
+    ...(status === undefined || status === '' ? {} : { status }),
+    ...(note === undefined && link === undefined ? {} : { evidence: { ...(note === undefined ? {} : { note }), ...(link === undefined ? {} : { link }) } }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(due === undefined || due.trim() === '' ? {} : { dueAt: due.trim() }),
+    ...(owner === undefined || owner.trim() === '' ? {} : { owner: `teams:${owner.trim()}` }),
+    ...(comment === undefined || comment.trim() === '' ? {} : { comment: comment.trim() }),
+  };
+}
 export type CardData = z.infer<typeof cardDataSchema>;
 
 /** The raw form values of a submission, to refill the card when it comes back with errors. */

@@ -2,11 +2,15 @@
 // field and the four decision buttons. After a decision (through any door) the same card is
 // replaced in place by its decided form, which has no buttons.
 import { decisions, type IntakeRecord } from '../../core/review/review-types.js';
+import type { ReviewChanges } from '../../core/review/reminders.js';
+import { dayOf } from '../../core/presentation/obligation-presentation.js';
 import { decisionLabels, statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
 import { valueLabels } from '../../core/intake/intake-schema.js';
 import { adaptiveCard, factSet, heading, submitAction, textBlock, type AdaptiveCard, type CardElement } from './adaptive-card.js';
 import { classificationElements } from './intake-cards.js';
+import { reviewChangesElements } from './obligation-cards.js';
 import { escapeTeamsText, truncateText } from './teams-text.js';
+import { workbenchText } from './workbench-text.js';
 
 const buttonStyles: Record<string, string | undefined> = {
   approve: 'positive',
@@ -21,12 +25,21 @@ function labels(values: readonly string[]): string {
   return values.length === 0 ? 'None' : values.map((value) => valueLabels[value] ?? value).join(', ');
 }
 
-/** The review card for `record`; decided records get the outcome instead of the buttons. */
-export function reviewCard(record: IntakeRecord, options: { notice?: string } = {}): AdaptiveCard {
+/**
+ * The review card for `record`; decided records get the outcome instead of the buttons. An intake due
+ * for its scheduled re-review gets the buttons again, with its last decision and `changes` (what
+ * changed since).
+ */
+export function reviewCard(record: IntakeRecord, options: { notice?: string; changes?: ReviewChanges } = {}): AdaptiveCard {
   const { input, classification } = record;
-  const decided = record.decision !== undefined;
+  const rereview = record.status === 'review_due';
+  const decided = record.decision !== undefined && !rereview;
   const body: CardElement[] = [
-    heading(`Review ${escapeTeamsText(record.id)}: ${escapeTeamsText(input.title)}`),
+    heading(
+      rereview
+        ? workbenchText.reviewDueHeading(escapeTeamsText(record.id), escapeTeamsText(input.title))
+        : `Review ${escapeTeamsText(record.id)}: ${escapeTeamsText(input.title)}`,
+    ),
     factSet([
       { title: 'Risk tier', value: tierLabels[classification.tier] },
       { title: 'Status', value: statusLabels[record.status] },
@@ -39,6 +52,12 @@ export function reviewCard(record: IntakeRecord, options: { notice?: string } = 
     textBlock(escapeTeamsText(truncateText(input.description, 600)), { spacing: 'Medium' }),
     ...classificationElements(classification, { maxObligations: 6 }),
   ];
+  if (rereview && record.decision !== undefined) {
+    const by = record.decidedBy === undefined ? 'a reviewer' : who(record.decidedBy);
+    body.push(textBlock(workbenchText.reviewDueLead(dayOf(record.nextReviewAt), dayOf(record.decidedAt)), { weight: 'Bolder', spacing: 'Large', color: 'Warning' }));
+    body.push(textBlock(workbenchText.previousDecision(decisionLabels[record.decision], by, record.decisionComment === undefined ? '' : `: ${escapeTeamsText(record.decisionComment)}`), { spacing: 'None' }));
+  }
+  if (options.changes !== undefined) body.push(...reviewChangesElements(options.changes));
   if (decided && record.decision !== undefined) {
     const by = record.decidedBy === undefined ? 'a reviewer' : who(record.decidedBy);
     const at = record.decidedAt === undefined ? '' : ` on ${record.decidedAt.slice(0, 16).replace('T', ' ')} UTC`;

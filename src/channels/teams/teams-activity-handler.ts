@@ -1,8 +1,9 @@
 // The Teams turn logic: translates each incoming activity into one core call and renders the result.
-// Messages ask questions (or run the `intake`, `help`, `status` commands); Action.Submit payloads
-// submit intakes, decide reviews and forward questions; the feedback invoke stores feedback;
-// installation events capture the governance conversation. Every activity id is claimed once in the
-// shared store, so a redelivered activity never answers or submits twice.
+// Messages ask questions (or run the `intake`, `help`, `status`, `obligations` commands); Action.Submit
+// payloads submit intakes, decide reviews, update obligation items and forward questions; the
+// feedback invoke stores feedback; installation events capture the governance conversation. Every
+// activity id is claimed once in the shared store, so a redelivered activity never answers or
+// submits twice.
 import { randomUUID } from 'node:crypto';
 import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
@@ -20,9 +21,14 @@ import {
   formValuesFromInput,
   formValuesFromSubmission,
   intakeCandidateFromValues,
+  obligationFormValues,
   type IntakeSubmitData,
+  type ObligationUpdateData,
   type ReviewDecisionData,
 } from './intake-card-data.js';
+import { obligationStatusWords } from '../../core/review/create-obligation-service.js';
+import { obligationsCard } from './obligation-cards.js';
+import { workbenchText } from './workbench-text.js';
 import { intakeFormCard, intakeResultCard } from './intake-cards.js';
 import { reviewCard } from './review-card.js';
 import { withoutActivityId, type TeamsConversationStore } from './teams-conversation-store.js';
@@ -37,6 +43,7 @@ const helpText = [
   '- Ask any question, e.g. _Which AI uses are high-risk under the EU AI Act?_',
   '- **intake**: register an AI use case and see its risk tier and obligations',
   '- **status**: your recent intakes and where they stand',
+  workbenchText.helpLine,
   '- **help**: this message',
 ].join('\n');
 
@@ -205,6 +212,10 @@ export class TeamsActivityHandler {
       await this.sendStatus(context);
       return;
     }
+    if (command === 'obligations') {
+      await this.sendObligations(context);
+      return;
+    }
     await this.answer(context, text);
   }
 
@@ -285,6 +296,8 @@ export class TeamsActivityHandler {
         );
       }
     }
+    const obligations = (await this.app.obligations.forPerson(actor)).filter((entry) => entry.item.status === 'open');
+    if (obligations.length > 0) lines.push('', workbenchText.statusLine(obligations.length));
     if (this.app.intakes.isGovernanceMember(actor)) {
       const queue = await this.app.intakes.queue();
       lines.push('', `${queue.length} intake${queue.length === 1 ? '' : 's'} waiting for governance review.`);
@@ -320,6 +333,49 @@ export class TeamsActivityHandler {
       case 'intake.revise':
         await this.sendRevisionForm(context, data.intakeId);
         return;
+      case 'obligation.update':
+        await this.updateObligation(context, data);
+        return;
+    }
+  }
+
+  /** The sender's open obligation items, each with its update form. */
+  private async sendObligations(context: TurnContext): Promise<void> {
+    const entries = await this.app.obligations.forPerson(actorFromActivity(context.activity));
+    await context.sendActivity({ type: 'message', attachments: [cardAttachment(obligationsCard(entries, this.app.clock.now()))] });
+    this.count('message', 'obligations');
+  }
+
+  /** "Save" on an item's form: core updates it; the card is refreshed with the outcome on top. */
+  private async updateObligation(context: TurnContext, data: ObligationUpdateData): Promise<void> {
+    const actor = actorFromActivity(context.activity);
+    await this.rememberSubmitter(context.activity);
+    try {
+      const { item } = await this.app.obligations.update({
+        itemId: data.itemId,
+        actor,
+        ...obligationFormValues(data),
+        ...(data.revision === undefined ? {} : { revision: data.revision }),
+      });
+      this.count('card', 'obligation_updated');
+      this.logger.info({ itemId: item.id, status: item.status }, 'obligation item updated from Teams');
+      const entries = await this.app.obligations.forPerson(actor);
+      await this.replaceCard(
+        context,
+        obligationsCard(entries, this.app.clock.now(), { notice: escapeTeamsText(workbenchText.saved(item.id, obligationStatusWords(item.status))) }),
+      );
+    } catch (error) {
+      if (isShishinError(error, 'not_found')) {
+        await context.sendActivity(escapeTeamsText(workbenchText.itemMissing(data.itemId)));
+        this.count('card', 'obligation_refused');
+        return;
+      }
+      if (isShishinError(error, 'input_invalid') || isShishinError(error, 'not_authorised') || isShishinError(error, 'conflict')) {
+        this.count('card', 'obligation_refused');
+        await context.sendActivity(escapeTeamsText(workbenchText.notSaved(data.itemId, error.message)));
+        return;
+      }
+      throw error;
     }
   }
 

@@ -8,11 +8,13 @@ import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentit
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
+import type { ReminderChannel } from '../../core/review/reminders.js';
 import type { Logger } from '../../logger.js';
 import { keepCustomEntityProperties } from './entity-serialization.js';
 import { TeamsActivityHandler } from './teams-activity-handler.js';
 import { createTeamsAuthentication, teamsAuthenticationMode, type BotFrameworkSettings } from './teams-authentication.js';
 import { TeamsConversationStore } from './teams-conversation-store.js';
+import { createTeamsReminders } from './teams-reminders.js';
 import { TeamsReviewDelivery } from './teams-review-notifier.js';
 
 export interface TeamsChannel {
@@ -22,6 +24,8 @@ export interface TeamsChannel {
   stop(): Promise<void>;
   /** Posts and updates review cards in Teams; already registered with `app.intakes`. */
   notifier: ReviewNotifier;
+  /** Re-review cards for the governance conversation, and reminders and digests to Teams people. */
+  reminders: ReminderChannel;
   /** One start-up line describing the Teams door. */
   describe(): string;
 }
@@ -222,6 +226,7 @@ export async function createTeamsChannel(app: AppContext, options: TeamsChannelO
   return {
     handler,
     notifier: delivery,
+    reminders: createTeamsReminders(app, delivery),
     describe,
     async stop() {
       stopped = true;

@@ -9,6 +9,7 @@ import type { AppContext } from '../../app-context.js';
 import type { Actor } from '../../core/actor.js';
 import { classificationWithLinks, statusLabels } from '../../core/presentation/classification-presentation.js';
 import type { QuestionEscalation, ReviewNotifier } from '../../core/review/intake-service.js';
+import type { ReviewChanges } from '../../core/review/reminders.js';
 import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-types.js';
 import type { Logger } from '../../logger.js';
 import { adaptiveCard, cardAttachment, submitAction, textBlock } from './adaptive-card.js';
@@ -208,14 +209,49 @@ export class TeamsReviewDelivery implements ReviewNotifier {
     }
   }
 
+  /**
+   * Posts a re-review card (the review card with its buttons again, and what changed) to the
+   * governance conversation and remembers it, so the decision replaces it in place. False when there
+   * is no governance conversation. Throws when Teams fails (the caller retries).
+   */
+  async postReviewDue(record: IntakeRecord, changes: ReviewChanges): Promise<boolean> {
+    const reference = await this.reviewReference();
+    if (reference === undefined) {
+      this.logger.info({ intakeId: record.id }, 'no Teams review conversation; re-review card not posted');
+      return false;
+    }
+    const activityId = await this.post(reference, {
+      type: 'message',
+      summary: `Re-review ${record.id}: ${record.input.title}`,
+      attachments: [cardAttachment(reviewCard(record, { changes }))],
+    });
+    if (activityId !== undefined) {
+      await this.app.store.addReviewMessage(record.id, { channel: 'teams', reference: { conversation: reference, activityId } });
+    }
+    this.logger.info({ intakeId: record.id, activityId }, 'Teams re-review card posted');
+    return true;
+  }
+
+  /**
+   * Sends a message to a Teams user in their personal chat with the bot (opened when the bot only met
+   * them in a channel). False when Shishin has never seen the user. Throws when Teams fails.
+   */
+  async sendToUser(aadObjectId: string, message: Partial<Activity>): Promise<boolean> {
+    const target = await this.conversations.getUserTarget(aadObjectId);
+    if (target === undefined) return false;
+    if (target.personal) {
+      await this.post(target.reference, message);
+    } else {
+      await this.openPersonalChat(aadObjectId, target, async (context) => {
+        await context.sendActivity(message);
+      });
+    }
+    return true;
+  }
+
   private async notifySubmitter(record: IntakeRecord): Promise<void> {
     if (record.submittedBy.channel !== 'teams' || record.decision === undefined) return;
     try {
-      const target = await this.conversations.getUserTarget(record.submittedBy.id);
-      if (target === undefined) {
-        this.logger.info({ intakeId: record.id }, 'no Teams conversation known for the submitter');
-        return;
-      }
       const by = record.decidedBy?.displayName ?? 'the governance team';
       const lines = [
         `Your AI use case **${escapeTeamsText(record.id)}** (${escapeTeamsText(record.input.title)}) is now: **${statusLabels[record.status]}**, decided by ${escapeTeamsText(by)}.`,
@@ -234,12 +270,9 @@ export class TeamsReviewDelivery implements ReviewNotifier {
           ),
         ];
       }
-      if (target.personal) {
-        await this.post(target.reference, message);
-      } else {
-        await this.openPersonalChat(record.submittedBy.id, target, async (context) => {
-          await context.sendActivity(message);
-        });
+      if (!(await this.sendToUser(record.submittedBy.id, message))) {
+        this.logger.info({ intakeId: record.id }, 'no Teams conversation known for the submitter');
+        return;
       }
       this.logger.info({ intakeId: record.id }, 'Teams submitter notified');
     } catch (error) {

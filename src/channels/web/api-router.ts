@@ -1,5 +1,6 @@
-// The JSON API: ask, feedback, intakes, review decisions, queue, register and "who am I". Every body
-// is validated with zod here; the core services do the work; errors become `{"error": …}` responses.
+// The JSON API: ask, feedback, intakes, review decisions, obligation items, queue, register, dashboard
+// and "who am I". Every body is validated with zod here; the core services do the work; errors become
+// `{"error": …}` responses.
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -9,7 +10,10 @@ import { publicCitation } from '../../core/presentation/answer-presentation.js';
 import { decisions, intakeStatuses, type IntakeStatus } from '../../core/review/review-types.js';
 import { ShishinError } from '../../errors.js';
 import type { Authenticator } from './authentication.js';
-import { intakeHistory, intakeJson, readableIntake, visibleRegister } from './intake-access.js';
+import { intakeHistory, intakeJson, intakeWithItemsJson, obligationItemJson, readableIntake, visibleRegister } from './intake-access.js';
+import { buildDashboard } from '../../core/review/dashboard.js';
+import { parseRegisterFilter } from '../../core/review/register-filter.js';
+import { summariseReviewChanges } from '../../core/review/reminders.js';
 import { submitIntake } from './intake-submission.js';
 import type { RateLimiter } from '../../core/rate-limiter.js';
 import { locals } from './request-context.js';
@@ -38,6 +42,22 @@ const decisionSchema = z.object({
 });
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+
+/** An item change as the JSON API takes it; the obligation service checks the values themselves. */
+const obligationUpdateSchema = z
+  .object({
+    status: z.unknown().optional(),
+    evidence: z
+      .object({ note: z.unknown().optional(), link: z.unknown().optional() }, { error: () => 'evidence must be an object with note and/or link.' })
+      .strict()
+      .optional(),
+    reason: z.unknown().optional(),
+    owner: z.unknown().optional(),
+    dueAt: z.unknown().optional(),
+    comment: z.unknown().optional(),
+    revision: z.unknown().optional(),
+  })
+  .strict();
 
 /** Shared by the API and the console: identify the caller (401 when impossible). */
 export function authenticate(authenticator: Authenticator) {
@@ -186,7 +206,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     response
       .status(created ? 201 : 200)
       .location(`/api/intakes/${encodeURIComponent(record.id)}`)
-      .json(intakeJson(record));
+      .json(await intakeWithItemsJson(app, record));
   });
 
   router.get('/api/intakes', identify, async (request, response) => {
@@ -206,7 +226,37 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   router.get('/api/intakes/:id', identify, async (request, response) => {
     const id = String(request.params.id);
     const record = await readableIntake(app, actorOf(response), id);
-    response.json({ ...intakeJson(record), history: await intakeHistory(app, id) });
+    const body: Record<string, unknown> = { ...(await intakeWithItemsJson(app, record)), history: await intakeHistory(app, id) };
+    if (record.status === 'review_due') {
+      const items = await app.obligations.forIntake(record.id);
+      body.reviewChanges = summariseReviewChanges(record, items, await app.store.listAudit({ intakeId: record.id }), app.clock.now());
+    }
+    response.json(body);
+  });
+
+  router.post('/api/intakes/:id/obligations/:itemId', identify, sameOrigin, limited, async (request, response) => {
+    const body = parseInput(obligationUpdateSchema, request.body, 'The item change');
+    const itemId = String(request.params.itemId);
+    // The item must belong to the intake in the path; anything else is simply not found.
+    if (!itemId.startsWith(`${String(request.params.id)}-`)) throw new ShishinError('not_found', 'There is no such obligation item on this intake.');
+    const { item } = await app.obligations.update({ ...body, evidence: body.evidence as { note?: unknown; link?: unknown } | undefined, itemId, actor: actorOf(response) });
+    locals(response).log.info({ itemId: item.id, status: item.status, revision: item.revision }, 'obligation item updated');
+    response.json(obligationItemJson(item));
+  });
+
+  router.get('/api/obligations', identify, async (_request, response) => {
+    const entries = await app.obligations.forPerson(actorOf(response));
+    response.json({
+      items: entries.map(({ item, intake }) => ({ ...obligationItemJson(item), intake: { id: intake.id, title: intake.input.title, status: intake.status } })),
+    });
+  });
+
+  router.get('/api/dashboard', identify, async (_request, response) => {
+    if (!app.intakes.isGovernanceMember(actorOf(response))) {
+      throw new ShishinError('not_authorised', 'Only governance members can see the dashboard.');
+    }
+    response.setHeader('Cache-Control', 'no-store');
+    response.json(buildDashboard(await app.intakes.register(), app.clock.now()));
   });
 
   router.post('/api/intakes/:id/decision', identify, sameOrigin, async (request, response) => {
@@ -218,7 +268,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
       ...(body.comment === undefined || body.comment === '' ? {} : { comment: body.comment }),
     });
     locals(response).log.info({ intakeId: record.id, decision: body.decision, status: record.status }, 'intake decided');
-    response.json(intakeJson(record));
+    response.json(await intakeWithItemsJson(app, record));
   });
 
   router.get('/api/queue', identify, async (_request, response) => {
@@ -233,7 +283,7 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
     if (format !== 'json' && format !== 'csv') {
       throw new ShishinError('input_invalid', 'format must be csv or json.', { fields: [{ field: 'format', message: 'Use csv or json.' }] });
     }
-    const output = formatRegister((await visibleRegister(app, actorOf(response))).rows, format);
+    const output = formatRegister((await visibleRegister(app, actorOf(response), parseRegisterFilter(request.query))).rows, format);
     response.type(output.contentType);
     if (format === 'csv') response.attachment('ai-register.csv');
     response.send(output.body);

@@ -1,5 +1,6 @@
-// The web console: server-rendered pages (Ask, New intake, intake detail, My intakes, Review queue,
-// Register) whose forms post to /console/… routes calling the same core services as the JSON API.
+// The web console: server-rendered pages (Ask, New intake, intake detail with its obligation items,
+// My intakes, My obligations, Review queue, Register with filters, Dashboard) whose forms post to
+// /console/… routes calling the same core services as the JSON API.
 // Posts follow POST/redirect/GET; failed submissions re-render the form with inline errors.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -30,6 +31,14 @@ import {
   decisionOutcomes,
   type QueueItem,
 } from './pages/intake-pages.js';
+import { dashboardPage } from './pages/dashboard-page.js';
+import { myObligationsPage, type ItemFormState } from './pages/obligation-views.js';
+import { workbenchText } from './pages/workbench-text.js';
+import { buildDashboard } from '../../core/review/dashboard.js';
+import { parseRegisterFilter } from '../../core/review/register-filter.js';
+import { summariseReviewChanges, type ReviewChanges } from '../../core/review/reminders.js';
+import { queuedStatuses } from '../../core/review/review-transitions.js';
+import type { IntakeRecord } from '../../core/review/review-types.js';
 import { notSignedIn, renderPage, type PageContext } from './pages/layout.js';
 import { abortOnDisconnect, authenticate } from './api-router.js';
 import type { RateLimiter } from '../../core/rate-limiter.js';
@@ -255,10 +264,27 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     send(request, response, 200, 'My intakes', myIntakesPage(records, app.config.displayTimeZone));
   });
 
-  const renderDetail = async (request: Request, response: Response, id: string, status: number, notice?: string, decision?: DecisionFormOptions) => {
+  /** What changed since the last decision, for an intake due for re-review. */
+  const reviewChanges = async (record: IntakeRecord): Promise<ReviewChanges | undefined> => {
+    if (record.status !== 'review_due') return undefined;
+    const items = await app.obligations.forIntake(record.id);
+    return summariseReviewChanges(record, items, await app.store.listAudit({ intakeId: record.id }), app.clock.now());
+  };
+
+  const renderDetail = async (
+    request: Request,
+    response: Response,
+    id: string,
+    status: number,
+    notice?: string,
+    decision?: DecisionFormOptions,
+    itemForm?: ItemFormState,
+  ) => {
     const actor = actorOf(response);
     const record = await readableIntake(app, actor, id);
     const member = app.intakes.isGovernanceMember(actor);
+    const items = await app.obligations.forIntake(record.id);
+    const changes = await reviewChanges(record);
     send(
       request,
       response,
@@ -267,11 +293,16 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
       intakeDetailPage({
         record,
         history: await intakeHistory(app, record.id),
-        canDecide: member && record.status === 'pending_review',
+        canDecide: member && queuedStatuses.includes(record.status),
         isOwner: actorKey(record.submittedBy) === actorKey(actor),
         csrfToken: locals(response).csrfToken ?? '',
         timeZone: app.config.displayTimeZone,
+        items,
+        itemPermissions: (item) => app.obligations.permissions(actor, { item, intake: record }),
+        now: app.clock.now(),
+        ...(changes === undefined ? {} : { changes }),
         ...(decision === undefined ? {} : { decision }),
+        ...(itemForm === undefined ? {} : { itemForm }),
       }),
       notice,
     );
@@ -287,13 +318,62 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.get('/console/intakes/:id', async (request, response) => {
     const id = String(request.params.id);
+    const updated = text(request.query.updated);
     const notice =
       request.query.submitted === '1'
         ? `Intake ${id} submitted.`
-        : request.query.decided === undefined
-          ? undefined
-          : await decidedNotice(actorOf(response), request.query.decided === '1' ? id : request.query.decided);
+        : request.query.decided !== undefined
+          ? await decidedNotice(actorOf(response), request.query.decided === '1' ? id : request.query.decided)
+          : updated !== undefined && /^AI-[0-9A-Z]{6}-\d{1,4}$/.test(updated)
+            ? workbenchText.itemSaved(updated)
+            : undefined;
     await renderDetail(request, response, id, 200, notice);
+  });
+
+  router.post('/console/intakes/:id/obligations/:itemId', async (request, response) => {
+    const id = String(request.params.id);
+    const itemId = String(request.params.itemId);
+    const body = bodyOf(request);
+    const returnTo = safeReturnPath(body.returnTo, `/console/intakes/${id}`);
+    const field = (name: string) => text(body[name]);
+    const values: Record<string, string> = {};
+    for (const name of ['status', 'note', 'link', 'reason', 'owner', 'dueAt', 'comment']) {
+      const value = field(name);
+      if (value !== undefined) values[name] = value;
+    }
+    const revision = Number(field('revision'));
+    try {
+      if (!itemId.startsWith(`${id}-`)) throw new ShishinError('not_found', 'There is no such obligation item on this intake.');
+      await app.obligations.update({
+        itemId,
+        actor: actorOf(response),
+        ...(values.status === undefined ? {} : { status: values.status }),
+        ...(values.note === undefined && values.link === undefined ? {} : { evidence: { ...(values.note === undefined ? {} : { note: values.note }), ...(values.link === undefined ? {} : { link: values.link }) } }),
+        ...(values.reason === undefined ? {} : { reason: values.reason }),
+        // A blank owner field keeps the owner; a blank date removes the due date.
+        ...(values.owner === undefined || values.owner.trim() === '' ? {} : { owner: values.owner }),
+        ...(values.dueAt === undefined ? {} : { dueAt: values.dueAt }),
+        ...(values.comment === undefined || values.comment.trim() === '' ? {} : { comment: values.comment }),
+        ...(Number.isInteger(revision) && revision > 0 ? { revision } : {}),
+      });
+      response.redirect(303, `${returnTo}?updated=${encodeURIComponent(itemId)}#item-${encodeURIComponent(itemId)}`);
+    } catch (error) {
+      if (!isShishinError(error) || !['input_invalid', 'conflict', 'not_authorised'].includes(error.code)) throw error;
+      const errors = error.fields ?? [{ field: '_', message: error.message }];
+      await renderDetail(request, response, id, httpStatusByCode[error.code], workbenchText.itemNotSaved, undefined, { itemId, values, errors });
+    }
+  });
+
+  router.get('/console/obligations', async (request, response) => {
+    const entries = await app.obligations.forPerson(actorOf(response));
+    send(request, response, 200, workbenchText.myObligationsTitle, myObligationsPage(entries, app.clock.now()));
+  });
+
+  router.get('/console/dashboard', async (request, response) => {
+    if (!app.intakes.isGovernanceMember(actorOf(response))) {
+      throw new ShishinError('not_authorised', 'Only governance members can see the dashboard.');
+    }
+    send(request, response, 200, workbenchText.dashboardTitle, dashboardPage(buildDashboard(await app.intakes.register(), app.clock.now())));
   });
 
   const renderQueue = async (request: Request, response: Response, status: number, notice?: string, failed?: { intakeId: string; form: DecisionFormOptions }) => {
@@ -301,9 +381,15 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
       throw new ShishinError('not_authorised', 'Only governance members can see the review queue.');
     }
     const [records, questions] = await Promise.all([app.intakes.queue(), app.intakes.recentEscalations(10)]);
-    const items: QueueItem[] = records.map((record) =>
-      failed !== undefined && failed.intakeId === record.id ? { record, decision: failed.form } : { record },
-    );
+    const items: QueueItem[] = [];
+    for (const record of records) {
+      const changes = await reviewChanges(record);
+      items.push({
+        record,
+        ...(failed !== undefined && failed.intakeId === record.id ? { decision: failed.form } : {}),
+        ...(changes === undefined ? {} : { changes }),
+      });
+    }
     send(request, response, status, 'Review queue', reviewQueuePage(items, locals(response).csrfToken ?? '', app.config.displayTimeZone, questions), notice);
   };
 
@@ -359,8 +445,9 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   });
 
   router.get('/console/register', async (request, response) => {
-    const { rows, scope } = await visibleRegister(app, actorOf(response));
-    send(request, response, 200, 'Register', registerPage(rows, scope, app.config.displayTimeZone));
+    const filter = parseRegisterFilter(request.query);
+    const { rows, scope, total } = await visibleRegister(app, actorOf(response), filter);
+    send(request, response, 200, 'Register', registerPage(rows, scope, filter, total, app.config.displayTimeZone));
   });
 
   return router;

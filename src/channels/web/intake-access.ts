@@ -1,7 +1,10 @@
-// Read access to intakes for web users and the public JSON view of a record with its history.
+// Read access to intakes for web users and the public JSON view of a record with its history and
+// obligation items.
 import type { AppContext } from '../../app-context.js';
 import { actorKey, type Actor } from '../../core/actor.js';
 import type { RegisterRow } from '../../core/review/intake-service.js';
+import type { ObligationItem } from '../../core/review/obligation-types.js';
+import { filterRegister, type RegisterFilter } from '../../core/review/register-filter.js';
 import { toRegisterRows } from '../../core/review/register-format.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
 import { ShishinError } from '../../errors.js';
@@ -15,13 +18,33 @@ export interface HistoryEntry {
   details: Record<string, unknown>;
 }
 
-/** Loads an intake the actor may see: its submitter or a governance member. */
+/** Loads an intake the actor may see: its submitter, a governance member, or the owner of one of its items. */
 export async function readableIntake(app: AppContext, actor: Actor, id: string): Promise<IntakeRecord> {
   const record = await app.intakes.get(id);
-  if (actorKey(record.submittedBy) !== actorKey(actor) && !app.intakes.isGovernanceMember(actor)) {
-    throw new ShishinError('not_authorised', 'Only the submitter and governance members can see this intake.');
+  if (actorKey(record.submittedBy) !== actorKey(actor) && !app.intakes.isGovernanceMember(actor) && !(await app.obligations.ownsItemOf(actor, record.id))) {
+    throw new ShishinError('not_authorised', 'Only the submitter, the owners of its obligation items and governance members can see this intake.');
   }
   return record;
+}
+
+/** An obligation item as the API shows it: owners and the last editor as `channel:id`. */
+export function obligationItemJson(item: ObligationItem): Record<string, unknown> {
+  return {
+    id: item.id,
+    number: item.number,
+    text: item.text,
+    status: item.status,
+    owner: item.owner === undefined ? undefined : actorKey(item.owner),
+    dueAt: item.dueAt,
+    evidence: item.evidence,
+    reason: item.reason,
+    source: item.source,
+    obligationId: item.obligationId,
+    framework: item.framework,
+    revision: item.revision,
+    updatedAt: item.updatedAt,
+    updatedBy: item.updatedBy.channel === 'system' ? `system:${item.updatedBy.id}` : actorKey(item.updatedBy as Actor),
+  };
 }
 
 export async function intakeHistory(app: AppContext, id: string): Promise<HistoryEntry[]> {
@@ -50,19 +73,37 @@ export function intakeJson(record: IntakeRecord): Record<string, unknown> {
     decidedBy: record.decidedBy === undefined ? undefined : actorKey(record.decidedBy),
     decidedAt: record.decidedAt,
     decisionComment: record.decisionComment,
+    nextReviewAt: record.nextReviewAt,
     updatedAt: record.updatedAt,
   };
+}
+
+/** One intake with its tracked obligation items (GET /api/intakes/:id and decision responses). */
+export async function intakeWithItemsJson(app: AppContext, record: IntakeRecord): Promise<Record<string, unknown>> {
+  return { ...intakeJson(record), obligationItems: (await app.obligations.forIntake(record.id)).map(obligationItemJson) };
 }
 
 /**
  * The register rows the actor may see: everything for governance members (and for everyone with
  * REGISTER_VISIBILITY=all), otherwise only the actor's own intakes — the same rule as reading one.
  */
-export async function visibleRegister(app: AppContext, actor: Actor): Promise<{ rows: RegisterRow[]; scope: 'all' | 'own' }> {
+export async function visibleRegister(
+  app: AppContext,
+  actor: Actor,
+  filter: RegisterFilter = {},
+): Promise<{ rows: RegisterRow[]; scope: 'all' | 'own'; total: number }> {
+  const now = app.clock.now();
+  let rows: RegisterRow[];
+  let scope: 'all' | 'own';
   if (app.config.registerVisibility === 'all' || app.intakes.isGovernanceMember(actor)) {
-    return { rows: await app.intakes.register(), scope: 'all' };
+    rows = await app.intakes.register();
+    scope = 'all';
+  } else {
+    // list() is newest first; the register reads oldest first.
+    const own = [...(await app.intakes.list({ submittedBy: actor }))].reverse();
+    const items = own.length === 0 ? [] : await app.store.listObligationItems({ intakeIds: own.map((record) => record.id) });
+    rows = toRegisterRows(own, items, now);
+    scope = 'own';
   }
-  // list() is newest first; the register reads oldest first.
-  const own = await app.intakes.list({ submittedBy: actor });
-  return { rows: toRegisterRows([...own].reverse()), scope: 'own' };
+  return { rows: filterRegister(rows, filter, now), scope, total: rows.length };
 }

@@ -107,6 +107,7 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
     for (const rule of rules.rules) cite(rule.cites, `Rule "${rule.id}"`);
     for (const obligation of rules.obligations.values()) cite(obligation.cites, `Obligation "${obligation.id}"`);
     for (const signal of textSignals.signals) cite(signal.cites, `Text signal "${signal.id}"`);
+    for (const interval of rules.reviewIntervals.values()) cite(interval.cites, `Review interval "${interval.tier}"`);
   }
 
   validateCitations();

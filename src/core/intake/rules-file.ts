@@ -70,6 +70,16 @@ const flagSchema = z
   })
   .strict();
 
+const reviewIntervalSchema = z
+  .object({
+    /** Months from an approval to the next review. */
+    months: z.number().int().min(1).max(120),
+    /** Days from the approval to the due date of its obligation items; default: the next review. */
+    items_due_days: z.number().int().min(1).max(3650).optional(),
+    cites: citesSchema.optional(),
+  })
+  .strict();
+
 const rulesFileSchema = z
   .object({
     /** Format version of the file (not of the rules). */
@@ -77,6 +87,8 @@ const rulesFileSchema = z
     obligations: z.record(identifierSchema, obligationSchema),
     rules: z.array(ruleSchema).min(1),
     flags: z.array(flagSchema).default([]),
+    /** How often an approved use case of each tier is reviewed again; tiers not listed are not rescheduled. */
+    review_intervals: z.partialRecord(z.enum(riskTiers), reviewIntervalSchema).default({}),
   })
   .strict();
 
@@ -102,6 +114,15 @@ export interface RuleDefinition {
   cites: CitationReference[];
 }
 
+/** The re-review schedule of one tier. */
+export interface ReviewInterval {
+  tier: RiskTier;
+  months: number;
+  /** Days from the approval until its obligation items are due; undefined: due at the next review. */
+  itemsDueDays: number | undefined;
+  cites: CitationReference[];
+}
+
 export interface FlagDefinition {
   id: string;
   when: Condition;
@@ -117,6 +138,8 @@ export interface RulesFile {
   rules: RuleDefinition[];
   obligations: Map<string, ObligationDefinition>;
   flags: FlagDefinition[];
+  /** Re-review intervals by tier (`review_intervals`). */
+  reviewIntervals: Map<RiskTier, ReviewInterval>;
 }
 
 function describeIssues(error: z.ZodError, document: unknown): string {
@@ -129,6 +152,8 @@ function describeIssues(error: z.ZodError, document: unknown): string {
         if (typeof rule?.id === 'string') where = `rule "${rule.id}" (${issue.path.slice(2).join('.') || 'itself'})`;
       } else if (top === 'obligations' && typeof index === 'string') {
         where = `obligation "${index}" (${issue.path.slice(2).join('.') || 'itself'})`;
+      } else if (top === 'review_intervals' && typeof index === 'string') {
+        where = `review interval "${index}" (${issue.path.slice(2).join('.') || 'itself'})`;
       } else if (top === 'flags' && typeof index === 'number') {
         const flag = (document as { flags?: { id?: unknown }[] }).flags?.[index];
         if (typeof flag?.id === 'string') where = `flag "${flag.id}" (${issue.path.slice(2).join('.') || 'itself'})`;
@@ -183,12 +208,19 @@ export function parseRules(text: string, origin = 'inline'): RulesFile {
       cites: obligation.cites,
     });
   }
+  const reviewIntervals = new Map<RiskTier, ReviewInterval>();
+  for (const tier of riskTiers) {
+    const interval = parsed.data.review_intervals[tier];
+    if (interval === undefined) continue;
+    reviewIntervals.set(tier, { tier, months: interval.months, itemsDueDays: interval.items_due_days, cites: interval.cites ?? [] });
+  }
   return {
     version: createHash('sha256').update(text).digest('hex').slice(0, 12),
     path: origin,
     rules: parsed.data.rules,
     obligations,
     flags: parsed.data.flags,
+    reviewIntervals,
   };
 }
 

@@ -27,6 +27,7 @@ export const statusLabels: Record<IntakeStatus, string> = {
   approved_with_conditions: 'Approved with conditions',
   changes_requested: 'Changes requested',
   rejected: 'Rejected',
+  review_due: 'Re-review due',
 };
 
 export const decisionLabels: Record<Decision, string> = {

@@ -1,16 +1,21 @@
 // Replays the audit trail into the state every intake should have — submitted content, tier,
-// status, decision, decider, comment — and compares the stored intakes with it. An edit made in the
-// database without a matching entry (an approval with a forged decider, a lowered tier, a changed
-// field, a deleted decision entry) shows up here as drift, reported by intake id.
+// status, decision, decider, comment, next review date, and every obligation item — and compares
+// the stored intakes and items with it. An edit made in the database without a matching entry (an
+// approval with a forged decider, a lowered tier, a changed field, a deleted decision entry, an
+// item marked done or a due date moved by hand) shows up here as drift, reported by intake id.
 import { actorKey, type Actor } from '../actor.js';
 import type { AuditEntry } from '../../ports/intake-store.js';
-import { classificationHash, intakeAuditActions, intakeContentHash, normaliseTimestamp } from './intake-audit.js';
+import { classificationHash, intakeAuditActions, intakeContentHash, normaliseTimestamp, obligationItemHash } from './intake-audit.js';
+import type { ObligationItem } from './obligation-types.js';
 import type { IntakeRecord } from './review-types.js';
 
 /** One way an intake's stored state differs from what the audit trail says. */
 export interface IntakeDrift {
   intakeId: string;
-  /** What differs: `record`, `content`, `classification`, `tier`, `flagged`, `status`, `decision`, `decidedBy`, `decidedAt`, `comment`. */
+  /**
+   * What differs: `record`, `content`, `classification`, `tier`, `flagged`, `status`, `decision`,
+   * `decidedBy`, `decidedAt`, `comment`, `nextReviewAt`, or `item:<item id>`.
+   */
   field: string;
   /** One sentence for the operator. */
   message: string;
@@ -27,6 +32,10 @@ interface TrailState {
   attested?: { contentHash?: string; classificationHash?: string };
   classified?: { tier?: unknown; flagged?: unknown; status?: unknown; classificationHash?: string };
   decided?: { decision?: unknown; to?: unknown; comment?: unknown; decidedAt?: unknown; actor: AuditEntry['actor'] };
+  /** The status the latest status-carrying entry leaves (classified, decided, review due). */
+  status?: unknown;
+  /** The next review the latest decision scheduled (undefined: none recorded). */
+  nextReviewAt?: string;
 }
 
 function text(value: unknown): string | undefined {
@@ -55,6 +64,9 @@ function actorText(actor: AuditEntry['actor'] | Actor | undefined): string {
 export class IntakeTrailReplay {
   private readonly states = new Map<string, TrailState>();
   private readonly checked = new Set<string>();
+  /** Each item's expected state hash, from the latest entry that wrote it. */
+  private readonly items = new Map<string, { intakeId: string; stateHash: string }>();
+  private readonly checkedItems = new Set<string>();
 
   /** Feed every entry, in sequence order. Entries that carry no intake state are ignored. */
   addEntry(entry: AuditEntry): void {
@@ -83,15 +95,66 @@ export class IntakeTrailReplay {
       }
       case intakeAuditActions.classified: {
         const hash = text(details.classificationHash);
-        state().classified = { tier: details.tier, flagged: details.flagged, status: details.status, ...(hash === undefined ? {} : { classificationHash: hash }) };
+        const current = state();
+        current.classified = { tier: details.tier, flagged: details.flagged, status: details.status, ...(hash === undefined ? {} : { classificationHash: hash }) };
+        current.status = details.status;
         return;
       }
-      case intakeAuditActions.decided:
-        state().decided = { decision: details.decision, to: details.to, comment: details.comment, decidedAt: details.decidedAt, actor: entry.actor };
+      case intakeAuditActions.decided: {
+        const current = state();
+        current.decided = { decision: details.decision, to: details.to, comment: details.comment, decidedAt: details.decidedAt, actor: entry.actor };
+        current.status = details.to;
+        const nextReviewAt = text(details.nextReviewAt);
+        if (nextReviewAt === undefined) delete current.nextReviewAt;
+        else current.nextReviewAt = nextReviewAt;
         return;
+      }
+      case intakeAuditActions.reviewDue:
+        state().status = details.to;
+        return;
+      case intakeAuditActions.reviewScheduled: {
+        const nextReviewAt = text(details.nextReviewAt);
+        if (nextReviewAt !== undefined) state().nextReviewAt = nextReviewAt;
+        return;
+      }
+      case intakeAuditActions.itemsCreated: {
+        const items = Array.isArray(details.items) ? details.items : [];
+        for (const item of items as Array<Record<string, unknown>>) {
+          const id = text(item.id);
+          const stateHash = text(item.stateHash);
+          if (id !== undefined && stateHash !== undefined) this.items.set(id, { intakeId: entry.intakeId, stateHash });
+        }
+        return;
+      }
+      case intakeAuditActions.itemUpdated: {
+        const id = text(details.itemId);
+        const stateHash = text(details.stateHash);
+        if (id !== undefined && stateHash !== undefined) this.items.set(id, { intakeId: entry.intakeId, stateHash });
+        return;
+      }
       default:
         return;
     }
+  }
+
+  /** Compares one stored obligation item with the latest entry that wrote it; call after every entry was added. */
+  checkItem(item: ObligationItem): IntakeDrift[] {
+    this.checkedItems.add(item.id);
+    const field = `item:${item.id}`;
+    const expected = this.items.get(item.id);
+    if (expected === undefined) {
+      return [{ intakeId: item.intakeId, field, message: `obligation item ${item.id} is in the database but the audit trail never recorded it` }];
+    }
+    if (expected.intakeId !== item.intakeId || obligationItemHash(item) !== expected.stateHash) {
+      return [
+        {
+          intakeId: item.intakeId,
+          field,
+          message: `obligation item ${item.id} (status ${describe(item.status)}) differs from its last entry in the audit trail (status, owner, due date, evidence or text changed outside Shishin)`,
+        },
+      ];
+    }
+    return [];
   }
 
   /** Compares one stored intake with the replayed trail; call after every entry was added. */
@@ -136,9 +199,14 @@ export class IntakeTrailReplay {
     }
 
     const decided = state.decided;
-    const expectedStatus = decided?.to ?? classified?.status;
+    const expectedStatus = state.status;
     if (expectedStatus !== undefined && record.status !== expectedStatus) {
       report('status', `status is ${describe(record.status)} in the database, but the audit trail says ${describe(expectedStatus)}`);
+    }
+    const storedReview = record.nextReviewAt === undefined ? undefined : normaliseTimestamp(record.nextReviewAt);
+    const recordedReview = state.nextReviewAt === undefined ? undefined : normaliseTimestamp(state.nextReviewAt);
+    if (storedReview !== recordedReview) {
+      report('nextReviewAt', `next review is ${storedReview ?? 'none'} in the database, but the audit trail says ${recordedReview ?? 'none'}`);
     }
     if (decided === undefined) {
       const stored = [record.decision, record.decidedBy, record.decidedAt, record.decisionComment].some((value) => value !== undefined);
@@ -166,12 +234,16 @@ export class IntakeTrailReplay {
     return drift;
   }
 
-  /** Intakes the trail records as submitted that the database no longer holds. */
+  /** Intakes and items the trail records that the database no longer holds. */
   missing(): IntakeDrift[] {
     const drift: IntakeDrift[] = [];
     for (const [intakeId, state] of this.states) {
       if (this.checked.has(intakeId) || state.submitted === undefined) continue;
       drift.push({ intakeId, field: 'record', message: 'the audit trail records its submission, but the database no longer holds it' });
+    }
+    for (const [itemId, expected] of this.items) {
+      if (this.checkedItems.has(itemId)) continue;
+      drift.push({ intakeId: expected.intakeId, field: `item:${itemId}`, message: `the audit trail records obligation item ${itemId}, but the database no longer holds it` });
     }
     return drift;
   }

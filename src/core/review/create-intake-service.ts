@@ -12,11 +12,13 @@ import type { Classification } from '../intake/classification.js';
 import { parseIntake, type IntakeInput } from '../intake/intake-schema.js';
 import { createDecisionRateLimiter } from './decision-rate-limiter.js';
 import { createQuestionEscalation } from './question-escalation.js';
-import { decisionAuditEntry, refusalAuditEntry, submissionAuditEntries } from './intake-audit.js';
+import { decisionAuditEntry, itemsCreatedAuditEntry, refusalAuditEntry, submissionAuditEntries } from './intake-audit.js';
 import { generateIntakeId, intakeIdPattern } from './intake-id.js';
 import type { DecideRequest, IntakeService, RegisterRow, ReviewNotifier, SubmitRequest } from './intake-service.js';
+import { itemsForApproval } from './obligation-items.js';
 import { toRegisterRows } from './register-format.js';
-import { commentProblem, isDecidable, undecidableReason } from './review-transitions.js';
+import { noReviewSchedule, type ReviewSchedule } from './review-schedule.js';
+import { approvedStatuses, commentProblem, isDecidable, queuedStatuses, undecidableReason } from './review-transitions.js';
 import { decisions, statusAfterDecision, type IntakeRecord, type IntakeStatus } from './review-types.js';
 
 /** What the service needs from the classifier (createClassifier's result satisfies it). */
@@ -45,6 +47,8 @@ export interface IntakeServiceOptions {
   selfReviewExemptions?: readonly string[];
   /** Decision attempts per person per minute, refused or not (DECISION_RATE_LIMIT_PER_MINUTE; default 30). */
   decisionsPerMinute?: number;
+  /** When approvals are reviewed again and their items fall due (the rules file's `review_intervals`). */
+  reviewSchedule?: ReviewSchedule;
 }
 
 /** Default for `decisionsPerMinute`: far above a person reviewing, far below a flood. */
@@ -72,6 +76,7 @@ const commentSchema = z
 
 export function createIntakeService(options: IntakeServiceOptions): IntakeService {
   const { store, classifier, clock, metrics } = options;
+  const reviewSchedule = options.reviewSchedule ?? noReviewSchedule;
   const logger = options.logger.child({ component: 'intake-service' });
   const members = new Set(options.governanceMembers);
   const generateId = options.generateId ?? generateIntakeId;
@@ -271,7 +276,22 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     }
     if (!isDecidable(current.status)) throw new ShishinError('conflict', undecidableReason(current.id, current.status));
     const status = statusAfterDecision[decision];
-    const decidedAt = clock.now().toISOString();
+    const decidedNow = clock.now();
+    const decidedAt = decidedNow.toISOString();
+    // An approval schedules the next review and turns the checklist (and any conditions) into items.
+    const approving = approvedStatuses.includes(status);
+    const nextReviewAt = approving ? reviewSchedule.nextReviewAt(current.classification.tier, decidedNow) : undefined;
+    const newItems = approving
+      ? itemsForApproval({
+          record: current,
+          existing: await store.listObligationItems({ intakeIds: [current.id] }),
+          decision,
+          comment,
+          decidedBy: actor,
+          decidedAt,
+          dueAt: reviewSchedule.itemsDueAt(current.classification.tier, decidedNow),
+        })
+      : [];
     let decided: IntakeRecord;
     try {
       decided = await store.recordDecision({
@@ -282,6 +302,8 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
         decidedBy: actor,
         decidedAt,
         ...(comment === undefined ? {} : { comment }),
+        ...(nextReviewAt === undefined ? {} : { nextReviewAt }),
+        newItems,
         audit: [
           decisionAuditEntry({
             intakeId: current.id,
@@ -291,7 +313,9 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
             to: status,
             decidedAt,
             ...(comment === undefined ? {} : { comment }),
+            nextReviewAt: nextReviewAt ?? null,
           }),
+          ...(newItems.length === 0 ? [] : [itemsCreatedAuditEntry(current.id, actor, newItems)]),
         ],
       });
     } catch (error) {
@@ -301,7 +325,7 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
       throw new ShishinError('conflict', now === undefined ? error.message : undecidableReason(now.id, now.status), { cause: error });
     }
     metrics?.decisions.inc({ decision });
-    logger.info({ intakeId: decided.id, decision, status }, 'intake decided');
+    logger.info({ intakeId: decided.id, decision, status, items: newItems.length, nextReviewAt }, 'intake decided');
     await notify('intakeDecided', decided);
     return decided;
   }
@@ -313,10 +337,10 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     submit,
     get,
     list: (query = {}) => store.listIntakes({ ...query, order: 'newest' }),
-    queue: () => store.listIntakes({ status: ['pending_review'], order: 'oldest' }),
+    queue: () => store.listIntakes({ status: [...queuedStatuses], order: 'oldest' }),
     decide,
     isGovernanceMember,
-    register: async (): Promise<RegisterRow[]> => toRegisterRows(await store.listIntakes({ order: 'oldest' })),
+    register: async (): Promise<RegisterRow[]> => toRegisterRows(await store.listIntakes({ order: 'oldest' }), await store.listObligationItems(), clock.now()),
     escalateQuestion: escalations.escalateQuestion,
     recentEscalations: escalations.recentEscalations,
     addNotifier: (notifier) => {

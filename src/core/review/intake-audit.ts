@@ -7,6 +7,7 @@ import type { Actor } from '../actor.js';
 import type { Classification } from '../intake/classification.js';
 import type { AuditEntryInput } from '../../ports/intake-store.js';
 import { canonicalJson } from './canonical-json.js';
+import type { ObligationItem } from './obligation-types.js';
 import type { Decision, IntakeRecord, IntakeStatus } from './review-types.js';
 
 /** The actions that carry an intake's state (decision.refused carries none). */
@@ -17,10 +18,19 @@ export const intakeAuditActions = {
   /** Written once by the upgrade that introduced content hashes, for intakes stored before it. */
   attested: 'intake.attested',
   refused: 'decision.refused',
+  /** An approval's checklist and conditions became tracked items. */
+  itemsCreated: 'obligations.created',
+  /** One item changed: status, evidence, reason, owner or due date. */
+  itemUpdated: 'obligation.updated',
+  /** The next review date passed: the intake went back to the review queue. */
+  reviewDue: 'review.due',
+  /** An intake approved before reviews were scheduled got its first review date (and its items). */
+  reviewScheduled: 'review.scheduled',
 } as const;
 
 export const classifierActor = { channel: 'system', id: 'classifier' } as const;
 export const migrationActor = { channel: 'system', id: 'migration' } as const;
+export const schedulerActor = { channel: 'system', id: 'scheduler' } as const;
 
 /** Why a decision attempt was refused, as recorded in `decision.refused` entries. */
 export type RefusalReason = 'not_governance_member' | 'self_review' | 'rate_limited';
@@ -97,6 +107,8 @@ export function decisionAuditEntry(decision: {
   to: IntakeStatus;
   decidedAt: string;
   comment?: string;
+  /** The next review an approval schedules (null: none). Left out, the entry says nothing about it. */
+  nextReviewAt?: string | null;
 }): AuditEntryInput {
   return {
     action: intakeAuditActions.decided,
@@ -108,7 +120,106 @@ export function decisionAuditEntry(decision: {
       to: decision.to,
       ...(decision.comment === undefined ? {} : { comment: decision.comment }),
       decidedAt: decision.decidedAt,
+      ...(decision.nextReviewAt === undefined ? {} : { nextReviewAt: decision.nextReviewAt }),
     },
+  };
+}
+
+/**
+ * SHA-256 over the canonical JSON of everything stored about an item: what it is, its status,
+ * owner, due date, evidence, reason, revision and who changed it last, when. The item entries carry
+ * it, so `audit verify` notices any change made to an item outside Shishin.
+ */
+export function obligationItemHash(item: ObligationItem): string {
+  return sha256(
+    canonicalJson({
+      id: item.id,
+      intakeId: item.intakeId,
+      number: item.number,
+      source: item.source,
+      obligationId: item.obligationId ?? null,
+      framework: item.framework ?? null,
+      text: item.text,
+      status: item.status,
+      owner: item.owner ?? null,
+      dueAt: item.dueAt === undefined ? null : normaliseTimestamp(item.dueAt),
+      evidence: item.evidence ?? null,
+      reason: item.reason ?? null,
+      revision: item.revision,
+      createdAt: normaliseTimestamp(item.createdAt),
+      updatedAt: normaliseTimestamp(item.updatedAt),
+      updatedBy: item.updatedBy,
+    }),
+  );
+}
+
+/** The entry written with an approval (or a re-approval) that creates items. */
+export function itemsCreatedAuditEntry(intakeId: string, actor: Actor | { channel: 'system'; id: string }, items: readonly ObligationItem[]): AuditEntryInput {
+  return {
+    action: intakeAuditActions.itemsCreated,
+    actor,
+    intakeId,
+    details: {
+      count: items.length,
+      items: items.map((item) => ({ id: item.id, source: item.source, stateHash: obligationItemHash(item) })),
+    },
+  };
+}
+
+/** What an item change did, field by field (`from` → `to`), for the history and the audit trail. */
+export type ItemChanges = Partial<Record<'status' | 'owner' | 'dueAt' | 'evidence' | 'reason', { from: unknown; to: unknown }>>;
+
+export function itemChanges(before: ObligationItem, after: ObligationItem): ItemChanges {
+  const changes: ItemChanges = {};
+  const ownerKey = (item: ObligationItem) => (item.owner === undefined ? null : `${item.owner.channel}:${item.owner.id}`);
+  const compare = (field: keyof ItemChanges, from: unknown, to: unknown) => {
+    if (canonicalJson(from ?? null) !== canonicalJson(to ?? null)) changes[field] = { from: from ?? null, to: to ?? null };
+  };
+  compare('status', before.status, after.status);
+  compare('owner', ownerKey(before), ownerKey(after));
+  compare('dueAt', before.dueAt, after.dueAt);
+  compare('evidence', before.evidence, after.evidence);
+  compare('reason', before.reason, after.reason);
+  return changes;
+}
+
+/** The entry of one item change; its actor is the person who made it. */
+export function itemUpdatedAuditEntry(change: { actor: Actor; before: ObligationItem; after: ObligationItem; comment?: string }): AuditEntryInput {
+  return {
+    action: intakeAuditActions.itemUpdated,
+    actor: change.actor,
+    intakeId: change.after.intakeId,
+    details: {
+      itemId: change.after.id,
+      changes: itemChanges(change.before, change.after),
+      ...(change.comment === undefined ? {} : { comment: change.comment }),
+      revision: change.after.revision,
+      stateHash: obligationItemHash(change.after),
+    },
+  };
+}
+
+/** The entry of an intake approved before reviews were scheduled, when it gets its first review date. */
+export function reviewScheduledAuditEntry(scheduled: { intakeId: string; nextReviewAt: string; approvedAt: string | undefined }): AuditEntryInput {
+  return {
+    action: intakeAuditActions.reviewScheduled,
+    actor: schedulerActor,
+    intakeId: scheduled.intakeId,
+    details: {
+      nextReviewAt: scheduled.nextReviewAt,
+      approvedAt: scheduled.approvedAt ?? null,
+      reason: 'approved before reviews were scheduled',
+    },
+  };
+}
+
+/** The entry of an intake whose next review date passed. */
+export function reviewDueAuditEntry(due: { intakeId: string; from: IntakeStatus; nextReviewAt: string }): AuditEntryInput {
+  return {
+    action: intakeAuditActions.reviewDue,
+    actor: schedulerActor,
+    intakeId: due.intakeId,
+    details: { from: due.from, to: 'review_due', nextReviewAt: due.nextReviewAt },
   };
 }
 

@@ -39,6 +39,16 @@ export interface RegisterRow {
   vendorAsks: string[];
   version: number;
   submittedAt: string;
+  /** Tracked obligation items (an approval's checklist and conditions) by status; 0 before approval. */
+  obligationsOpen: number;
+  obligationsDone: number;
+  obligationsNotApplicable: number;
+  /** Open items past their due date when the register was produced. */
+  obligationsOverdue: number;
+  /** Next scheduled review (ISO), or '' when none. */
+  nextReviewAt: string;
+  /** The id of the newer version that replaced this one, or '' for the latest version. */
+  supersededBy: string;
 }
 
 /** A question someone asked the governance team to answer (from "Ask the governance team"). */
@@ -74,7 +84,7 @@ export interface IntakeService {
   /** ShishinError not_found when missing. */
   get(id: string): Promise<IntakeRecord>;
   list(query?: { status?: IntakeStatus[]; submittedBy?: Actor; limit?: number }): Promise<IntakeRecord[]>;
-  /** Pending review queue (flagged, undecided). */
+  /** The review queue: flagged and undecided, then re-reviews due, oldest submission first. */
   queue(): Promise<IntakeRecord[]>;
   /**
    * Only governance members may decide, and not on an intake they submitted (unless self-review is

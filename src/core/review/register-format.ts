@@ -2,6 +2,7 @@
 // Shared by `shishin export` and the web API's GET /api/register.
 import { actorKey, type Actor } from '../actor.js';
 import type { RegisterRow } from './intake-service.js';
+import { countObligations, type ObligationItem } from './obligation-types.js';
 import type { IntakeRecord } from './review-types.js';
 
 /** Column order and headers of the CSV export. */
@@ -19,6 +20,12 @@ export const registerColumns: readonly { key: keyof RegisterRow; header: string 
   { key: 'vendorAsks', header: 'vendor_asks' },
   { key: 'version', header: 'version' },
   { key: 'submittedAt', header: 'submitted_at' },
+  { key: 'obligationsOpen', header: 'obligations_open' },
+  { key: 'obligationsDone', header: 'obligations_done' },
+  { key: 'obligationsNotApplicable', header: 'obligations_not_applicable' },
+  { key: 'obligationsOverdue', header: 'obligations_overdue' },
+  { key: 'nextReviewAt', header: 'next_review_at' },
+  { key: 'supersededBy', header: 'superseded_by' },
 ];
 
 /** "Alice Tanaka (web:alice)", or just "web:alice" without a display name. */
@@ -27,7 +34,12 @@ export function describeActor(actor: Actor | undefined): string {
   return actor.displayName === undefined || actor.displayName === '' ? actorKey(actor) : `${actor.displayName} (${actorKey(actor)})`;
 }
 
-export function toRegisterRow(record: IntakeRecord): RegisterRow {
+/**
+ * One register row. `items` are the intake's tracked obligation items (counted by status, overdue
+ * at `now`); `supersededBy` the id of its newer version, if any.
+ */
+export function toRegisterRow(record: IntakeRecord, items: readonly ObligationItem[] = [], now: Date = new Date(), supersededBy = ''): RegisterRow {
+  const counts = countObligations(items, now);
   return {
     id: record.id,
     title: record.input.title,
@@ -42,11 +54,26 @@ export function toRegisterRow(record: IntakeRecord): RegisterRow {
     vendorAsks: [...new Set((record.classification.vendorDuties ?? []).map((duty) => duty.ask))],
     version: record.version,
     submittedAt: record.submittedAt,
+    obligationsOpen: counts.open,
+    obligationsDone: counts.done,
+    obligationsNotApplicable: counts.notApplicable,
+    obligationsOverdue: counts.overdue,
+    nextReviewAt: record.nextReviewAt ?? '',
+    supersededBy,
   };
 }
 
-export function toRegisterRows(records: IntakeRecord[]): RegisterRow[] {
-  return records.map(toRegisterRow);
+/** The register of `records` (in their order), with the counts of `items` and which versions were replaced. */
+export function toRegisterRows(records: IntakeRecord[], items: readonly ObligationItem[] = [], now: Date = new Date()): RegisterRow[] {
+  const itemsByIntake = new Map<string, ObligationItem[]>();
+  for (const item of items) {
+    const list = itemsByIntake.get(item.intakeId) ?? [];
+    list.push(item);
+    itemsByIntake.set(item.intakeId, list);
+  }
+  const successors = new Map<string, string>();
+  for (const record of records) if (record.previousId !== undefined) successors.set(record.previousId, record.id);
+  return records.map((record) => toRegisterRow(record, itemsByIntake.get(record.id) ?? [], now, successors.get(record.id) ?? ''));
 }
 
 /**

@@ -5,10 +5,20 @@
 //             └────────▶ auto_cleared (not flagged) ─┴─decide─▶ approved | approved_with_conditions
 //                                                               | changes_requested | rejected
 //   changes_requested ─resubmit─▶ a new version (previousId, version + 1); the old one stays.
+//   approved | approved_with_conditions ─next review date passes─▶ review_due ─decide─▶ (as above)
 import type { Decision, IntakeStatus } from './review-types.js';
 
 /** Statuses a governance member may still decide on. */
-export const decidableStatuses: readonly IntakeStatus[] = ['pending_review', 'auto_cleared'];
+export const decidableStatuses: readonly IntakeStatus[] = ['pending_review', 'auto_cleared', 'review_due'];
+
+/** Statuses that wait in the review queue for a member's decision. */
+export const queuedStatuses: readonly IntakeStatus[] = ['pending_review', 'review_due'];
+
+/** Approved statuses: their obligation items are tracked and their next review is scheduled. */
+export const approvedStatuses: readonly IntakeStatus[] = ['approved', 'approved_with_conditions'];
+
+/** Statuses whose obligation items are live: approved, or approved and waiting for the re-review. */
+export const trackedStatuses: readonly IntakeStatus[] = ['approved', 'approved_with_conditions', 'review_due'];
 
 /** Decisions that must explain themselves. */
 export const decisionsNeedingComment: readonly Decision[] = ['approve_with_conditions', 'request_changes', 'reject'];

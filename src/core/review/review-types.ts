@@ -11,6 +11,7 @@ export const intakeStatuses = [
   'approved_with_conditions',
   'changes_requested',
   'rejected',
+  'review_due',
 ] as const;
 export type IntakeStatus = (typeof intakeStatuses)[number];
 
@@ -41,6 +42,11 @@ export interface IntakeRecord {
   decidedAt?: string;
   decision?: Decision;
   decisionComment?: string;
+  /**
+   * When an approved intake is next reviewed (the tier's interval in the rules file after the
+   * approval). Kept while the re-review is due; cleared by a decision that is not an approval.
+   */
+  nextReviewAt?: string;
   /** Idempotency key supplied by the client (or derived by the door). */
   idempotencyKey: string;
   /** Where chat doors posted the review message, so it can be updated in place. */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/review/canonical-json.js';
 import { IntakeTrailReplay, type IntakeDrift, type StoredIntakeColumns } from '../../core/review/audit-reconciliation.js';
+import type { ObligationItem } from '../../core/review/obligation-types.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
 import type { AuditEntry, AuditEntryInput, AuditVerification, AuditVerifyOptions } from '../../ports/intake-store.js';
 
@@ -151,6 +152,7 @@ export class AuditTrailVerifier {
   private head: { sequence: number; hash: string } | undefined;
   private expectedAt: number | undefined;
   private intakes = 0;
+  private items = 0;
   private readonly drift: IntakeDrift[] = [];
   private driftCount = 0;
 
@@ -170,6 +172,12 @@ export class AuditTrailVerifier {
     this.report(this.replay.check(record, columns));
   }
 
+  /** Feed every stored obligation item, after the entries. */
+  addObligationItem(item: ObligationItem): void {
+    this.items += 1;
+    this.report(this.replay.checkItem(item));
+  }
+
   result(): AuditVerification {
     this.report(this.replay.missing());
     const chain = this.chain.result();
@@ -182,6 +190,7 @@ export class AuditTrailVerifier {
       ok: chain.ok && this.driftCount === 0 && (expectedHead?.found ?? true),
       ...(this.head === undefined ? {} : { head: this.head }),
       intakes: this.intakes,
+      obligationItems: this.items,
       drift: this.drift,
       driftCount: this.driftCount,
       ...(expectedHead === undefined ? {} : { expectedHead }),

@@ -145,4 +145,53 @@ export const postgresMigrations: Migration[] = [
     sql: '',
     step: 'attest-intake-content',
   },
+  {
+    version: 4,
+    name: 'obligation items, next review dates, notification outbox',
+    sql: `
+      ALTER TABLE intakes ADD COLUMN next_review_at TIMESTAMPTZ;
+      CREATE INDEX intakes_next_review ON intakes (status, next_review_at);
+
+      CREATE TABLE obligation_items (
+        position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        intake_id TEXT NOT NULL REFERENCES intakes(id),
+        number INTEGER NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('obligation', 'condition')),
+        obligation_id TEXT,
+        framework TEXT,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'done', 'not_applicable')),
+        owner JSONB,
+        owner_key TEXT,
+        due_at TIMESTAMPTZ,
+        evidence_note TEXT,
+        evidence_link TEXT,
+        reason TEXT,
+        revision INTEGER NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        updated_by JSONB NOT NULL,
+        CONSTRAINT obligation_items_number UNIQUE (intake_id, number)
+      );
+      CREATE INDEX obligation_items_owner ON obligation_items (owner_key, status);
+      CREATE INDEX obligation_items_due ON obligation_items (status, due_at);
+
+      -- Claimed with FOR UPDATE SKIP LOCKED, so replicas never take the same row at once.
+      CREATE TABLE notifications (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        intake_id TEXT,
+        payload JSONB NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        claimed_until TIMESTAMPTZ,
+        finished_at TIMESTAMPTZ,
+        outcome TEXT
+      );
+      CREATE INDEX notifications_pending ON notifications (created_at) WHERE finished_at IS NULL;
+    `,
+  },
 ];

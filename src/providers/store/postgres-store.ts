@@ -20,23 +20,49 @@ import type {
   IntakeListQuery,
   IntakeStore,
   NewIntake,
+  NewNotification,
+  Notification,
+  NotificationClaim,
+  NotificationResult,
+  ObligationItemQuery,
+  ObligationItemUpdate,
+  ReviewDueUpdate,
+  ReviewScheduleUpdate,
 } from '../../ports/intake-store.js';
+import type { ObligationItem } from '../../core/review/obligation-types.js';
 import { attestationAuditEntry } from '../../core/review/intake-audit.js';
 import { AuditTrailVerifier, completeAuditEntry, prepareAuditEntry, type PreparedAuditEntry } from './audit-chain.js';
 import {
   defaultEventTtlSeconds,
   eventPruneIntervalMilliseconds,
+  finishedNotificationTtlMilliseconds,
   groupReviewMessages,
+  obligationItemColumns,
+  obligationItemValues,
   storedIntakeColumns,
   toAuditEntry,
   toIntakeRecord,
+  toNotification,
+  toObligationItem,
   type AuditRow,
   type IntakeRow,
+  type NotificationRow,
+  type ObligationItemRow,
   type ReviewMessageRow,
   verificationPageSize,
 } from './intake-rows.js';
 import { postgresMigrations } from './postgres-migrations.js';
-import { alreadySuperseded, idTaken, intakeMissing, previousMissing, statusConflict, unavailable } from './store-errors.js';
+import {
+  alreadySuperseded,
+  idTaken,
+  intakeMissing,
+  itemMissing,
+  previousMissing,
+  reviewConflict,
+  revisionConflict,
+  statusConflict,
+  unavailable,
+} from './store-errors.js';
 import type { StoreHooks } from './store-hooks.js';
 
 export interface PostgresStoreOptions {
@@ -50,6 +76,8 @@ export interface PostgresStoreOptions {
   clock?: Clock;
   /** Pool size per process (default 10). */
   maxConnections?: number;
+  /** The connections' `application_name`, as `pg_stat_activity` shows it (default `shishin`). */
+  applicationName?: string;
   /** How long to wait for a connection before reporting the database unavailable (default 5000 ms). */
   connectionTimeoutMs?: number;
   /**
@@ -142,7 +170,7 @@ export class PostgresIntakeStore implements IntakeStore {
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
       query_timeout: options.queryTimeoutMs ?? 15_000,
       idleTimeoutMillis: 30_000,
-      application_name: 'shishin',
+      application_name: options.applicationName ?? 'shishin',
       // A session cut off mid-transaction (say, by a partition) would keep the audit lock until the
       // server noticed; the idle-in-transaction timeout makes the server end it instead.
       options: [...(options.schema === undefined ? [] : [`-c search_path=${options.schema}`]), '-c idle_in_transaction_session_timeout=60000'].join(' '),
@@ -285,8 +313,9 @@ export class PostgresIntakeStore implements IntakeStore {
           (
             await client.query(
               `INSERT INTO intakes (id, version, previous_id, input, classification, tier, flagged, status, submitted_by,
-                 submitted_by_key, submitted_at, decided_by, decided_at, decision, decision_comment, idempotency_key, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $11)
+                 submitted_by_key, submitted_at, decided_by, decided_at, decision, decision_comment, idempotency_key, updated_at,
+                 next_review_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $11, $17)
                ON CONFLICT ON CONSTRAINT intakes_idempotency_key DO NOTHING`,
               [
                 record.id,
@@ -305,6 +334,7 @@ export class PostgresIntakeStore implements IntakeStore {
                 record.decision ?? null,
                 record.decisionComment ?? null,
                 record.idempotencyKey,
+                record.nextReviewAt ?? null,
               ],
             )
           ).rowCount ?? 0;
@@ -348,6 +378,11 @@ export class PostgresIntakeStore implements IntakeStore {
       values.push(actorKey(query.submittedBy));
       conditions.push(`submitted_by_key = $${values.length}`);
     }
+    if (query.reviewDueBy !== undefined) {
+      values.push(query.reviewDueBy);
+      conditions.push(`next_review_at <= $${values.length}`);
+    }
+    if (query.withoutNextReview === true) conditions.push('next_review_at IS NULL');
     let clause = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     clause += ` ORDER BY position ${query.order === 'newest' ? 'DESC' : 'ASC'}`;
     if (query.limit !== undefined) {
@@ -360,9 +395,19 @@ export class PostgresIntakeStore implements IntakeStore {
   async recordDecision(update: DecisionUpdate): Promise<IntakeRecord> {
     return this.transaction(async (client, state) => {
       const changed = await client.query(
-        `UPDATE intakes SET status = $1, decision = $2, decided_by = $3, decided_at = $4, decision_comment = $5, updated_at = $4
+        `UPDATE intakes SET status = $1, decision = $2, decided_by = $3, decided_at = $4, decision_comment = $5, updated_at = $4,
+           next_review_at = $8
          WHERE id = $6 AND status = $7`,
-        [update.status, update.decision, JSON.stringify(update.decidedBy), update.decidedAt, update.comment ?? null, update.intakeId, update.expectedStatus],
+        [
+          update.status,
+          update.decision,
+          JSON.stringify(update.decidedBy),
+          update.decidedAt,
+          update.comment ?? null,
+          update.intakeId,
+          update.expectedStatus,
+          update.nextReviewAt ?? null,
+        ],
       );
       if (changed.rowCount === 0) {
         const current = await client.query<{ status: string }>('SELECT status FROM intakes WHERE id = $1', [update.intakeId]);
@@ -370,12 +415,149 @@ export class PostgresIntakeStore implements IntakeStore {
         if (status === undefined) throw intakeMissing(update.intakeId);
         throw statusConflict(update.intakeId, update.expectedStatus, status);
       }
+      for (const item of update.newItems ?? []) await insertObligationItem(client, item);
       const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
       if (stored[0] === undefined) throw new Error('decided intake not found');
       this.hooks.insideTransaction?.('recordDecision');
       await this.appendAuditAndCommit(client, state, update.audit);
       return stored[0];
     });
+  }
+
+  async listObligationItems(query: ObligationItemQuery = {}): Promise<ObligationItem[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (query.intakeIds !== undefined) {
+      if (query.intakeIds.length === 0) return [];
+      values.push(query.intakeIds);
+      conditions.push(`o.intake_id = ANY($${values.length}::text[])`);
+    }
+    if (query.ownerKey !== undefined) {
+      values.push(query.ownerKey);
+      conditions.push(`o.owner_key = $${values.length}`);
+    }
+    if (query.status !== undefined) {
+      if (query.status.length === 0) return [];
+      values.push(query.status);
+      conditions.push(`o.status = ANY($${values.length}::text[])`);
+    }
+    if (query.dueBy !== undefined) {
+      values.push(query.dueBy);
+      conditions.push(`o.due_at <= $${values.length}`);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = await this.query<ObligationItemRow>(
+      `SELECT o.* FROM obligation_items o JOIN intakes i ON i.id = o.intake_id ${where} ORDER BY i.position, o.number`,
+      values,
+    );
+    return rows.rows.map(toObligationItem);
+  }
+
+  async getObligationItem(id: string): Promise<ObligationItem | undefined> {
+    const rows = await this.query<ObligationItemRow>('SELECT * FROM obligation_items WHERE id = $1', [id]);
+    return rows.rows[0] === undefined ? undefined : toObligationItem(rows.rows[0]);
+  }
+
+  async updateObligationItem(update: ObligationItemUpdate): Promise<ObligationItem> {
+    const { item } = update;
+    return this.transaction(async (client, state) => {
+      const values = obligationItemValues(item, actorKey);
+      const assignments = obligationItemColumns.map((column, index) => `${column} = $${index + 1}`).join(', ');
+      const changed = await client.query<ObligationItemRow>(
+        `UPDATE obligation_items SET ${assignments} WHERE id = $${values.length + 1} AND revision = $${values.length + 2} RETURNING *`,
+        [...values, item.id, update.expectedRevision],
+      );
+      const row = changed.rows[0];
+      if (row === undefined) {
+        const current = await client.query('SELECT 1 FROM obligation_items WHERE id = $1', [item.id]);
+        if (current.rowCount === 0) throw itemMissing(item.id);
+        throw revisionConflict(item.id);
+      }
+      await this.appendAuditAndCommit(client, state, update.audit);
+      return toObligationItem(row);
+    });
+  }
+
+  async markReviewDue(update: ReviewDueUpdate): Promise<IntakeRecord> {
+    return this.transaction(async (client, state) => {
+      // Under READ COMMITTED a second replica's UPDATE waits for the first one's row lock, then
+      // re-checks the condition against the committed row: it no longer matches, so it changes nothing.
+      const changed = await client.query(
+        `UPDATE intakes SET status = 'review_due', updated_at = $1 WHERE id = $2 AND status = $3 AND next_review_at = $4`,
+        [update.updatedAt, update.intakeId, update.expectedStatus, update.expectedNextReviewAt],
+      );
+      if (changed.rowCount === 0) {
+        const current = await client.query<{ status: string }>('SELECT status FROM intakes WHERE id = $1', [update.intakeId]);
+        const status = current.rows[0]?.status;
+        if (status === undefined) throw intakeMissing(update.intakeId);
+        throw reviewConflict(update.intakeId, status);
+      }
+      await insertNotifications(client, update.notifications);
+      const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
+      if (stored[0] === undefined) throw new Error('intake not found after marking its review due');
+      await this.appendAuditAndCommit(client, state, update.audit);
+      return stored[0];
+    });
+  }
+
+  async scheduleReview(update: ReviewScheduleUpdate): Promise<IntakeRecord> {
+    return this.transaction(async (client, state) => {
+      const changed = await client.query(
+        'UPDATE intakes SET next_review_at = $1, updated_at = $2 WHERE id = $3 AND status = $4 AND next_review_at IS NULL',
+        [update.nextReviewAt, update.updatedAt, update.intakeId, update.expectedStatus],
+      );
+      if (changed.rowCount === 0) {
+        const current = await client.query<{ status: string }>('SELECT status FROM intakes WHERE id = $1', [update.intakeId]);
+        const status = current.rows[0]?.status;
+        if (status === undefined) throw intakeMissing(update.intakeId);
+        throw reviewConflict(update.intakeId, status);
+      }
+      for (const item of update.newItems) await insertObligationItem(client, item);
+      const stored = await selectIntakes(client, 'WHERE id = $1', [update.intakeId]);
+      if (stored[0] === undefined) throw new Error('intake not found after scheduling its review');
+      await this.appendAuditAndCommit(client, state, update.audit);
+      return stored[0];
+    });
+  }
+
+  async enqueueNotifications(notifications: NewNotification[]): Promise<number> {
+    if (notifications.length === 0) return 0;
+    return this.transaction((client) => insertNotifications(client, notifications));
+  }
+
+  async claimNotifications(claim: NotificationClaim): Promise<Notification[]> {
+    return this.transaction(async (client) => {
+      const prunedBefore = new Date(Date.parse(claim.now) - finishedNotificationTtlMilliseconds).toISOString();
+      await client.query('DELETE FROM notifications WHERE finished_at IS NOT NULL AND finished_at < $1', [prunedBefore]);
+      // SKIP LOCKED: a row another replica is claiming right now is passed over, never waited for or taken twice.
+      const claimed = await client.query<NotificationRow>(
+        `UPDATE notifications SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1
+         WHERE key IN (
+           SELECT key FROM notifications
+           WHERE finished_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $3)
+           ORDER BY created_at, key LIMIT $4
+           FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [claim.claimant, claim.leaseUntil, claim.now, claim.limit],
+      );
+      return claimed.rows
+        .map(toNotification)
+        .sort((left, right) => Date.parse(left.createdAt) - Date.parse(right.createdAt) || left.key.localeCompare(right.key));
+    });
+  }
+
+  async finishNotification(result: NotificationResult): Promise<boolean> {
+    const changed =
+      result.retryAt === undefined
+        ? await this.query(
+            'UPDATE notifications SET finished_at = $1, outcome = $2, claimed_by = NULL, claimed_until = NULL WHERE key = $3 AND claimed_by = $4 AND finished_at IS NULL',
+            [result.at, result.outcome, result.key, result.claimant],
+          )
+        : await this.query(
+            'UPDATE notifications SET outcome = $1, claimed_by = NULL, claimed_until = $2 WHERE key = $3 AND claimed_by = $4 AND finished_at IS NULL',
+            [result.outcome, result.retryAt, result.key, result.claimant],
+          );
+    return changed.rowCount === 1;
   }
 
   async addReviewMessage(intakeId: string, reference: ReviewMessageRef): Promise<void> {
@@ -428,6 +610,13 @@ export class PostgresIntakeStore implements IntakeStore {
         for (let after = 0; ; ) {
           const rows = (await client.query<IntakeRow>('SELECT * FROM intakes WHERE position > $1 ORDER BY position LIMIT $2', [after, verificationPageSize])).rows;
           for (const row of rows) verifier.addIntake(toIntakeRecord(row, []), storedIntakeColumns(row));
+          const last = rows.at(-1);
+          if (last === undefined || rows.length < verificationPageSize) break;
+          after = Number(last.position);
+        }
+        for (let after = 0; ; ) {
+          const rows = (await client.query<ObligationItemRow>('SELECT * FROM obligation_items WHERE position > $1 ORDER BY position LIMIT $2', [after, verificationPageSize])).rows;
+          for (const row of rows) verifier.addObligationItem(toObligationItem(row));
           const last = rows.at(-1);
           if (last === undefined || rows.length < verificationPageSize) break;
           after = Number(last.position);
@@ -589,6 +778,25 @@ async function selectIntakes(client: Queryable, clause: string, values: unknown[
   );
   const grouped = groupReviewMessages(messages.rows);
   return rows.map((row) => toIntakeRecord(row, grouped.get(row.id) ?? []));
+}
+
+async function insertObligationItem(client: Queryable, item: ObligationItem): Promise<void> {
+  await client.query(
+    `INSERT INTO obligation_items (${obligationItemColumns.join(', ')}) VALUES (${obligationItemColumns.map((_column, index) => `$${index + 1}`).join(', ')})`,
+    obligationItemValues(item, actorKey),
+  );
+}
+
+async function insertNotifications(client: Queryable, notifications: NewNotification[]): Promise<number> {
+  let inserted = 0;
+  for (const notification of notifications) {
+    const result = await client.query(
+      'INSERT INTO notifications (key, kind, target, intake_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING',
+      [notification.key, notification.kind, notification.target, notification.intakeId ?? null, JSON.stringify(notification.payload), notification.createdAt],
+    );
+    inserted += result.rowCount ?? 0;
+  }
+  return inserted;
 }
 
 /** Unique / foreign-key violations on insert, as errors the service can act on. */

@@ -89,4 +89,52 @@ export const sqliteMigrations: Migration[] = [
     sql: '',
     step: 'attest-intake-content',
   },
+  {
+    version: 3,
+    name: 'obligation items, next review dates, notification outbox',
+    sql: `
+      ALTER TABLE intakes ADD COLUMN next_review_at TEXT;
+      CREATE INDEX intakes_next_review ON intakes (status, next_review_at);
+
+      CREATE TABLE obligation_items (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        intake_id TEXT NOT NULL REFERENCES intakes(id),
+        number INTEGER NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('obligation', 'condition')),
+        obligation_id TEXT,
+        framework TEXT,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'done', 'not_applicable')),
+        owner TEXT,
+        owner_key TEXT,
+        due_at TEXT,
+        evidence_note TEXT,
+        evidence_link TEXT,
+        reason TEXT,
+        revision INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        UNIQUE (intake_id, number)
+      );
+      CREATE INDEX obligation_items_owner ON obligation_items (owner_key, status);
+      CREATE INDEX obligation_items_due ON obligation_items (status, due_at);
+
+      CREATE TABLE notifications (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        intake_id TEXT,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        finished_at TEXT,
+        outcome TEXT
+      );
+      CREATE INDEX notifications_pending ON notifications (finished_at, created_at);
+    `,
+  },
 ];

@@ -21,24 +21,50 @@ import type {
   IntakeListQuery,
   IntakeStore,
   NewIntake,
+  NewNotification,
+  Notification,
+  NotificationClaim,
+  NotificationResult,
+  ObligationItemQuery,
+  ObligationItemUpdate,
+  ReviewDueUpdate,
+  ReviewScheduleUpdate,
 } from '../../ports/intake-store.js';
+import type { ObligationItem } from '../../core/review/obligation-types.js';
 import type { ReviewMessageRef } from '../../core/review/review-types.js';
 import { attestationAuditEntry } from '../../core/review/intake-audit.js';
 import { AuditTrailVerifier, canonicalJson, chainAuditEntry } from './audit-chain.js';
 import {
   defaultEventTtlSeconds,
   eventPruneIntervalMilliseconds,
+  finishedNotificationTtlMilliseconds,
   groupReviewMessages,
+  obligationItemColumns,
+  obligationItemValues,
   storedIntakeColumns,
   toAuditEntry,
   toIntakeRecord,
+  toNotification,
+  toObligationItem,
   type AuditRow,
   type IntakeRow,
+  type NotificationRow,
+  type ObligationItemRow,
   type ReviewMessageRow,
   verificationPageSize,
 } from './intake-rows.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
-import { alreadySuperseded, idTaken, intakeMissing, previousMissing, statusConflict, unavailable } from './store-errors.js';
+import {
+  alreadySuperseded,
+  idTaken,
+  intakeMissing,
+  itemMissing,
+  previousMissing,
+  reviewConflict,
+  revisionConflict,
+  statusConflict,
+  unavailable,
+} from './store-errors.js';
 import type { StoreHooks } from './store-hooks.js';
 
 export interface SqliteStoreOptions {
@@ -127,8 +153,9 @@ export class SqliteIntakeStore implements IntakeStore {
         inserted = this.database
           .prepare(
             `INSERT INTO intakes (id, version, previous_id, input, classification, tier, flagged, status, submitted_by,
-               submitted_by_key, submitted_at, decided_by, decided_at, decision, decision_comment, idempotency_key, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               submitted_by_key, submitted_at, decided_by, decided_at, decision, decision_comment, idempotency_key, updated_at,
+               next_review_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (idempotency_key) DO NOTHING`,
           )
           .run(
@@ -149,6 +176,7 @@ export class SqliteIntakeStore implements IntakeStore {
             record.decisionComment ?? null,
             record.idempotencyKey,
             record.submittedAt,
+            record.nextReviewAt ?? null,
           ).changes;
       } catch (error) {
         throw translateInsertConflict(error, record.id, record.previousId);
@@ -188,6 +216,11 @@ export class SqliteIntakeStore implements IntakeStore {
         conditions.push('submitted_by_key = ?');
         parameters.push(actorKey(query.submittedBy));
       }
+      if (query.reviewDueBy !== undefined) {
+        conditions.push('next_review_at IS NOT NULL AND next_review_at <= ?');
+        parameters.push(query.reviewDueBy);
+      }
+      if (query.withoutNextReview === true) conditions.push('next_review_at IS NULL');
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
       const order = query.order === 'newest' ? 'DESC' : 'ASC';
       const limit = query.limit === undefined ? '' : 'LIMIT ?';
@@ -203,7 +236,8 @@ export class SqliteIntakeStore implements IntakeStore {
     return this.write(() => {
       const changed = this.database
         .prepare(
-          `UPDATE intakes SET status = ?, decision = ?, decided_by = ?, decided_at = ?, decision_comment = ?, updated_at = ?
+          `UPDATE intakes SET status = ?, decision = ?, decided_by = ?, decided_at = ?, decision_comment = ?, updated_at = ?,
+             next_review_at = ?
            WHERE id = ? AND status = ?`,
         )
         .run(
@@ -213,6 +247,7 @@ export class SqliteIntakeStore implements IntakeStore {
           update.decidedAt,
           update.comment ?? null,
           update.decidedAt,
+          update.nextReviewAt ?? null,
           update.intakeId,
           update.expectedStatus,
         ).changes;
@@ -221,11 +256,147 @@ export class SqliteIntakeStore implements IntakeStore {
         if (current === undefined) throw intakeMissing(update.intakeId);
         throw statusConflict(update.intakeId, update.expectedStatus, current.status);
       }
+      for (const item of update.newItems ?? []) this.insertObligationItem(item);
       this.appendAuditInTransaction(update.audit);
       this.hooks.insideTransaction?.('recordDecision');
       const stored = this.selectIntake(update.intakeId);
       if (stored === undefined) throw new Error('decided intake not found');
       return stored;
+    });
+  }
+
+  async listObligationItems(query: ObligationItemQuery = {}): Promise<ObligationItem[]> {
+    return this.run(() => {
+      const conditions: string[] = [];
+      const parameters: unknown[] = [];
+      if (query.ownerKey !== undefined) {
+        conditions.push('o.owner_key = ?');
+        parameters.push(query.ownerKey);
+      }
+      if (query.status !== undefined) {
+        if (query.status.length === 0) return [];
+        conditions.push(`o.status IN (${query.status.map(() => '?').join(', ')})`);
+        parameters.push(...query.status);
+      }
+      if (query.dueBy !== undefined) {
+        conditions.push('o.due_at IS NOT NULL AND o.due_at <= ?');
+        parameters.push(query.dueBy);
+      }
+      const select = (extra: string[], values: unknown[]) => {
+        const all = [...conditions, ...extra];
+        const where = all.length > 0 ? `WHERE ${all.join(' AND ')}` : '';
+        return this.database
+          .prepare(`SELECT o.*, i.position AS intake_position FROM obligation_items o JOIN intakes i ON i.id = o.intake_id ${where} ORDER BY i.position, o.number`)
+          .all(...parameters, ...values) as Array<ObligationItemRow & { intake_position: number }>;
+      };
+      if (query.intakeIds === undefined) return select([], []).map(toObligationItem);
+      const rows: Array<ObligationItemRow & { intake_position: number }> = [];
+      // Chunked to stay well under SQLite's bound-parameter limit.
+      for (let start = 0; start < query.intakeIds.length; start += 500) {
+        const ids = query.intakeIds.slice(start, start + 500);
+        rows.push(...select([`o.intake_id IN (${ids.map(() => '?').join(', ')})`], ids));
+      }
+      rows.sort((left, right) => left.intake_position - right.intake_position || Number(left.number) - Number(right.number));
+      return rows.map(toObligationItem);
+    });
+  }
+
+  async getObligationItem(id: string): Promise<ObligationItem | undefined> {
+    return this.run(() => {
+      const row = this.database.prepare('SELECT * FROM obligation_items WHERE id = ?').get(id) as ObligationItemRow | undefined;
+      return row === undefined ? undefined : toObligationItem(row);
+    });
+  }
+
+  async updateObligationItem(update: ObligationItemUpdate): Promise<ObligationItem> {
+    const { item } = update;
+    return this.write(() => {
+      const values = obligationItemValues(item, actorKey);
+      const assignments = obligationItemColumns.map((column) => `${column} = ?`).join(', ');
+      const changed = this.database
+        .prepare(`UPDATE obligation_items SET ${assignments} WHERE id = ? AND revision = ?`)
+        .run(...values, item.id, update.expectedRevision).changes;
+      if (changed === 0) {
+        const current = this.database.prepare('SELECT revision FROM obligation_items WHERE id = ?').get(item.id) as { revision: number } | undefined;
+        if (current === undefined) throw itemMissing(item.id);
+        throw revisionConflict(item.id);
+      }
+      this.appendAuditInTransaction(update.audit);
+      const row = this.database.prepare('SELECT * FROM obligation_items WHERE id = ?').get(item.id) as ObligationItemRow | undefined;
+      if (row === undefined) throw new Error('updated item not found');
+      return toObligationItem(row);
+    });
+  }
+
+  async markReviewDue(update: ReviewDueUpdate): Promise<IntakeRecord> {
+    return this.write(() => {
+      const changed = this.database
+        .prepare(`UPDATE intakes SET status = 'review_due', updated_at = ? WHERE id = ? AND status = ? AND next_review_at = ?`)
+        .run(update.updatedAt, update.intakeId, update.expectedStatus, update.expectedNextReviewAt).changes;
+      if (changed === 0) {
+        const current = this.selectIntake(update.intakeId);
+        if (current === undefined) throw intakeMissing(update.intakeId);
+        throw reviewConflict(update.intakeId, current.status);
+      }
+      this.insertNotifications(update.notifications);
+      this.appendAuditInTransaction(update.audit);
+      const stored = this.selectIntake(update.intakeId);
+      if (stored === undefined) throw new Error('intake not found after marking its review due');
+      return stored;
+    });
+  }
+
+  async scheduleReview(update: ReviewScheduleUpdate): Promise<IntakeRecord> {
+    return this.write(() => {
+      const changed = this.database
+        .prepare('UPDATE intakes SET next_review_at = ?, updated_at = ? WHERE id = ? AND status = ? AND next_review_at IS NULL')
+        .run(update.nextReviewAt, update.updatedAt, update.intakeId, update.expectedStatus).changes;
+      if (changed === 0) {
+        const current = this.selectIntake(update.intakeId);
+        if (current === undefined) throw intakeMissing(update.intakeId);
+        throw reviewConflict(update.intakeId, current.status);
+      }
+      for (const item of update.newItems) this.insertObligationItem(item);
+      this.appendAuditInTransaction(update.audit);
+      const stored = this.selectIntake(update.intakeId);
+      if (stored === undefined) throw new Error('intake not found after scheduling its review');
+      return stored;
+    });
+  }
+
+  async enqueueNotifications(notifications: NewNotification[]): Promise<number> {
+    if (notifications.length === 0) return 0;
+    return this.write(() => this.insertNotifications(notifications));
+  }
+
+  async claimNotifications(claim: NotificationClaim): Promise<Notification[]> {
+    return this.write(() => {
+      // The write transaction is the lock: no other process claims between this read and the update.
+      const prunedBefore = new Date(Date.parse(claim.now) - finishedNotificationTtlMilliseconds).toISOString();
+      this.database.prepare('DELETE FROM notifications WHERE finished_at IS NOT NULL AND finished_at < ?').run(prunedBefore);
+      const rows = this.database
+        .prepare(
+          `SELECT * FROM notifications WHERE finished_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
+           ORDER BY created_at, key LIMIT ?`,
+        )
+        .all(claim.now, claim.limit) as NotificationRow[];
+      const mark = this.database.prepare('UPDATE notifications SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1 WHERE key = ?');
+      for (const row of rows) mark.run(claim.claimant, claim.leaseUntil, row.key);
+      return rows.map((row) => ({ ...toNotification(row), attempts: Number(row.attempts) + 1 }));
+    });
+  }
+
+  async finishNotification(result: NotificationResult): Promise<boolean> {
+    return this.write(() => {
+      const statement =
+        result.retryAt === undefined
+          ? this.database
+              .prepare('UPDATE notifications SET finished_at = ?, outcome = ?, claimed_by = NULL, claimed_until = NULL WHERE key = ? AND claimed_by = ? AND finished_at IS NULL')
+              .bind(result.at, result.outcome, result.key, result.claimant)
+          : this.database
+              .prepare('UPDATE notifications SET outcome = ?, claimed_by = NULL, claimed_until = ? WHERE key = ? AND claimed_by = ? AND finished_at IS NULL')
+              .bind(result.outcome, result.retryAt, result.key, result.claimant);
+      return statement.run().changes === 1;
     });
   }
 
@@ -282,6 +453,14 @@ export class SqliteIntakeStore implements IntakeStore {
         for (let after = 0; ; ) {
           const rows = intakes.all(after, verificationPageSize) as IntakeRow[];
           for (const row of rows) verifier.addIntake(toIntakeRecord(row, []), storedIntakeColumns(row));
+          const last = rows.at(-1);
+          if (last === undefined || rows.length < verificationPageSize) break;
+          after = Number(last.position);
+        }
+        const items = this.database.prepare('SELECT * FROM obligation_items WHERE position > ? ORDER BY position LIMIT ?');
+        for (let after = 0; ; ) {
+          const rows = items.all(after, verificationPageSize) as ObligationItemRow[];
+          for (const row of rows) verifier.addObligationItem(toObligationItem(row));
           const last = rows.at(-1);
           if (last === undefined || rows.length < verificationPageSize) break;
           after = Number(last.position);
@@ -369,6 +548,31 @@ export class SqliteIntakeStore implements IntakeStore {
     }
     const grouped = groupReviewMessages(messageRows);
     return rows.map((row) => toIntakeRecord(row, grouped.get(row.id) ?? []));
+  }
+
+  private insertObligationItem(item: ObligationItem): void {
+    this.database
+      .prepare(`INSERT INTO obligation_items (${obligationItemColumns.join(', ')}) VALUES (${obligationItemColumns.map(() => '?').join(', ')})`)
+      .run(...obligationItemValues(item, actorKey));
+  }
+
+  /** Inside a write transaction: inserts the notifications whose key is new; returns how many. */
+  private insertNotifications(notifications: NewNotification[]): number {
+    const insert = this.database.prepare(
+      'INSERT INTO notifications (key, kind, target, intake_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    );
+    let inserted = 0;
+    for (const notification of notifications) {
+      inserted += insert.run(
+        notification.key,
+        notification.kind,
+        notification.target,
+        notification.intakeId ?? null,
+        JSON.stringify(notification.payload),
+        notification.createdAt,
+      ).changes;
+    }
+    return inserted;
   }
 
   private insertReviewMessage(intakeId: string, reference: ReviewMessageRef): void {

@@ -34,3 +34,19 @@ export function statusConflict(id: string, expected: string, actual: string): Sh
     fields: [{ field: 'status', message: actual }],
   });
 }
+
+export function itemMissing(id: string): ShishinError {
+  return new ShishinError('not_found', `There is no obligation item ${id}.`);
+}
+
+/** Compare-and-set on an item's revision lost: someone changed it since the caller read it. */
+export function revisionConflict(id: string): ShishinError {
+  return new ShishinError('conflict', `${id} was changed by someone else meanwhile; look at it again and retry.`, {
+    fields: [{ field: 'revision', message: 'changed meanwhile' }],
+  });
+}
+
+/** Another replica (or a decision) changed the intake before its review could be marked due. */
+export function reviewConflict(id: string, actual: string): ShishinError {
+  return new ShishinError('conflict', `${id} changed meanwhile: it is now ${actual}.`, { fields: [{ field: 'status', message: actual }] });
+}

@@ -6,10 +6,18 @@ import { vendorDutySummary } from '../../../core/presentation/classification-pre
 import { formatDisplayTime } from '../../../core/presentation/display-time.js';
 import { describeActor } from '../../../core/review/register-format.js';
 import type { QuestionEscalation, RegisterRow } from '../../../core/review/intake-service.js';
-import { decisions, type Decision, type IntakeRecord, type IntakeStatus } from '../../../core/review/review-types.js';
+import { dayOf } from '../../../core/presentation/obligation-presentation.js';
+import type { ObligationPermissions } from '../../../core/review/obligation-service.js';
+import type { ObligationItem } from '../../../core/review/obligation-types.js';
+import { isEmptyFilter, registerFilterQuery, type RegisterFilter } from '../../../core/review/register-filter.js';
+import type { ReviewChanges } from '../../../core/review/reminders.js';
+import { riskTiers } from '../../../core/intake/classification.js';
+import { decisions, intakeStatuses, type Decision, type IntakeRecord, type IntakeStatus } from '../../../core/review/review-types.js';
 import { html, type SafeHtml } from '../html.js';
 import { citationLinkRow } from './ask-page.js';
 import type { HistoryEntry } from '../intake-access.js';
+import { obligationSection, reviewChangesSection, type ItemFormState } from './obligation-views.js';
+import { workbenchText } from './workbench-text.js';
 
 const statusLabels: Record<IntakeStatus, string> = {
   submitted: 'Submitted',
@@ -19,6 +27,7 @@ const statusLabels: Record<IntakeStatus, string> = {
   approved_with_conditions: 'Approved with conditions',
   changes_requested: 'Changes requested',
   rejected: 'Rejected',
+  review_due: 'Re-review due',
 };
 
 const decisionLabels: Record<Decision, string> = {
@@ -27,6 +36,10 @@ const decisionLabels: Record<Decision, string> = {
   request_changes: 'Request changes',
   reject: 'Reject',
 };
+
+export function statusLabel(status: IntakeStatus): string {
+  return statusLabels[status] ?? status;
+}
 
 export function statusBadge(status: IntakeStatus): SafeHtml {
   return html`<span class="status status-${status}" data-status="${status}">${statusLabels[status] ?? status}</span>`;
@@ -117,6 +130,18 @@ function describeAction(entry: HistoryEntry): string {
       return decision === undefined ? 'Decided' : decisionOutcomes[decision as Decision] ?? decision;
     case 'decision.refused':
       return 'Decision attempt refused';
+    case 'obligations.created':
+      return workbenchText.historyItemsCreated(typeof entry.details.count === 'number' ? String(entry.details.count) : '?');
+    case 'obligation.updated': {
+      const status = (entry.details.changes as { status?: { to?: unknown } } | undefined)?.status?.to;
+      const item = typeof entry.details.itemId === 'string' ? entry.details.itemId : 'item';
+      if (status === undefined) return workbenchText.historyItemUpdated(item);
+      return status === 'open' ? workbenchText.historyItemReopened(item) : workbenchText.historyItemMarked(item, String(status).replace(/_/g, ' '));
+    }
+    case 'review.due':
+      return workbenchText.historyReviewDue;
+    case 'review.scheduled':
+      return workbenchText.historyReviewScheduled;
     default:
       return entry.action;
   }
@@ -147,6 +172,14 @@ export interface IntakeDetailOptions {
   csrfToken: string;
   /** Time zone for dates shown (DISPLAY_TIME_ZONE); undefined: the server's. */
   timeZone?: string | undefined;
+  /** Tracked obligation items (after approval); the classification's checklist is shown before. */
+  items?: ObligationItem[];
+  itemPermissions?: (item: ObligationItem) => ObligationPermissions;
+  /** A refused item update to show again with its errors. */
+  itemForm?: ItemFormState;
+  /** What changed since the last decision, for an intake due for re-review. */
+  changes?: ReviewChanges;
+  now?: Date;
 }
 
 export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
@@ -160,7 +193,9 @@ export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
     <div><dt>Needs review</dt><dd>${classification.flagged ? 'Yes — flagged for the governance team' : 'No'}</dd></div>
     <div><dt>Submitted</dt><dd>${when(record.submittedAt, options.timeZone)} by ${describeActor(record.submittedBy)}</dd></div>
     ${record.decision === undefined ? '' : html`<div><dt>Decision</dt><dd>${decisionOutcomes[record.decision]} by ${describeActor(record.decidedBy)} on ${when(record.decidedAt, options.timeZone)}${record.decisionComment === undefined ? '' : html`<blockquote>${record.decisionComment}</blockquote>`}</dd></div>`}
+    ${record.nextReviewAt === undefined ? '' : html`<div><dt>${workbenchText.nextReview}</dt><dd><time datetime="${record.nextReviewAt}" data-next-review>${dayOf(record.nextReviewAt)}</time></dd></div>`}
   </dl>
+  ${options.changes === undefined ? '' : reviewChangesSection(record, options.changes)}
   ${classification.flagged && classification.flagReasons.length > 0
     ? html`<section aria-labelledby="flag-heading"><h2 id="flag-heading">Why it is flagged</h2><ul>${classification.flagReasons.map((reason) => html`<li>${reason}</li>`)}</ul></section>`
     : ''}
@@ -174,13 +209,22 @@ export function intakeDetailPage(options: IntakeDetailOptions): SafeHtml {
           (reason) => html`<li><p>${tierBadge(reason.tier)} ${reason.summary} <span class="rule-id">(${reason.ruleId})</span></p>${citationList(reason.citations)}</li>`,
         )}</ol>`}
   </section>
-  <section aria-labelledby="obligations-heading"><h2 id="obligations-heading">Obligations</h2>
+  ${options.items !== undefined && options.items.length > 0
+    ? obligationSection({
+        record,
+        items: options.items,
+        now: options.now ?? new Date(),
+        permissions: options.itemPermissions ?? (() => ({ complete: false, reopen: false, assign: false })),
+        csrfToken: options.csrfToken,
+        ...(options.itemForm === undefined ? {} : { state: options.itemForm }),
+      })
+    : html`<section aria-labelledby="obligations-heading"><h2 id="obligations-heading">Obligations</h2>
     ${classification.obligations.length === 0
       ? html`<p>No specific obligations beyond internal policy.</p>`
       : html`<ul class="checklist">${classification.obligations.map(
           (obligation) => html`<li><p><span aria-hidden="true">☐</span> ${obligation.text} <span class="framework">${obligation.framework}</span></p>${citationList(obligation.citations)}</li>`,
         )}</ul>`}
-  </section>
+  </section>`}
   ${vendorSection(classification.vendorDuties)}
   ${classification.signals.length === 0
     ? ''
@@ -242,6 +286,8 @@ export function myIntakesPage(records: IntakeRecord[], timeZone?: string): SafeH
 export interface QueueItem {
   record: IntakeRecord;
   decision?: Omit<DecisionFormOptions, 'intakeId' | 'csrfToken' | 'returnTo'>;
+  /** For a re-review: what changed since the last decision. */
+  changes?: ReviewChanges;
 }
 
 export function reviewQueuePage(items: QueueItem[], csrfToken: string, timeZone?: string, questions: QuestionEscalation[] = []): SafeHtml {
@@ -256,26 +302,58 @@ export function reviewQueuePage(items: QueueItem[], csrfToken: string, timeZone?
   ${items.length === 0
     ? html`<p>Nothing is waiting for review.</p>`
     : html`<ul class="queue">${items.map(
-        ({ record, decision }) => html`<li class="queue-item"><article aria-labelledby="queue-${record.id}">
+        ({ record, decision, changes }) => html`<li class="queue-item"><article aria-labelledby="queue-${record.id}">
           <h2 id="queue-${record.id}"><a href="/console/intakes/${record.id}">${record.input.title}</a> <span class="intake-id">${record.id}</span></h2>
           <p>${tierBadge(record.classification.tier)} ${statusBadge(record.status)} · ${record.input.businessUnit} · submitted ${when(record.submittedAt, timeZone)} by ${describeActor(record.submittedBy)}</p>
-          ${record.classification.flagReasons.length === 0 ? '' : html`<ul>${record.classification.flagReasons.map((reason) => html`<li>${reason}</li>`)}</ul>`}
+          ${changes === undefined ? '' : reviewChangesSection(record, changes)}
+          ${changes !== undefined || record.classification.flagReasons.length === 0 ? '' : html`<ul>${record.classification.flagReasons.map((reason) => html`<li>${reason}</li>`)}</ul>`}
           ${decisionForm({ intakeId: record.id, csrfToken, returnTo: '/console/queue', ...decision })}
         </article></li>`,
       )}</ul>`}`;
 }
 
-/** The register; `scope: 'own'` when REGISTER_VISIBILITY limits a non-member to their own intakes. */
-export function registerPage(rows: RegisterRow[], scope: 'all' | 'own' = 'all', timeZone?: string): SafeHtml {
+function filterForm(filter: RegisterFilter): SafeHtml {
+  const t = workbenchText;
+  const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
+  const status = filter.status?.length === 1 ? filter.status[0] : undefined;
+  return html`<form method="get" action="/console/register" class="register-filters" aria-label="${t.filtersLegend}">
+    <fieldset><legend>${t.filtersLegend}</legend>
+      <div class="filter-grid">
+        <div><label for="filter-tier">${t.filterTier}</label><select id="filter-tier" name="tier">${option('', t.filterAny, filter.tier === undefined)}${riskTiers.map((tier) => option(tier, tier, filter.tier === tier))}</select></div>
+        <div><label for="filter-status">${t.filterStatus}</label><select id="filter-status" name="status">${option('', t.filterAny, status === undefined)}${intakeStatuses.filter((value) => value !== 'submitted').map((value) => option(value, statusLabel(value), status === value))}</select></div>
+        <div><label for="filter-unit">${t.filterBusinessUnit}</label><input id="filter-unit" name="businessUnit" value="${filter.businessUnit ?? ''}" maxlength="200"></div>
+        <div><label for="filter-submitted">${t.filterSubmitted}</label><input id="filter-submitted" name="submitted" value="${filter.submitted ?? ''}" pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-11"></div>
+        <div><label for="filter-obligations">${t.filterObligations}</label><select id="filter-obligations" name="obligations">${option('', t.filterAny, filter.obligations === undefined)}${option('open', t.filterObligationsOpen, filter.obligations === 'open')}${option('overdue', t.filterObligationsOverdue, filter.obligations === 'overdue')}</select></div>
+        <div><label for="filter-review">${t.filterReview}</label><select id="filter-review" name="review">${option('', t.filterAny, filter.review === undefined)}${option('due', t.filterReviewDue, filter.review === 'due')}${option('next_30_days', t.filterReviewNext30, filter.review === 'next_30_days')}</select></div>
+      </div>
+      <div class="choice"><input type="checkbox" id="filter-latest" name="latest" value="1"${filter.latest === true ? html` checked` : ''}><label for="filter-latest">${t.filterLatest}</label></div>
+      <button type="submit">${t.filterApply}</button> ${isEmptyFilter(filter) ? '' : html`<a href="/console/register">${t.filterClear}</a>`}
+    </fieldset>
+  </form>`;
+}
+
+/**
+ * The register; `scope: 'own'` when REGISTER_VISIBILITY limits a non-member to their own intakes.
+ * `total` is the number of rows before `filter` (the rows given are already filtered).
+ */
+export function registerPage(rows: RegisterRow[], scope: 'all' | 'own' = 'all', filter: RegisterFilter = {}, total = rows.length, timeZone?: string): SafeHtml {
+  const query = registerFilterQuery(filter);
+  const download = (format: string) => `/api/register?format=${format}${query === '' ? '' : `&${query}`}`;
   return html`<h1>AI use-case register</h1>
   ${scope === 'own' ? html`<p class="help">You see the intakes you submitted; governance members see the whole register.</p>` : ''}
-  <p>Download: <a href="/api/register?format=csv" download="ai-register.csv">CSV</a> · <a href="/api/register?format=json" download="ai-register.json">JSON</a></p>
+  ${filterForm(filter)}
+  ${isEmptyFilter(filter) ? '' : html`<p role="status" class="filter-summary">${workbenchText.filterShowing(rows.length, total)}</p>`}
+  <p>Download: <a href="${download('csv')}" download="ai-register.csv">CSV</a> · <a href="${download('json')}" download="ai-register.json">JSON</a></p>
   ${rows.length === 0
-    ? html`<p>The register is empty.</p>`
+    ? html`<p>${total === 0 ? 'The register is empty.' : 'No register row matches these filters.'}</p>`
     : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Register table"><table class="register"><caption>${scope === 'own' ? 'Your AI use cases' : 'Every AI use case submitted'}, with its tier and decision</caption>
-      <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Business unit</th><th scope="col">Owner</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Decided</th><th scope="col">Decision comment</th><th scope="col">Obligations</th></tr></thead>
+      <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Business unit</th><th scope="col">Owner</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Decided</th><th scope="col">Decision comment</th><th scope="col">Obligations</th><th scope="col">${workbenchText.registerItems}</th><th scope="col">${workbenchText.registerNextReview}</th></tr></thead>
       <tbody>${rows.map(
-        (row) => html`<tr><td><a href="/console/intakes/${row.id}">${row.id}</a></td><td>${row.title}</td><td>${row.businessUnit}</td><td>${row.owner}</td><td>${tierBadge(row.tier)}</td><td>${statusBadge(row.status)}</td><td>${row.decidedBy}</td><td>${when(row.decidedAt, timeZone)}</td><td>${row.decisionComment}</td><td>${row.obligations.length}</td></tr>`,
+        (row) => html`<tr data-intake="${row.id}"><td><a href="/console/intakes/${row.id}">${row.id}</a></td><td>${row.title}</td><td>${row.businessUnit}</td><td>${row.owner}</td><td>${tierBadge(row.tier)}</td><td>${statusBadge(row.status)}</td><td>${row.decidedBy}</td><td>${when(row.decidedAt, timeZone)}</td><td>${row.decisionComment}</td><td>${row.obligations.length}</td><td>${
+          row.obligationsOpen + row.obligationsDone + row.obligationsNotApplicable === 0
+            ? '—'
+            : html`${row.obligationsOpen} / ${row.obligationsDone}${row.obligationsOverdue > 0 ? html` <span class="overdue">(${row.obligationsOverdue} overdue)</span>` : ''}`
+        }</td><td>${row.nextReviewAt === '' ? '—' : dayOf(row.nextReviewAt)}</td></tr>`,
       )}</tbody></table></div>`}`;
 }
 

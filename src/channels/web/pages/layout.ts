@@ -1,6 +1,7 @@
 // The console's page frame: navigation, the development identity banner and switcher, and the
 // document skeleton (language, viewport, stylesheet, enhancement script).
 import { html, type SafeHtml } from '../html.js';
+import { workbenchText } from './workbench-text.js';
 
 /** The `user` of a page context when the request carries no identity (e.g. the sign-in error page). */
 export const notSignedIn = 'not signed in';
@@ -28,9 +29,11 @@ function navigation(context: PageContext): SafeHtml {
     ['/console/ask', 'Ask', true],
     ['/console/intakes/new', 'New intake', true],
     ['/console/intakes', 'My intakes', true],
+    ['/console/obligations', workbenchText.navObligations, true],
     ['/console/queue', 'Review queue', context.governanceMember],
     ['/console/register', 'Register', true],
     ['/console/documents', 'Documents', true],
+    ['/console/dashboard', workbenchText.navDashboard, context.governanceMember],
   ];
   return html`<nav aria-label="Main"><ul>${items
     .filter(([, , shown]) => shown)
