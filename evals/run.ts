@@ -1,7 +1,9 @@
 // Runs every evaluation suite in evals/suites/*.ts, prints the figures as Markdown tables and writes
 // evals/results/latest.json and latest.md. `npm run eval` (or `tsx evals/run.ts [SUITE…]` to run
 // only the named suites, e.g. `qa`). Exit code 1 when a suite fails to run.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+// The results files always hold every suite: a run of some suites replaces only their sections, and
+// each section records when it was run.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -16,6 +18,15 @@ export interface SuiteResult {
   title: string;
   tables: SuiteTable[];
   metrics: Record<string, number>;
+}
+
+/** One suite's section of latest.json: its result (or why it failed), how long it took and when it ran. */
+export type StoredSuite = (SuiteResult & { seconds: number; runAt: string }) | { error: string; runAt: string };
+
+/** latest.json: when it was last written and every suite's latest section. */
+export interface EvalResults {
+  runAt: string;
+  suites: Record<string, StoredSuite>;
 }
 
 interface SuiteModule {
@@ -44,47 +55,101 @@ export function markdownTable(table: SuiteTable): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function suiteMarkdown(name: string, result: SuiteResult, seconds: number): string {
-  return [`## ${result.title}`, '', `_suite \`${name}\`, ${seconds.toFixed(1)} s_`, '', ...result.tables.map((table) => markdownTable(table))].join('\n');
+export function suiteMarkdown(name: string, result: SuiteResult, seconds: number, runAt?: string): string {
+  const when = runAt === undefined ? '' : `, run at ${runAt}`;
+  return [`## ${result.title}`, '', `_suite \`${name}\`, ${seconds.toFixed(1)} s${when}_`, '', ...result.tables.map((table) => markdownTable(table))].join('\n');
+}
+
+/**
+ * The previous results with the fresh sections put in: suites not run this time keep their previous
+ * section (and its time; files written before sections had one take the file's), suites that no longer
+ * exist are dropped, and the sections follow the order of `suites`.
+ */
+export function mergeResults(previous: unknown, fresh: Record<string, StoredSuite>, suites: string[], runAt: string): EvalResults {
+  const old = (previous ?? {}) as Partial<{ runAt: unknown; suites: Record<string, unknown> }>;
+  const oldSuites = old.suites !== null && typeof old.suites === 'object' ? old.suites : {};
+  const merged: Record<string, StoredSuite> = {};
+  for (const name of suites) {
+    const kept = oldSuites[name] as Partial<StoredSuite> | undefined;
+    if (fresh[name] !== undefined) merged[name] = fresh[name];
+    else if (kept !== undefined && kept !== null && typeof kept === 'object') {
+      merged[name] = { ...kept, runAt: typeof kept.runAt === 'string' ? kept.runAt : typeof old.runAt === 'string' ? old.runAt : 'unknown' } as StoredSuite;
+    }
+  }
+  return { runAt, suites: merged };
+}
+
+/** latest.md from the merged results: every suite's section with the time it was run. */
+export function resultsMarkdown(results: EvalResults): string {
+  const sections = [
+    '# Evaluation results',
+    '',
+    `Written at ${results.runAt}. \`npm run eval\` runs every suite; \`npm run eval -- SUITE\` reruns one and keeps the others' sections.`,
+    '',
+  ];
+  for (const [name, suite] of Object.entries(results.suites)) {
+    if ('error' in suite) sections.push(`## ${name}`, '', `Failed (run at ${suite.runAt}): ${suite.error}`, '');
+    else sections.push(suiteMarkdown(name, suite, suite.seconds, suite.runAt));
+  }
+  return `${sections.join('\n')}\n`;
+}
+
+async function readPrevious(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface EvalRunOptions {
+  /** Where latest.json and latest.md go; default evals/results. */
+  resultsDir?: string;
 }
 
 /** Runs the named suites (all when none are named); returns the exit code. */
-export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
-  const wanted = argv.filter((argument) => !argument.startsWith('-'));
-  const suitesDir = path.join(evalsDir, 'suites');
-  const files = (await readdir(suitesDir)).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort();
-  const names = files.map((file) => file.replace(/\.ts$/u, '')).filter((name) => wanted.length === 0 || wanted.includes(name));
-  if (names.length === 0) {
-    process.stderr.write(`No suite matched ${wanted.join(', ')}. Suites: ${files.join(', ')}\n`);
+export async function main(argv: string[] = process.argv.slice(2), options: EvalRunOptions = {}): Promise<number> {
+  const unknownOption = argv.find((argument) => argument.startsWith('-'));
+  if (unknownOption !== undefined) {
+    process.stderr.write(`Unknown option "${unknownOption}". Name suites only, e.g. qa or intake.\n`);
     return 2;
   }
-  const startedAt = new Date().toISOString();
-  const sections: string[] = [`# Evaluation results`, '', `Run at ${startedAt}.`, ''];
-  const json: Record<string, unknown> = {};
+  const wanted = argv;
+  const suitesDir = path.join(evalsDir, 'suites');
+  const files = (await readdir(suitesDir)).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort();
+  const allNames = files.map((file) => file.replace(/\.ts$/u, ''));
+  const names = allNames.filter((name) => wanted.length === 0 || wanted.includes(name));
+  const unmatched = wanted.filter((name) => !allNames.includes(name));
+  if (names.length === 0 || unmatched.length > 0) {
+    process.stderr.write(`No suite matched ${(unmatched.length > 0 ? unmatched : wanted).join(', ')}. Suites: ${files.join(', ')}\n`);
+    return 2;
+  }
+  const fresh: Record<string, StoredSuite> = {};
   let failed = 0;
   for (const name of names) {
     const started = performance.now();
+    const runAt = new Date().toISOString();
     try {
       const module = (await import(pathToFileURL(path.join(suitesDir, `${name}.ts`)).href)) as SuiteModule;
       const result = await module.run({});
       const seconds = (performance.now() - started) / 1000;
-      const markdown = suiteMarkdown(name, result, seconds);
-      process.stdout.write(`${markdown}\n`);
-      sections.push(markdown);
-      json[name] = { ...result, seconds: Math.round(seconds * 10) / 10 };
+      process.stdout.write(`${suiteMarkdown(name, result, seconds)}\n`);
+      fresh[name] = { ...result, seconds: Math.round(seconds * 10) / 10, runAt };
     } catch (error) {
       failed += 1;
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       process.stderr.write(`Suite ${name} failed: ${message}\n`);
-      sections.push(`## ${name}`, '', `Failed: ${error instanceof Error ? error.message : String(error)}`, '');
-      json[name] = { error: error instanceof Error ? error.message : String(error) };
+      fresh[name] = { error: error instanceof Error ? error.message : String(error), runAt };
     }
   }
-  const resultsDir = path.join(evalsDir, 'results');
+  const resultsDir = options.resultsDir ?? path.join(evalsDir, 'results');
   await mkdir(resultsDir, { recursive: true });
-  await writeFile(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ runAt: startedAt, suites: json }, null, 2)}\n`);
-  await writeFile(path.join(resultsDir, 'latest.md'), `${sections.join('\n')}\n`);
-  process.stderr.write(`Wrote evals/results/latest.json and latest.md\n`);
+  const jsonFile = path.join(resultsDir, 'latest.json');
+  const results = mergeResults(await readPrevious(jsonFile), fresh, allNames, new Date().toISOString());
+  await writeFile(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(path.join(resultsDir, 'latest.md'), resultsMarkdown(results));
+  const kept = Object.keys(results.suites).filter((name) => !names.includes(name));
+  process.stderr.write(`Wrote ${path.relative(process.cwd(), jsonFile)} and latest.md (${names.join(', ')} updated${kept.length > 0 ? `; ${kept.join(', ')} kept from the previous run` : ''})\n`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -1,14 +1,13 @@
 // `shishin ask [--json] [QUESTION]`: answers a question from the governance corpus with citations.
 // With --json and no QUESTION, reads one question per line on stdin and prints one JSON object per
 // line (a failing line prints {"error": {...}} and the run continues). Logs go to stderr.
+//
+// Start-up time is most of a one-off question's cost, so this module imports only what parsing the
+// arguments needs; configuration, the index and the answer service load once a question is due.
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../config.js';
 import { isShishinError } from '../errors.js';
-import { createLogger } from '../logger.js';
 import type { Answer, AnswerDetails, AnswerService } from '../core/answer/answer.js';
-import { createAnswerService } from '../core/answer/answer-service.js';
 import { publicCitation, relatedSourceLines } from '../core/presentation/answer-presentation.js';
-import { openConfiguredIndex } from '../providers/index/open-configured-index.js';
 import { parseCommandLine } from './command-line.js';
 
 const help = `Usage: shishin ask [--json] [QUESTION]
@@ -65,6 +64,12 @@ function errorMessage(error: unknown): { code: string; message: string } {
 }
 
 async function openService(errors: NodeJS.WritableStream): Promise<AnswerService> {
+  const [{ loadConfig }, { createLogger }, { createAnswerService }, { openConfiguredIndex }] = await Promise.all([
+    import('../config.js'),
+    import('../logger.js'),
+    import('../core/answer/answer-service.js'),
+    import('../providers/index/open-configured-index.js'),
+  ]);
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: errors });
   const { index, embedder } = await openConfiguredIndex(config, logger, { autoIngest: true });

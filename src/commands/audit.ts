@@ -9,6 +9,7 @@ import { createLogger } from '../logger.js';
 import type { AuditEntry, AuditVerification, IntakeStore } from '../ports/intake-store.js';
 import { genesisHash, headHashPattern } from '../providers/store/audit-chain.js';
 import { createStore } from '../providers/store/create-store.js';
+import { describeCommandLineError, isCommandLineError } from './command-line.js';
 
 const help = `Usage: shishin audit verify [--expect-head HASH] [--json]
        shishin audit head [--json]
@@ -155,8 +156,8 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
-    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
-      process.stderr.write(`${error.message}\n\n${help}`);
+    if (isCommandLineError(error)) {
+      process.stderr.write(`${describeCommandLineError(error)}\n\n${help}`);
       return 2;
     }
     throw error;

@@ -7,6 +7,8 @@ import { isShishinError, type FieldError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { Classifier } from '../core/intake/classifier.js';
 import { parseIntake, type IntakeInput } from '../core/intake/intake-schema.js';
+import { parseCommandLine } from './command-line.js';
+import { splitIntakeInput } from './split-intake-input.js';
 
 const help = `Usage: shishin classify [FILE|-]
 
@@ -15,8 +17,6 @@ Input: one intake as a JSON object, or JSON Lines (one intake per line). FILE "-
 Output: the classification JSON — pretty for a single object on a terminal, else one compact line per
 intake. Exit codes: 0 all classified, 2 invalid input (field errors on stderr), 1 other failure.
 `;
-
-type Item = { line: number; value: unknown } | { line: number; error: FieldError[] };
 
 async function readInput(source: string | undefined): Promise<string> {
   if (source === undefined || source === '-') {
@@ -28,25 +28,9 @@ async function readInput(source: string | undefined): Promise<string> {
   return readFile(source, 'utf8');
 }
 
-/** One JSON document (possibly pretty-printed) or JSON Lines; `single` tells which. */
-function splitInput(text: string): { single: boolean; items: Item[] } {
-  const trimmed = text.trim();
-  if (trimmed === '') return { single: true, items: [{ line: 1, error: [{ field: '_', message: 'The input is empty.' }] }] };
-  try {
-    return { single: true, items: [{ line: 1, value: JSON.parse(trimmed) as unknown }] };
-  } catch {
-    // Not one JSON document: read it as JSON Lines.
-  }
-  const items: Item[] = [];
-  text.split('\n').forEach((raw, index) => {
-    if (raw.trim() === '') return;
-    try {
-      items.push({ line: index + 1, value: JSON.parse(raw) as unknown });
-    } catch {
-      items.push({ line: index + 1, error: [{ field: '_', message: 'This line is not valid JSON.' }] });
-    }
-  });
-  return { single: false, items };
+/** Where and why the text is not JSON; a line of JSON Lines names only the column (its line is the prefix). */
+function syntaxMessage(single: boolean, syntax: { line: number; column: number; reason: string }): string {
+  return `Not valid JSON at ${single ? `line ${syntax.line}, column ${syntax.column}` : `column ${syntax.column}`}: ${syntax.reason}.`;
 }
 
 /** Opens the index and builds the classifier. Heavy modules load here, so --help and bad input stay fast. */
@@ -73,14 +57,14 @@ async function buildClassifier(logger: Logger): Promise<Classifier> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(help);
-    return 0;
-  }
-  const files = args.filter((argument) => argument === '-' || !argument.startsWith('-'));
-  const unknown = args.filter((argument) => argument !== '-' && argument.startsWith('-'));
-  if (unknown.length > 0 || files.length > 1) {
-    process.stderr.write(`${unknown.length > 0 ? `Unknown option ${unknown[0]}` : 'Give at most one FILE'}.\n\n${help}`);
+  const parsed = parseCommandLine({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } }, help, {
+    output: process.stdout,
+    errors: process.stderr,
+  });
+  if (typeof parsed === 'number') return parsed;
+  const files = parsed.positionals;
+  if (files.length > 1) {
+    process.stderr.write(`Give at most one FILE.\n\n${help}`);
     return 2;
   }
   let text: string;
@@ -90,10 +74,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`Cannot read the input: ${(error as Error).message}\n`);
     return 2;
   }
-  const { single, items } = splitInput(text);
+  const { single, items } = splitIntakeInput(text);
   // Validate everything first: input errors need no index.
-  const checked = items.map((item): { line: number; input: IntakeInput } | { line: number; fields: FieldError[] } => {
-    if ('error' in item) return { line: item.line, fields: item.error };
+  const checked = items.map((item): { line: number; input: IntakeInput } | { line: number; fields: FieldError[]; notJson?: true } => {
+    if ('empty' in item) return { line: item.line, fields: [{ field: '_', message: 'The input is empty.' }] };
+    if ('syntax' in item) return { line: item.line, fields: [{ field: '_', message: syntaxMessage(single, item.syntax) }], notJson: true };
     try {
       return { line: item.line, input: parseIntake(item.value) };
     } catch (error) {
@@ -129,9 +114,11 @@ export async function run(args: string[]): Promise<number> {
     if (!('fields' in item)) continue;
     invalid += 1;
     const prefix = single ? '' : `Line ${item.line}: `;
-    process.stderr.write(`${prefix}the intake is invalid:\n${item.fields.map((field) => `  ${field.field}: ${field.message}`).join('\n')}\n`);
+    if (item.notJson === true) process.stderr.write(`${prefix}${item.fields.map((field) => field.message).join(' ')}\n`);
+    else process.stderr.write(`${prefix}the intake is invalid:\n${item.fields.map((field) => `  ${field.field}: ${field.message}`).join('\n')}\n`);
     if (!single) {
-      process.stdout.write(`${JSON.stringify({ line: item.line, error: { code: 'input_invalid', message: 'The intake is invalid.', fields: item.fields } })}\n`);
+      const message = item.notJson === true ? 'This line is not valid JSON.' : 'The intake is invalid.';
+      process.stdout.write(`${JSON.stringify({ line: item.line, error: { code: 'input_invalid', message, fields: item.fields } })}\n`);
     }
   }
   return invalid > 0 ? 2 : 0;

@@ -4,8 +4,8 @@
 import { loadConfig } from '../config.js';
 import { isShishinError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { startService } from '../main.js';
 import { requestIdMixin } from '../observability/request-scope.js';
+import { parseCommandLine } from './command-line.js';
 
 const help = `Usage: shishin serve [--port N]
 
@@ -13,19 +13,19 @@ Runs the web console, the JSON API, the operations endpoints (/healthz, /readyz,
 when configured, the Slack and Teams endpoints on one HTTP server. Configuration comes from the
 environment (see .env.example). --port overrides PORT (0 picks a free port).`;
 
-function parsePort(args: string[]): number | undefined | 'invalid' {
-  const index = args.indexOf('--port');
-  if (index === -1) return undefined;
-  const value = Number(args[index + 1]);
-  return Number.isInteger(value) && value >= 0 && value < 65536 ? value : 'invalid';
+function parsePort(value: string | undefined): number | undefined | 'invalid' {
+  if (value === undefined) return undefined;
+  const port = value.trim() === '' ? Number.NaN : Number(value);
+  return Number.isInteger(port) && port >= 0 && port < 65536 ? port : 'invalid';
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  const port = parsePort(args);
+  const parsed = parseCommandLine({ args, strict: true, options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, `${help}\n`, {
+    output: process.stdout,
+    errors: process.stderr,
+  });
+  if (typeof parsed === 'number') return parsed;
+  const port = parsePort(parsed.values.port);
   if (port === 'invalid') {
     process.stderr.write('serve: --port needs a number between 0 and 65535\n');
     return 2;
@@ -40,6 +40,8 @@ export async function run(args: string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel, mixin: requestIdMixin });
   let service;
   try {
+    // The service modules (HTTP server, chat SDKs, stores) load only once the arguments are known good.
+    const { startService } = await import('../main.js');
     service = await startService(config, { logger, ...(port === undefined ? {} : { port }) });
   } catch (error) {
     logger.fatal({ err: error }, 'start-up failed');

@@ -11,7 +11,8 @@ import { answerActionIds } from '../../src/channels/slack/answer-blocks.js';
 import { decisionModalCallbackId, reviewActionIds } from '../../src/channels/slack/intake-blocks.js';
 import { postSignedCommand, postSignedInteraction, type RecordedCall } from '../helpers/fake-slack-api.js';
 import { cvScreeningIntake } from '../helpers/intake-examples.js';
-import { openPostgresTestDatabase } from '../store/postgres-test-schema.js';
+import { describeWithPeer } from '../helpers/peers.js';
+import { openPostgresTestDatabase, postgresSkippedReason } from '../store/postgres-test-schema.js';
 import { buttonClick, governanceMember, outsider, reviewChannel, signingSecret, startSlackHarness, submitter, viewSubmission, type SlackHarness } from '../slack/slack-harness.js';
 
 const replays = 3;
@@ -169,7 +170,7 @@ describe('replayed Slack slash commands', () => {
 // Without PostgreSQL this fails, as the store suites do, unless SHISHIN_SKIP_POSTGRES=1 asks to skip.
 const postgres = await openPostgresTestDatabase();
 
-describe.skipIf(postgres === undefined)('replays across two replicas sharing PostgreSQL', () => {
+describeWithPeer('replays across two replicas sharing PostgreSQL', postgres === undefined ? postgresSkippedReason : undefined, () => {
   const database = `shishin_slack_replays_${randomBytes(6).toString('hex')}`;
   const replicas: SlackHarness[] = [];
 

@@ -1,22 +1,20 @@
-// The web console in a real browser (Debian's chromium driven by playwright-core) against the real
+// The web console in a real browser (Chromium driven by playwright-core) against the real
 // application: ask → cited answer → the cited section in the document viewer; "not covered" → ask the
 // governance team; CV-screening intake → tier "high"; a reviewer's refused decision shown at the form,
 // then approval → register. Screenshots of each step go to test-artifacts/e2e (TEST_ARTIFACTS_DIR).
-// Without /usr/bin/chromium the suite fails under CI and is reported as skipped (with why) elsewhere.
+// The browser is TEST_CHROMIUM_PATH, else Debian's /usr/bin/chromium. Without it the suite fails
+// under CI and is skipped elsewhere, with the reason in the summary at the end of the run.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithPeer } from '../helpers/peers.js';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 
-/** CI=true (or any value but empty, 0 or false) means a missing dependency is a failure, not a skip. */
-const inContinuousIntegration = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const executablePath = '/usr/bin/chromium';
-const available = existsSync(executablePath);
-if (!available && inContinuousIntegration) {
-  throw new Error(`${executablePath} is missing; install Debian's chromium package (apt-get install chromium).`);
-}
-if (!available) console.warn(`Skipping the browser suite: ${executablePath} is missing (apt-get install chromium, or npm run test:peers).`);
+const executablePath = process.env.TEST_CHROMIUM_PATH || '/usr/bin/chromium';
+const missing = existsSync(executablePath)
+  ? undefined
+  : `no Chromium at ${executablePath}; run \`npm run test:peers\` (installs Debian's chromium) or set TEST_CHROMIUM_PATH to a Chromium or Chrome executable`;
 
 const artifacts = path.resolve(process.env.TEST_ARTIFACTS_DIR ?? 'test-artifacts', 'e2e');
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -24,7 +22,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
 
-describe.skipIf(!available)('web console in a browser', () => {
+describeWithPeer('web console in a browser', missing, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

@@ -2,25 +2,23 @@
 // the real application, with a clock the test moves: the submitter completes an obligation item with
 // evidence on the intake page; a member opens the dashboard, whose SVG charts and figures link to the
 // filtered register; six months later the re-review shows on the dashboard and in the queue; the
-// dashboard prints without the navigation. Without /usr/bin/chromium the suite fails under CI and is
-// reported as skipped elsewhere.
+// dashboard prints without the navigation. The browser is TEST_CHROMIUM_PATH, else Debian's
+// /usr/bin/chromium; without it the suite fails under CI and is skipped elsewhere, saying why.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createReviewScheduler } from '../../src/core/review/review-scheduler.js';
 import { cvScreeningIntake, meetingNotesIntake } from '../helpers/intake-examples.js';
+import { describeWithPeer } from '../helpers/peers.js';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 import { ManualClock } from '../store/intake-fixtures.js';
 
-/** CI=true (or any value but empty, 0 or false) means a missing dependency is a failure, not a skip. */
-const inContinuousIntegration = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const executablePath = '/usr/bin/chromium';
-const available = existsSync(executablePath);
-if (!available && inContinuousIntegration) {
-  throw new Error(`${executablePath} is missing; install Debian's chromium package (apt-get install chromium).`);
-}
+const executablePath = process.env.TEST_CHROMIUM_PATH || '/usr/bin/chromium';
+const missing = existsSync(executablePath)
+  ? undefined
+  : `no Chromium at ${executablePath}; run \`npm run test:peers\` (installs Debian's chromium) or set TEST_CHROMIUM_PATH to a Chromium or Chrome executable`;
 
-describe.skipIf(!available)('governance workbench in a browser', () => {
+describeWithPeer('governance workbench in a browser', missing, () => {
   const clock = new ManualClock('2026-11-25T09:00:00.000Z');
   let server: TestServer;
   let browser: Browser;

@@ -70,9 +70,30 @@ describe('shishin classify', () => {
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines).toHaveLength(4);
     expect(lines[0].tier).toBe('high');
-    expect(lines[1]).toMatchObject({ line: 2, error: { code: 'input_invalid', fields: [{ field: '_', message: 'This line is not valid JSON.' }] } });
+    expect(lines[1]).toMatchObject({
+      line: 2,
+      error: { code: 'input_invalid', message: 'This line is not valid JSON.', fields: [{ field: '_', message: 'Not valid JSON at column 2: expected a property name in double quotes, found "n".' }] },
+    });
     expect(lines[2].error.fields).toEqual([{ field: 'domains', message: '"hr" is not a listed domain. Choose domains from the list.' }]);
     expect(lines[3]).toMatchObject({ tier: 'minimal', flagged: false });
     expect(stderr).toContain('Line 3: the intake is invalid:');
+    expect(stderr).toContain('Line 2: Not valid JSON at column 2');
   }, 120_000);
+
+  it('reports a syntax error in a pretty-printed intake once, at its line and column', async () => {
+    const pretty = JSON.stringify(cvScreening, null, 2).split('\n');
+    // A trailing comma after the last property, as a hand edit leaves it.
+    pretty[pretty.length - 2] = `${pretty[pretty.length - 2] as string},`;
+    const { code, stdout, stderr } = await classify(['-'], `${pretty.join('\n')}\n`);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`Not valid JSON at line ${pretty.length}, column 1: a comma before "}" is not allowed in JSON (remove the last comma).\n`);
+  });
+
+  it('reads input that is not one object per line as one document, whatever the error', async () => {
+    const pretty = JSON.stringify(cvScreening, null, 2).replace('"title": "CV screening"', '"title": "CV screening" "extra"');
+    const { code, stderr } = await classify(['-'], pretty);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual(['Not valid JSON at line 2, column 27: expected "," or "}" after a property value, found a string (a comma is missing).']);
+  });
 });

@@ -1,49 +1,26 @@
 // Two `shishin serve` processes sharing one PostgreSQL database (a fresh database per run): an intake
 // submitted through one is visible and decidable through the other, and one idempotency key sent to
-// both at once creates exactly one intake. Without PostgreSQL the suite fails under CI.
+// both at once creates exactly one intake. Without PostgreSQL the suite fails (see postgres-test-schema.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { call } from '../api/http-client.js';
 import { cvScreeningIntake } from '../helpers/intake-examples.js';
+import { describeWithPeer } from '../helpers/peers.js';
+import { openPostgresTestDatabase, postgresSkippedReason, testDatabaseUrl } from '../store/postgres-test-schema.js';
 
-/** CI=true (or any value but empty, 0 or false) means a missing dependency is a failure, not a skip. */
-const inContinuousIntegration = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const reachable = await postgresReachable();
-if (!reachable && inContinuousIntegration) {
-  throw new Error(`PostgreSQL is not reachable at ${adminUrl}; the multi-replica suite must run in CI.`);
-}
+// Without PostgreSQL this fails, as the store suites do, unless SHISHIN_SKIP_POSTGRES=1 asks to skip.
+const postgres = await openPostgresTestDatabase();
+const adminUrl = postgres?.url ?? testDatabaseUrl;
 
 async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await postgres?.execute(sql);
 }
 
-describe.skipIf(!reachable)('two replicas on one PostgreSQL database', () => {
+describeWithPeer('two replicas on one PostgreSQL database', postgres === undefined ? postgresSkippedReason : undefined, () => {
   const database = `shishin_replicas_${randomBytes(6).toString('hex')}`;
   const replicas: ServerProcess[] = [];
   const dataDirs: string[] = [];
@@ -70,6 +47,7 @@ describe.skipIf(!reachable)('two replicas on one PostgreSQL database', () => {
     const codes = await Promise.all(replicas.map((replica) => replica.stop('SIGTERM')));
     for (const dataDir of dataDirs) await rm(dataDir, { recursive: true, force: true });
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await postgres?.dropAll();
     expect(codes).toEqual(replicas.map(() => 0));
   }, 60_000);
 

@@ -7,6 +7,9 @@ import pg from 'pg';
 
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
+/** Why a PostgreSQL suite was skipped (the summary at the end of the run prints it). */
+export const postgresSkippedReason = `SHISHIN_SKIP_POSTGRES=1 and no PostgreSQL at ${testDatabaseUrl}`;
+
 export interface PostgresTestDatabase {
   url: string;
   /** A fresh, empty, uniquely named schema (created now, dropped by `dropAll`). */
@@ -31,11 +34,11 @@ export async function openPostgresTestDatabase(): Promise<PostgresTestDatabase |
     await admin.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     if (process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI)) {
-      throw new Error(`PostgreSQL is required in CI but ${testDatabaseUrl} is unreachable (${reason}). Start PostgreSQL or set TEST_DATABASE_URL.`);
+      throw new Error(`PostgreSQL is required in CI but ${testDatabaseUrl} is unreachable (${reason}). Run \`npm run test:peers\` or set TEST_DATABASE_URL.`);
     }
     if (process.env.SHISHIN_SKIP_POSTGRES === '1') return undefined;
     throw new Error(
-      `PostgreSQL at ${testDatabaseUrl} is unreachable (${reason}). Start it, point TEST_DATABASE_URL at one, or set SHISHIN_SKIP_POSTGRES=1 to skip the PostgreSQL suites explicitly.`,
+      `PostgreSQL at ${testDatabaseUrl} is unreachable (${reason}). Run \`npm run test:peers\` to start it and create the database, point TEST_DATABASE_URL at one, or set SHISHIN_SKIP_POSTGRES=1 to skip the PostgreSQL suites explicitly.`,
     );
   }
   const schemas: string[] = [];

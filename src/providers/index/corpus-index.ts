@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { defaultChunking, sectionSeparator, type ChunkingSettings } from '../../core/ingest/chunk-document.js';
-import { ingestCorpus, type IngestReport } from '../../core/ingest/ingest-corpus.js';
+import type { IngestReport } from '../../core/ingest/ingest-corpus.js';
 import { ShishinError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import type { Embedder } from '../../ports/embedder.js';
@@ -410,6 +410,8 @@ export class CorpusIndex implements Retriever, PassageCatalog, PassageIndex {
    * (core/ingest/ingest-corpus.ts), this index's embedder and chunking.
    */
   async ingest(paths?: string[], options: { rebuild?: boolean } = {}): Promise<IngestReport> {
+    // Loaded on first use: opening a built index (every `ask`) needs none of the document loaders.
+    const { ingestCorpus } = await import('../../core/ingest/ingest-corpus.js');
     return ingestCorpus(
       { index: this, embedder: this.embedder, corpusDir: this.corpusDir, chunking: this.chunking, logger: this.logger },
       { paths, rebuild: options.rebuild === true },
