@@ -4,6 +4,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ShishinError } from './errors.js';
+import { isTimeZone } from './core/i18n/date-format.js';
+import { locales, type Locale } from './core/i18n/locale.js';
 import { addressRangeProblem, loopbackRanges } from './network-address.js';
 
 const booleanFlag = z
@@ -93,6 +95,11 @@ const environmentSchema = z.object({
   MAX_CONNECTIONS: positiveInteger(512),
   RATE_LIMIT_PER_MINUTE: positiveInteger(30),
   MAX_QUESTION_CHARS: positiveInteger(2000),
+  DEFAULT_LOCALE: z.enum(locales, { error: () => `must be one of ${locales.join(', ')}` }).optional().default('en'),
+  REVIEW_LOCALE: optionalText.pipe(z.enum(locales, { error: () => `must be one of ${locales.join(', ')}` }).optional()),
+  DISPLAY_TIME_ZONE: optionalText.refine((value) => value === undefined || isTimeZone(value), 'must be an IANA time zone such as Asia/Tokyo or UTC'),
+  /** The process time zone; used for display when DISPLAY_TIME_ZONE is unset (ignored when unknown). */
+  TZ: optionalText,
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -170,6 +177,15 @@ export interface Config {
   };
   rateLimitPerMinute: number;
   maxQuestionChars: number;
+  /** Languages and time zone of what Shishin says. */
+  locale: {
+    /** The language for people whose own language is unknown (DEFAULT_LOCALE). */
+    default: Locale;
+    /** The language of the review channel's messages and cards (REVIEW_LOCALE; default: DEFAULT_LOCALE). */
+    review: Locale;
+    /** The time zone dates are shown in (DISPLAY_TIME_ZONE, else TZ); undefined: Asia/Tokyo for Japanese readers, else UTC. */
+    displayTimeZone: string | undefined;
+  };
 }
 
 function parseApiTokens(entries: string[]): Map<string, string> {
@@ -285,5 +301,10 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
     },
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     maxQuestionChars: values.MAX_QUESTION_CHARS,
+    locale: {
+      default: values.DEFAULT_LOCALE,
+      review: values.REVIEW_LOCALE ?? values.DEFAULT_LOCALE,
+      displayTimeZone: values.DISPLAY_TIME_ZONE ?? (values.TZ !== undefined && isTimeZone(values.TZ) ? values.TZ : undefined),
+    },
   };
 }
