@@ -48,6 +48,10 @@ export const en = {
     reject: 'Reject',
   },
   classification: {
+    whyHeading: 'Why:',
+    whatToDoHeading: 'What to do:',
+    bullet: '• {{text}}',
+    headingWithText: '{{heading}}: {{text}}',
     headlineFlagged: '{{tier}} — sent to the governance team for review',
     headlineCleared: '{{tier}} — no review needed',
     why: 'Why',

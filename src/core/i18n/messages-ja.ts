@@ -45,6 +45,10 @@ export const ja: MessageCatalogue = {
     reject: '却下する',
   },
   classification: {
+    whyHeading: '判定の理由：',
+    whatToDoHeading: '対応事項：',
+    bullet: '• {{text}}',
+    headingWithText: '{{heading}}：{{text}}',
     headlineFlagged: '{{tier}}：ガバナンスチームの審査に回しました',
     headlineCleared: '{{tier}}：審査は不要です',
     why: '判定の理由',
