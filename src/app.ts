@@ -100,6 +100,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       allowSelfReview: config.review.allowSelfReview,
       selfReviewExemptions: developmentIdentities(config),
       decisionsPerMinute: config.review.decisionsPerMinute,
+      ...(config.locale.displayTimeZone === undefined ? {} : { displayTimeZone: config.locale.displayTimeZone }),
     });
   } catch (error) {
     await store.close().catch(() => undefined);

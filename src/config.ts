@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ShishinError } from './errors.js';
 import { isTimeZone } from './core/i18n/date-format.js';
 import { locales, type Locale } from './core/i18n/locale.js';
+import { localeFromPosixEnvironment } from './core/i18n/resolve-locale.js';
 import { addressRangeProblem, loopbackRanges } from './network-address.js';
 
 const booleanFlag = z
@@ -100,6 +101,10 @@ const environmentSchema = z.object({
   DISPLAY_TIME_ZONE: optionalText.refine((value) => value === undefined || isTimeZone(value), 'must be an IANA time zone such as Asia/Tokyo or UTC'),
   /** The process time zone; used for display when DISPLAY_TIME_ZONE is unset (ignored when unknown). */
   TZ: optionalText,
+  /** The POSIX locale variables: the command line's language when --lang is not given. */
+  LC_ALL: optionalText,
+  LC_MESSAGES: optionalText,
+  LANG: optionalText,
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -185,6 +190,8 @@ export interface Config {
     review: Locale;
     /** The time zone dates are shown in (DISPLAY_TIME_ZONE, else TZ); undefined: Asia/Tokyo for Japanese readers, else UTC. */
     displayTimeZone: string | undefined;
+    /** The language LC_ALL, LC_MESSAGES or LANG names, for the command line; undefined when none does. */
+    system: Locale | undefined;
   };
 }
 
@@ -305,6 +312,7 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       default: values.DEFAULT_LOCALE,
       review: values.REVIEW_LOCALE ?? values.DEFAULT_LOCALE,
       displayTimeZone: values.DISPLAY_TIME_ZONE ?? (values.TZ !== undefined && isTimeZone(values.TZ) ? values.TZ : undefined),
+      system: localeFromPosixEnvironment({ LC_ALL: values.LC_ALL, LC_MESSAGES: values.LC_MESSAGES, LANG: values.LANG }),
     },
   };
 }

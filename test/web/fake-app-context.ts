@@ -115,8 +115,11 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
         vendorAsks: [],
         version: item.version,
         submittedAt: item.submittedAt,
+        tierLabel: item.classification.tier,
+        statusLabel: item.status,
       }));
     },
+    localize: (classification) => classification,
     addNotifier() {},
   };
   const store = {

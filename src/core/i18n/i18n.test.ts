@@ -148,13 +148,15 @@ describe('dates', () => {
 
 describe('language settings', () => {
   it('default to English, the review channel following DEFAULT_LOCALE', () => {
-    expect(loadConfig({}).locale).toEqual({ default: 'en', review: 'en', displayTimeZone: undefined });
-    expect(loadConfig({ DEFAULT_LOCALE: 'ja' }).locale).toEqual({ default: 'ja', review: 'ja', displayTimeZone: undefined });
-    expect(loadConfig({ DEFAULT_LOCALE: 'ja', REVIEW_LOCALE: 'en', DISPLAY_TIME_ZONE: 'Asia/Tokyo' }).locale).toEqual({
+    expect(loadConfig({}).locale).toEqual({ default: 'en', review: 'en', displayTimeZone: undefined, system: undefined });
+    expect(loadConfig({ DEFAULT_LOCALE: 'ja' }).locale).toEqual({ default: 'ja', review: 'ja', displayTimeZone: undefined, system: undefined });
+    expect(loadConfig({ DEFAULT_LOCALE: 'ja', REVIEW_LOCALE: 'en', DISPLAY_TIME_ZONE: 'Asia/Tokyo', LANG: 'ja_JP.UTF-8' }).locale).toEqual({
       default: 'ja',
       review: 'en',
       displayTimeZone: 'Asia/Tokyo',
+      system: 'ja',
     });
+    expect(loadConfig({ LC_ALL: 'C', LANG: 'ja_JP.UTF-8' }).locale.system).toBeUndefined();
   });
 
   it('take TZ when DISPLAY_TIME_ZONE is unset, ignoring values that name no zone', () => {

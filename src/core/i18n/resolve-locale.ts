@@ -60,19 +60,27 @@ export function resolveRequestLocale(evidence: RequestLanguageEvidence, fallback
   );
 }
 
+/** The POSIX locale variables, as the configuration reads them. */
+export interface PosixLocaleEnvironment {
+  LC_ALL?: string | undefined;
+  LC_MESSAGES?: string | undefined;
+  LANG?: string | undefined;
+}
+
 /**
- * The language of a command-line run: `--lang`, else the POSIX locale variables in their order of
- * precedence (LC_ALL, LC_MESSAGES, LANG), else `fallback`. `C` and `POSIX` name no language.
+ * The language the POSIX locale variables name, in their order of precedence (LC_ALL, LC_MESSAGES,
+ * LANG; the first one set decides), or undefined: `C`, `POSIX` and unsupported languages name none.
  */
-export function resolveCommandLineLocale(
-  option: string | undefined,
-  environment: { LC_ALL?: string | undefined; LC_MESSAGES?: string | undefined; LANG?: string | undefined },
-  fallback: Locale,
-): Locale {
-  if (option !== undefined) return localeFromTag(option) ?? fallback;
+export function localeFromPosixEnvironment(environment: PosixLocaleEnvironment): Locale | undefined {
   for (const value of [environment.LC_ALL, environment.LC_MESSAGES, environment.LANG]) {
-    if (value === undefined || value === '') continue;
-    return localeFromTag(value) ?? fallback;
+    if (value === undefined || value.trim() === '') continue;
+    return localeFromTag(value);
   }
-  return fallback;
+  return undefined;
+}
+
+/** The language of a command-line run: `--lang`, else the POSIX locale variables, else `fallback`. */
+export function resolveCommandLineLocale(option: string | undefined, environment: PosixLocaleEnvironment, fallback: Locale): Locale {
+  if (option !== undefined) return localeFromTag(option) ?? fallback;
+  return localeFromPosixEnvironment(environment) ?? fallback;
 }

@@ -1,10 +1,17 @@
 // The AI use-case register: one row per intake version, and its CSV (RFC 4180) and JSON renderings.
-// Shared by `shishin export` and the web API's GET /api/register.
+// Shared by `shishin export` and the web API's GET /api/register. In every language the columns and
+// the ids and codes are the same (so registers in two languages join row by row); headers, tier and
+// status labels, obligations and vendor asks are in the reader's language, and times are ISO 8601
+// in the reader's time zone.
 import { actorKey, type Actor } from '../actor.js';
+import { isoInTimeZone } from '../i18n/date-format.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
+import type { Classification } from '../intake/classification.js';
 import type { RegisterRow } from './intake-service.js';
 import type { IntakeRecord } from './review-types.js';
 
-/** Column order and headers of the CSV export. */
+/** Column order and English headers of the CSV export (see registerHeader for the reader's language). */
 export const registerColumns: readonly { key: keyof RegisterRow; header: string }[] = [
   { key: 'id', header: 'id' },
   { key: 'title', header: 'title' },
@@ -19,7 +26,24 @@ export const registerColumns: readonly { key: keyof RegisterRow; header: string 
   { key: 'vendorAsks', header: 'vendor_asks' },
   { key: 'version', header: 'version' },
   { key: 'submittedAt', header: 'submitted_at' },
+  { key: 'tierLabel', header: 'tier_label' },
+  { key: 'statusLabel', header: 'status_label' },
 ];
+
+/** A column's header in `locale`. */
+export function registerHeader(locale: Locale, key: keyof RegisterRow): string {
+  return t(locale, `register.header.${key}`);
+}
+
+/** How to render register rows for a reader. */
+export interface RegisterRenderOptions {
+  /** Language of labels and texts (default `en`). */
+  locale?: Locale;
+  /** Gives a classification's texts in `locale` (IntakeService.localize); default: as stored. */
+  localize?: (classification: Classification) => Classification;
+  /** IANA time zone of the times; default: as stored (UTC). */
+  timeZone?: string;
+}
 
 /** "Alice Tanaka (web:alice)", or just "web:alice" without a display name. */
 export function describeActor(actor: Actor | undefined): string {
@@ -27,7 +51,10 @@ export function describeActor(actor: Actor | undefined): string {
   return actor.displayName === undefined || actor.displayName === '' ? actorKey(actor) : `${actor.displayName} (${actorKey(actor)})`;
 }
 
-export function toRegisterRow(record: IntakeRecord): RegisterRow {
+export function toRegisterRow(record: IntakeRecord, options: RegisterRenderOptions = {}): RegisterRow {
+  const locale = options.locale ?? 'en';
+  const classification = options.localize?.(record.classification) ?? record.classification;
+  const time = (value: string) => (options.timeZone === undefined ? value : isoInTimeZone(value, options.timeZone));
   return {
     id: record.id,
     title: record.input.title,
@@ -36,17 +63,19 @@ export function toRegisterRow(record: IntakeRecord): RegisterRow {
     tier: record.classification.tier,
     status: record.status,
     decidedBy: describeActor(record.decidedBy),
-    decidedAt: record.decidedAt ?? '',
+    decidedAt: time(record.decidedAt ?? ''),
     decisionComment: record.decisionComment ?? '',
-    obligations: record.classification.obligations.map((obligation) => obligation.text),
-    vendorAsks: [...new Set((record.classification.vendorDuties ?? []).map((duty) => duty.ask))],
+    obligations: classification.obligations.map((obligation) => obligation.text),
+    vendorAsks: [...new Set((classification.vendorDuties ?? []).map((duty) => duty.ask))],
     version: record.version,
-    submittedAt: record.submittedAt,
+    submittedAt: time(record.submittedAt),
+    tierLabel: t(locale, `tier.${record.classification.tier}`),
+    statusLabel: t(locale, `status.${record.status}`),
   };
 }
 
-export function toRegisterRows(records: IntakeRecord[]): RegisterRow[] {
-  return records.map(toRegisterRow);
+export function toRegisterRows(records: IntakeRecord[], options: RegisterRenderOptions = {}): RegisterRow[] {
+  return records.map((record) => toRegisterRow(record, options));
 }
 
 /**
@@ -59,9 +88,9 @@ export function csvCell(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The register as CSV: a header line, CRLF line ends, obligations joined with "; ". */
-export function formatRegisterCsv(rows: RegisterRow[]): string {
-  const lines = [registerColumns.map((column) => csvCell(column.header)).join(',')];
+/** The register as CSV: a header line in `locale`, CRLF line ends, obligations joined with "; ". */
+export function formatRegisterCsv(rows: RegisterRow[], locale: Locale = 'en'): string {
+  const lines = [registerColumns.map((column) => csvCell(registerHeader(locale, column.key))).join(',')];
   for (const row of rows) {
     lines.push(
       registerColumns
