@@ -16,6 +16,7 @@ import { registerIntakeHandlers } from './intake-handlers.js';
 import { registerReviewHandlers } from './review-handlers.js';
 import { createSlackNotifier } from './slack-notifier.js';
 import type { SlackContext } from './slack-context.js';
+import { createSlackUserDirectory } from './slack-user-directory.js';
 
 export interface SlackChannel {
   mode: 'http' | 'socket';
@@ -146,6 +147,7 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
     logger,
     botUserId: identity.userId,
     reviewChannel: settings.reviewChannel,
+    users: createSlackUserDirectory(bolt.client, logger),
   };
 
   bolt.error(async (error) => {

@@ -4,7 +4,7 @@
 import type { ReviewNotifier } from '../../core/review/intake-service.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
 import { renderDecisionNotice, renderReviewMessage } from './intake-blocks.js';
-import { intakeConsoleUrl, safePostOptions, sendDirectMessage, type SlackContext } from './slack-context.js';
+import { intakeConsoleUrl, recordFor, reviewReader, safePostOptions, sendDirectMessage, userReader, type SlackContext } from './slack-context.js';
 
 /** Where a review message lives in Slack, as stored in IntakeRecord.reviewMessages. */
 export interface SlackReviewReference {
@@ -36,7 +36,9 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
       try {
         // Registered once per process, but guarded anyway: one review post per intake version.
         if (!(await context.core.store.claimEvent('slack', `review-post:${record.id}`))) return;
-        const message = renderReviewMessage(record, intakeConsoleUrl(context, record.id));
+        // The review channel speaks REVIEW_LOCALE.
+        const reader = reviewReader(context);
+        const message = renderReviewMessage(recordFor(context, record, reader), intakeConsoleUrl(context, record.id), reader);
         const posted = await context.client.chat.postMessage({
           channel: context.reviewChannel,
           text: message.text,
@@ -66,7 +68,8 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
       try {
         let references = slackReferences(record);
         if (references.length === 0) references = slackReferences(await context.core.intakes.get(record.id));
-        const message = renderReviewMessage(record, intakeConsoleUrl(context, record.id));
+        const reader = reviewReader(context);
+        const message = renderReviewMessage(recordFor(context, record, reader), intakeConsoleUrl(context, record.id), reader);
         for (const reference of references) {
           await context.client.chat.update({ channel: reference.channel, ts: reference.ts, text: message.text, blocks: message.blocks, ...safePostOptions });
         }
@@ -76,7 +79,9 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
       }
       if (record.submittedBy.channel !== 'slack') return;
       try {
-        await sendDirectMessage(context, record.submittedBy.id, renderDecisionNotice(record, intakeConsoleUrl(context, record.id)));
+        // The decision notice speaks the submitter's own language.
+        const reader = await userReader(context, record.submittedBy.id);
+        await sendDirectMessage(context, record.submittedBy.id, renderDecisionNotice(recordFor(context, record, reader), intakeConsoleUrl(context, record.id), reader));
       } catch (error) {
         logger.error({ err: error, intakeId: record.id }, 'could not tell the submitter about the decision');
       }

@@ -302,6 +302,7 @@ export const en = {
   },
   slack: {
     answer: {
+      relatedHeading: 'Related sources:',
       shortened: '(answer shortened)',
       helpful: '👍 Helpful',
       notHelpful: '👎 Not helpful',
@@ -370,7 +371,7 @@ export const en = {
       reason: 'Reason',
       commentOptional: 'Comment (optional)',
       statusRow: '{{id}} {{title}} — {{tier}}, {{status}}',
-      otherDoor: '{{name}} ({{channel}})',
+      otherDoor: '{{name}} _({{channel}})_',
     },
     review: {
       notMember: 'Only the governance team can decide on intakes.',

@@ -294,6 +294,7 @@ export const ja: MessageCatalogue = {
   },
   slack: {
     answer: {
+      relatedHeading: '関連する出典：',
       shortened: '（回答を省略しました）',
       helpful: '👍 役に立った',
       notHelpful: '👎 役に立たなかった',

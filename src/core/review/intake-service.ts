@@ -61,8 +61,8 @@ export interface IntakeService {
   /** Classifies without storing (preview). */
   classify(input: IntakeInput): Promise<Classification>;
   submit(request: SubmitRequest): Promise<{ record: IntakeRecord; created: boolean }>;
-  /** ShishinError not_found when missing. */
-  get(id: string): Promise<IntakeRecord>;
+  /** ShishinError not_found when missing (worded in `locale`, default `en`). */
+  get(id: string, locale?: Locale): Promise<IntakeRecord>;
   list(query?: { status?: IntakeStatus[]; submittedBy?: Actor; limit?: number }): Promise<IntakeRecord[]>;
   /** Pending review queue (flagged, undecided). */
   queue(): Promise<IntakeRecord[]>;
