@@ -14,7 +14,9 @@ import { loadConfig, type Environment } from '../../src/config.js';
 import type { AnswerDetails, AskRequest } from '../../src/core/answer/answer.js';
 import type { Classification } from '../../src/core/intake/classification.js';
 import { parseIntake, type IntakeInput } from '../../src/core/intake/intake-schema.js';
+import { createClassifier, loadRules } from '../../src/core/intake/classifier.js';
 import { createIntakeService } from '../../src/core/review/create-intake-service.js';
+import { permissiveCatalog } from '../intake/fixtures.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createStore } from '../../src/providers/store/create-store.js';
@@ -107,7 +109,12 @@ export const defaultAnswer: AnswerDetails = {
   timings: { retrievalMs: 3, totalMs: 5 },
 };
 
-export async function createTestContext(environment: Environment = {}): Promise<TestContext> {
+export interface TestContextOptions {
+  /** Classify with the real rules files (texts in every language) instead of the small scripted classifier. */
+  realRules?: boolean;
+}
+
+export async function createTestContext(environment: Environment = {}, options: TestContextOptions = {}): Promise<TestContext> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shishin-teams-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -121,7 +128,7 @@ export async function createTestContext(environment: Environment = {}): Promise<
   const store = await createStore(config, logger);
   const intakes = createIntakeService({
     store,
-    classifier: { classify: async (input) => classify(input) },
+    classifier: options.realRules === true ? createClassifier({ rules: loadRules(path.resolve('rules/risk-rules.yaml')), catalog: permissiveCatalog(), logger }) : { classify: async (input) => classify(input) },
     governanceMembers: config.governanceMembers,
     clock: { now: () => new Date() },
     logger,

@@ -8,13 +8,9 @@
 // card lists up to three of them on every channel. Either way the card offers "Ask the governance team".
 import type { Activity, Entity } from 'botbuilder';
 import type { AnswerDetails, Citation } from '../../core/answer/answer.js';
-import {
-  answerNotes,
-  citationLabel,
-  maxRelatedSourcesInChat,
-  notCoveredNote,
-  relatedSourcesHeading,
-} from '../../core/presentation/answer-presentation.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
+import { answerLocale, answerNotes, citationLabel, maxRelatedSourcesInChat, notCoveredNoteIn } from '../../core/presentation/answer-presentation.js';
 import { adaptiveCard, cardAttachment, submitAction, textBlock, type CardElement } from './adaptive-card.js';
 import { escapeAnswerText, escapeTeamsText, truncateText } from './teams-text.js';
 
@@ -78,24 +74,24 @@ function sourceName(citation: Citation, labelLimit?: number): string {
   return url !== undefined ? `[${label}](${encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : label;
 }
 
-function sourceElements(citations: Citation[]): CardElement[] {
+function sourceElements(citations: Citation[], locale: Locale): CardElement[] {
   if (citations.length === 0) return [];
-  const elements: CardElement[] = [textBlock('Sources', { weight: 'Bolder' })];
+  const elements: CardElement[] = [textBlock(t(locale, 'answer.sources'), { weight: 'Bolder' })];
   for (const citation of citations) {
     elements.push(textBlock(`[${citation.n}] ${sourceName(citation)}`, { spacing: 'Small' }));
     elements.push(
-      textBlock(`“${escapeTeamsText(truncateText(citation.quote, 200))}”`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+      textBlock(t(locale, 'teams.answer.quote', { quote: escapeTeamsText(truncateText(citation.quote, 200)) }), { isSubtle: true, size: 'Small', spacing: 'None' }),
     );
   }
   return elements;
 }
 
 /** A compact "Related sources" section: a small heading and one small line per source, at most three. */
-function relatedElements(related: Citation[]): CardElement[] {
+function relatedElements(related: Citation[], locale: Locale): CardElement[] {
   const shown = related.slice(0, maxRelatedSourcesInChat);
   if (shown.length === 0) return [];
   return [
-    textBlock(relatedSourcesHeading, { weight: 'Bolder', isSubtle: true, size: 'Small' }),
+    textBlock(t(locale, 'answer.relatedSources'), { weight: 'Bolder', isSubtle: true, size: 'Small' }),
     ...shown.map((citation) => textBlock(sourceName(citation, 150), { isSubtle: true, size: 'Small', spacing: 'None' })),
   ];
 }
@@ -105,29 +101,33 @@ export interface AnswerActivityOptions {
   channelId: string;
   /** The question, carried by the "Ask the governance team" button. */
   question: string;
+  /** Language of the labels; default: the answer's own (the question's language). */
+  locale?: Locale;
 }
 
 /** The reply activity for an answer. */
 export function answerActivity(answer: AnswerDetails, options: AnswerActivityOptions): Partial<Activity> {
+  const locale = options.locale ?? answerLocale(answer, options.question);
   // An ungrounded answer already says the corpus does not cover the question; don't say it twice.
-  const notes = answerNotes(answer)
-    .filter((note) => answer.grounded || note !== notCoveredNote)
+  const notes = answerNotes(answer, locale)
+    .filter((note) => answer.grounded || note !== notCoveredNoteIn(locale))
     .map((note) => `_${escapeTeamsText(note)}_`);
   const text = [escapeAnswerText(answer.answer.trim()), ...notes].join('\n\n');
   const withCitations = answer.grounded && answer.citations.length > 0;
   const nativeCitations = options.channelId === 'msteams';
   const cardBody: CardElement[] = [
-    ...(nativeCitations || !withCitations ? [] : sourceElements(answer.citations)),
-    ...relatedElements(answer.related),
+    ...(nativeCitations || !withCitations ? [] : sourceElements(answer.citations, locale)),
+    ...relatedElements(answer.related, locale),
   ];
-  const escalate = submitAction('Ask the governance team', {
+  const escalate = submitAction(t(locale, 'teams.answer.askGovernance'), {
     action: 'ask.escalate',
     question: truncateText(options.question, 2000),
     answerId: answer.answerId,
   });
-  if (cardBody.length === 0) cardBody.push(textBlock('Need a person to look at this?', { isSubtle: true, size: 'Small' }));
+  if (cardBody.length === 0) cardBody.push(textBlock(t(locale, 'teams.answer.needPerson'), { isSubtle: true, size: 'Small' }));
   return {
     type: 'message',
+    locale: locale === 'ja' ? 'ja-JP' : 'en-US',
     textFormat: 'markdown',
     text,
     entities: withCitations ? [citationEntity(answer.citations)] : [],
