@@ -7,13 +7,17 @@ import { isShishinError, type FieldError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { Classifier } from '../core/intake/classifier.js';
 import { parseIntake, type IntakeInput } from '../core/intake/intake-schema.js';
+import { t } from '../core/i18n/translate.js';
+import { commandLocale, takeLanguageOption } from './command-line.js';
 
-const help = `Usage: shishin classify [FILE|-]
+const help = `Usage: shishin classify [--lang ja|en] [FILE|-]
 
 Classifies AI use-case intakes against the risk rules (RULES_FILE, default rules/risk-rules.yaml).
 Input: one intake as a JSON object, or JSON Lines (one intake per line). FILE "-" or no FILE reads stdin.
 Output: the classification JSON — pretty for a single object on a terminal, else one compact line per
 intake. Exit codes: 0 all classified, 2 invalid input (field errors on stderr), 1 other failure.
+--lang ja|en words the summaries, obligations, signals and field errors (default: LANG, else
+DEFAULT_LOCALE); ids, tiers and codes are the same in every language.
 `;
 
 type Item = { line: number; value: unknown } | { line: number; error: FieldError[] };
@@ -72,7 +76,14 @@ async function buildClassifier(logger: Logger): Promise<Classifier> {
   }
 }
 
-export async function run(args: string[]): Promise<number> {
+export async function run(allArgs: string[]): Promise<number> {
+  const language = takeLanguageOption(allArgs);
+  if ('problem' in language) {
+    process.stderr.write(`${language.problem}.\n\n${help}`);
+    return 2;
+  }
+  const args = language.rest;
+  const locale = commandLocale(language.lang);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(help);
     return 0;
@@ -95,7 +106,7 @@ export async function run(args: string[]): Promise<number> {
   const checked = items.map((item): { line: number; input: IntakeInput } | { line: number; fields: FieldError[] } => {
     if ('error' in item) return { line: item.line, fields: item.error };
     try {
-      return { line: item.line, input: parseIntake(item.value) };
+      return { line: item.line, input: parseIntake(item.value, locale) };
     } catch (error) {
       if (!isShishinError(error, 'input_invalid')) throw error;
       return { line: item.line, fields: error.fields ?? [{ field: '_', message: error.message }] };
@@ -117,7 +128,7 @@ export async function run(args: string[]): Promise<number> {
   for (const item of checked) {
     if ('input' in item && classifier !== undefined) {
       try {
-        const classification = await classifier.classify(item.input);
+        const classification = classifier.localize(await classifier.classify(item.input), locale);
         process.stdout.write(`${JSON.stringify(classification, null, pretty ? 2 : undefined)}\n`);
       } catch (error) {
         logger.error({ err: error, line: item.line }, 'classification failed');
@@ -128,8 +139,7 @@ export async function run(args: string[]): Promise<number> {
     }
     if (!('fields' in item)) continue;
     invalid += 1;
-    const prefix = single ? '' : `Line ${item.line}: `;
-    process.stderr.write(`${prefix}the intake is invalid:\n${item.fields.map((field) => `  ${field.field}: ${field.message}`).join('\n')}\n`);
+    process.stderr.write(`${single ? t(locale, 'cli.intakeInvalid') : t(locale, 'cli.lineIntakeInvalid', { line: item.line })}\n${item.fields.map((field) => `  ${field.field}: ${field.message}`).join('\n')}\n`);
     if (!single) {
       process.stdout.write(`${JSON.stringify({ line: item.line, error: { code: 'input_invalid', message: 'The intake is invalid.', fields: item.fields } })}\n`);
     }
