@@ -433,10 +433,7 @@ export const en = {
     },
     review: {
       heading: 'Review {{id}}: {{title}}',
-      businessUnit: 'Business unit',
       submittedBy: 'Submitted by',
-      domains: 'Domains',
-      regions: 'Regions',
       aReviewer: 'a reviewer',
       decided: '{{status}} by {{who}} on {{when}}.',
       decidedNoDate: '{{status}} by {{who}}.',
@@ -468,7 +465,5 @@ export const en = {
     questionRequired: 'A question is required (or use --json to read questions from stdin).',
     intakeInvalid: 'the intake is invalid:',
     lineIntakeInvalid: 'Line {{line}}: the intake is invalid:',
-    invalidLine: 'This line is not valid JSON.',
-    emptyInput: 'The input is empty.',
   },
 } as const;

@@ -425,10 +425,7 @@ export const ja: MessageCatalogue = {
     },
     review: {
       heading: '審査 {{id}}：{{title}}',
-      businessUnit: '担当部署',
       submittedBy: '申請者',
-      domains: '利用分野',
-      regions: '利用地域',
       aReviewer: '審査担当者',
       decided: '{{status}}（判断：{{who}}、{{when}}）',
       decidedNoDate: '{{status}}（判断：{{who}}）',
@@ -460,7 +457,5 @@ export const ja: MessageCatalogue = {
     questionRequired: '質問を指定してください（--json を付けると標準入力から質問を読み込みます）。',
     intakeInvalid: 'ユースケースに不備があります：',
     lineIntakeInvalid: '{{line}} 行目：ユースケースに不備があります：',
-    invalidLine: 'この行は正しいJSONではありません。',
-    emptyInput: '入力が空です。',
   },
 };
