@@ -32,7 +32,7 @@ export const ja: MessageCatalogue = {
   status: {
     submitted: '提出済み',
     pending_review: 'ガバナンス審査待ち',
-    auto_cleared: '審査不要（自動承認）',
+    auto_cleared: '審査不要',
     approved: '承認',
     approved_with_conditions: '条件付き承認',
     changes_requested: '修正依頼',
@@ -396,7 +396,7 @@ export const ja: MessageCatalogue = {
     ].join('\n'),
     answer: {
       askGovernance: 'ガバナンスチームに質問する',
-      needPerson: '担当者に確認してほしいときは',
+      needPerson: '担当者に確認してほしいときは、ガバナンスチームに質問できます。',
       quote: '「{{quote}}」',
       tooLong: '質問が長すぎます。{{limit}} 文字以内にしてください。',
       busy: '質問が集中しています。1分ほどしてからもう一度お試しください。',
