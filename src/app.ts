@@ -105,6 +105,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       selfReviewExemptions: developmentIdentities(config),
       decisionsPerMinute: config.review.decisionsPerMinute,
       reviewSchedule,
+      ...(config.locale.displayTimeZone === undefined ? {} : { displayTimeZone: config.locale.displayTimeZone }),
     });
   } catch (error) {
     await store.close().catch(() => undefined);

@@ -4,17 +4,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ShishinError } from './errors.js';
+import { isTimeZone } from './core/i18n/date-format.js';
+import { locales, type Locale } from './core/i18n/locale.js';
+import { localeFromPosixEnvironment } from './core/i18n/resolve-locale.js';
 import { addressRangeProblem, loopbackRanges } from './network-address.js';
-
-/** True for a time zone name Intl knows (e.g. Asia/Tokyo, UTC). */
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -112,15 +105,21 @@ const environmentSchema = z.object({
   DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK: booleanFlag,
   TRUSTED_PROXY_ADDRESSES: commaList,
   REGISTER_VISIBILITY: z.enum(['members', 'all']).optional().default('members'),
-  DISPLAY_TIME_ZONE: optionalText.refine((value) => value === undefined || isTimeZone(value), {
-    message: 'must be an IANA time zone such as Asia/Tokyo or UTC',
-  }),
   HEADERS_TIMEOUT_MS: positiveInteger(20_000),
   REQUEST_TIMEOUT_MS: positiveInteger(30_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInteger(65_000),
   MAX_CONNECTIONS: positiveInteger(512),
   RATE_LIMIT_PER_MINUTE: positiveInteger(30),
   MAX_QUESTION_CHARS: positiveInteger(2000),
+  DEFAULT_LOCALE: z.enum(locales, { error: () => `must be one of ${locales.join(', ')}` }).optional().default('en'),
+  REVIEW_LOCALE: optionalText.pipe(z.enum(locales, { error: () => `must be one of ${locales.join(', ')}` }).optional()),
+  DISPLAY_TIME_ZONE: optionalText.refine((value) => value === undefined || isTimeZone(value), 'must be an IANA time zone such as Asia/Tokyo or UTC'),
+  /** The process time zone; used for display when DISPLAY_TIME_ZONE is unset (ignored when unknown). */
+  TZ: optionalText,
+  /** The POSIX locale variables: the command line's language when --lang is not given. */
+  LC_ALL: optionalText,
+  LC_MESSAGES: optionalText,
+  LANG: optionalText,
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -194,8 +193,6 @@ export interface Config {
   };
   /** Who sees every intake in the register: `members` (others see their own) or `all`. */
   registerVisibility: 'members' | 'all';
-  /** IANA time zone for dates shown to people; undefined: the process's (TZ). */
-  displayTimeZone: string | undefined;
   /** HTTP server limits against slow and idle clients. */
   server: {
     headersTimeoutMs: number;
@@ -205,6 +202,17 @@ export interface Config {
   };
   rateLimitPerMinute: number;
   maxQuestionChars: number;
+  /** Languages and time zone of what Shishin says. */
+  locale: {
+    /** The language for people whose own language is unknown (DEFAULT_LOCALE). */
+    default: Locale;
+    /** The language of the review channel's messages and cards (REVIEW_LOCALE; default: DEFAULT_LOCALE). */
+    review: Locale;
+    /** The time zone dates are shown in (DISPLAY_TIME_ZONE, else TZ); undefined: Asia/Tokyo for Japanese readers, else UTC. */
+    displayTimeZone: string | undefined;
+    /** The language LC_ALL, LC_MESSAGES or LANG names, for the command line; undefined when none does. */
+    system: Locale | undefined;
+  };
 }
 
 function parseApiTokens(entries: string[]): Map<string, string> {
@@ -316,7 +324,6 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
       dangerouslyAllowDevelopmentIdentityOffLoopback: values.DANGEROUSLY_ALLOW_DEV_IDENTITY_OFF_LOOPBACK,
     },
     registerVisibility: values.REGISTER_VISIBILITY,
-    displayTimeZone: values.DISPLAY_TIME_ZONE,
     server: {
       headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
@@ -325,5 +332,11 @@ export function loadConfig(environment: Environment = process.env, overrides: Pa
     },
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     maxQuestionChars: values.MAX_QUESTION_CHARS,
+    locale: {
+      default: values.DEFAULT_LOCALE,
+      review: values.REVIEW_LOCALE ?? values.DEFAULT_LOCALE,
+      displayTimeZone: values.DISPLAY_TIME_ZONE ?? (values.TZ !== undefined && isTimeZone(values.TZ) ? values.TZ : undefined),
+      system: localeFromPosixEnvironment({ LC_ALL: values.LC_ALL, LC_MESSAGES: values.LC_MESSAGES, LANG: values.LANG }),
+    },
   };
 }

@@ -1,7 +1,10 @@
 // Intake classification eval: runs every labelled case of evals/intake-cases.jsonl through the
 // classifier and reports tier accuracy, a confusion matrix, prohibited recall, flag precision/recall
 // and text-signal recall/false positives. Lexical signals always; retrieval signals too when the
-// corpus index can be opened (pass `retrieval: false` to skip).
+// corpus index can be opened (pass `retrieval: false` to skip). It runs in every language Shishin
+// speaks (the intake read by that language's form, the result rendered for that language's reader)
+// and reports whether every language gets identical tiers, flags, rules, obligations and signals,
+// with every text in the reader's language.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +14,7 @@ import { silentLogger } from '../../src/logger.js';
 import { riskTiers, type Classification, type RiskTier } from '../../src/core/intake/classification.js';
 import { createClassifier, loadRules, type Classifier } from '../../src/core/intake/classifier.js';
 import { parseIntake, type IntakeInput } from '../../src/core/intake/intake-schema.js';
+import { locales, type Locale } from '../../src/core/i18n/locale.js';
 import type { PassageCatalog, Retriever } from '../../src/ports/retriever.js';
 import { createHeadingCatalog } from '../../test/intake/heading-catalog.js';
 
@@ -73,16 +77,108 @@ export interface IntakeMetrics {
   obligationCases: number;
 }
 
+/** What one case came out as: codes and ids only, comparable across languages. */
+export interface IntakeOutcome {
+  id: string;
+  tier: RiskTier;
+  flagged: boolean;
+  rules: string[];
+  obligations: string[];
+  vendorDuties: string[];
+  signals: string[];
+  /** Every text the reader sees: reasons, obligations and frameworks, vendor asks, signals, flag reasons. */
+  texts: string[];
+}
+
 export interface IntakeEvaluation {
   metrics: IntakeMetrics;
   confusion: Record<RiskTier, Record<RiskTier, number>>;
   failures: string[];
+  /** The language the intakes were read and the results rendered in. */
+  locale: Locale;
+  outcomes: IntakeOutcome[];
+}
+
+function outcomeOf(id: string, result: Classification): IntakeOutcome {
+  return {
+    id,
+    tier: result.tier,
+    flagged: result.flagged,
+    rules: result.reasons.map((reason) => reason.ruleId),
+    obligations: result.obligations.map((obligation) => obligation.id),
+    vendorDuties: (result.vendorDuties ?? []).map((duty) => duty.id),
+    signals: result.signals.map((signal) => signal.id),
+    texts: [
+      ...result.reasons.map((reason) => reason.summary),
+      ...result.obligations.flatMap((obligation) => [obligation.text, obligation.framework]),
+      ...(result.vendorDuties ?? []).flatMap((duty) => [duty.text, duty.framework, duty.ask]),
+      ...result.signals.map((signal) => signal.message),
+      ...result.flagReasons,
+    ],
+  };
+}
+
+const japaneseScript = /[\u3040-\u30ff\u4e00-\u9fff]/u;
+
+/** Whether a text a reader sees is in `locale` (Japanese texts carry Japanese script; English ones none outside quoted evidence). */
+function inLanguage(text: string, locale: Locale): boolean {
+  if (locale === 'ja') return japaneseScript.test(text);
+  return !japaneseScript.test(text.replace(/"[^"]*"/gu, ''));
+}
+
+export interface LanguageComparison {
+  /** Cases whose tier is the same in every language. */
+  tierAgreement: number;
+  /** Cases whose tier, flag, rules, obligations, vendor duties and signals are all the same. */
+  outcomeAgreement: number;
+  /** Share of the texts readers see that are in their language, over every language. */
+  textsInReaderLanguage: number;
+  differences: string[];
+}
+
+/** Compares the evaluations of one case set in several languages. */
+export function compareLanguages(evaluations: IntakeEvaluation[]): LanguageComparison {
+  const [first, ...others] = evaluations;
+  const differences: string[] = [];
+  let sameTier = 0;
+  let sameOutcome = 0;
+  let texts = 0;
+  let textsInLanguage = 0;
+  for (const evaluation of evaluations) {
+    for (const outcome of evaluation.outcomes) {
+      for (const text of outcome.texts) {
+        texts += 1;
+        if (inLanguage(text, evaluation.locale)) textsInLanguage += 1;
+        else differences.push(`${outcome.id} (${evaluation.locale}): text not in ${evaluation.locale}: ${text}`);
+      }
+    }
+  }
+  const codes = (outcome: IntakeOutcome | undefined) => (outcome === undefined ? '' : JSON.stringify({ ...outcome, texts: undefined }));
+  for (const [index, outcome] of (first?.outcomes ?? []).entries()) {
+    const counterparts = others.map((evaluation) => evaluation.outcomes[index]);
+    if (counterparts.every((other) => other?.tier === outcome.tier)) sameTier += 1;
+    else differences.push(`${outcome.id}: tiers differ across languages`);
+    if (counterparts.every((other) => codes(other) === codes(outcome))) sameOutcome += 1;
+    else differences.push(`${outcome.id}: flags, rules, obligations or signals differ across languages`);
+  }
+  const cases = first?.outcomes.length ?? 0;
+  return {
+    tierAgreement: ratio(sameTier, cases),
+    outcomeAgreement: ratio(sameOutcome, cases),
+    textsInReaderLanguage: ratio(textsInLanguage, texts),
+    differences,
+  };
 }
 
 const ratio = (numerator: number, denominator: number) => (denominator === 0 ? 1 : numerator / denominator);
 
-/** Classifies every case and scores the results. */
-export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[]): Promise<IntakeEvaluation> {
+/**
+ * Classifies every case and scores the results. With a `locale`, each intake is read through that
+ * language's form (its schema) and the result is rendered for a reader of that language.
+ */
+export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[], options: { locale?: Locale } = {}): Promise<IntakeEvaluation> {
+  const locale = options.locale ?? 'en';
+  const outcomes: IntakeOutcome[] = [];
   const confusion = Object.fromEntries(riskTiers.map((row) => [row, Object.fromEntries(riskTiers.map((column) => [column, 0]))])) as Record<
     RiskTier,
     Record<RiskTier, number>
@@ -103,7 +199,8 @@ export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[]
   let obligationCases = 0;
   const failures: string[] = [];
   for (const item of cases) {
-    const result: Classification = await classifier.classify(item.input);
+    const result: Classification = classifier.localize(await classifier.classify(parseIntake(item.input, locale)), locale);
+    outcomes.push(outcomeOf(item.id, result));
     const { expected } = item;
     confusion[expected.tier][result.tier] += 1;
     if (result.tier === expected.tier) correct += 1;
@@ -170,6 +267,8 @@ export async function evaluateIntake(classifier: Classifier, cases: IntakeCase[]
     },
     confusion,
     failures,
+    locale,
+    outcomes,
   };
 }
 
@@ -200,7 +299,10 @@ export async function run(options: IntakeSuiteOptions = {}) {
   const rules = loadRules(path.join(root, 'rules', 'risk-rules.yaml'));
   const cases = loadIntakeCases();
   const catalog = options.catalog ?? createHeadingCatalog(path.join(root, 'corpus'));
-  const lexical = await evaluateIntake(createClassifier({ rules, catalog, logger: silentLogger() }), cases);
+  const lexicalClassifier = createClassifier({ rules, catalog, logger: silentLogger() });
+  const byLanguage = await Promise.all(locales.map((locale) => evaluateIntake(lexicalClassifier, cases, { locale })));
+  const lexical = byLanguage.find((evaluation) => evaluation.locale === 'en') ?? (await evaluateIntake(lexicalClassifier, cases));
+  const languages = compareLanguages(byLanguage);
   let withRetrieval: IntakeEvaluation | undefined;
   if (options.retrieval !== false) {
     const retriever = options.retriever ?? (await openCorpusIndex());
@@ -235,13 +337,35 @@ export async function run(options: IntakeSuiteOptions = {}) {
       caption: 'Intake classification (rules + text signals)',
       rows: [metricRows('rules + lexical signals', lexical), ...(withRetrieval ? [metricRows('rules + lexical + retrieval signals', withRetrieval)] : [])],
     },
+    {
+      caption: 'Both languages (intake read by each language\'s form, result rendered for its reader)',
+      rows: byLanguage.map((evaluation) => ({
+        language: evaluation.locale,
+        'tier accuracy': percent(evaluation.metrics.tierAccuracy),
+        'flag recall': percent(evaluation.metrics.flagRecall),
+        'flag precision': percent(evaluation.metrics.flagPrecision),
+        'signal recall': percent(evaluation.metrics.signalRecall),
+        'identical tiers': percent(languages.tierAgreement),
+        'identical outcomes': percent(languages.outcomeAgreement),
+        'texts in the reader\'s language': percent(languages.textsInReaderLanguage),
+      })),
+    },
     { caption: 'Confusion matrix (rows: expected tier; columns: predicted tier)', rows: confusionRows },
     {
       caption: 'Cases that missed',
-      rows: [...lexical.failures.map((failure) => ({ detectors: 'lexical', failure })), ...(withRetrieval?.failures ?? []).map((failure) => ({ detectors: 'lexical + retrieval', failure }))],
+      rows: [
+        ...lexical.failures.map((failure) => ({ detectors: 'lexical', failure })),
+        ...(withRetrieval?.failures ?? []).map((failure) => ({ detectors: 'lexical + retrieval', failure })),
+        ...languages.differences.map((failure) => ({ detectors: 'languages', failure })),
+      ],
     },
   ];
-  const metrics: Record<string, number> = { ...lexical.metrics };
+  const metrics: Record<string, number> = {
+    ...lexical.metrics,
+    languageTierAgreement: languages.tierAgreement,
+    languageOutcomeAgreement: languages.outcomeAgreement,
+    textsInReaderLanguage: languages.textsInReaderLanguage,
+  };
   if (withRetrieval) {
     metrics.retrievalSignalRecall = withRetrieval.metrics.signalRecall;
     metrics.retrievalSignalFalsePositives = withRetrieval.metrics.signalFalsePositives;

@@ -7,10 +7,12 @@
 import { createInterface } from 'node:readline';
 import { isShishinError } from '../errors.js';
 import type { Answer, AnswerDetails, AnswerService } from '../core/answer/answer.js';
+import type { Locale } from '../core/i18n/locale.js';
+import { t } from '../core/i18n/translate.js';
 import { publicCitation, relatedSourceLines } from '../core/presentation/answer-presentation.js';
-import { parseCommandLine } from './command-line.js';
+import { commandLocale, languageOptionProblem, parseCommandLine } from './command-line.js';
 
-const help = `Usage: shishin ask [--json] [QUESTION]
+const help = `Usage: shishin ask [--json] [--lang ja|en] [QUESTION]
 
 Answer a question from the governance corpus, with numbered citations.
 The first run indexes CORPUS_DIR (default ./corpus) into DATA_DIR (default ./data).
@@ -19,6 +21,8 @@ Options:
   --json      Print the answer as JSON: {"answer","grounded","citations":[...],"related":[...]}
               ("related": strong passages the answer does not cite, numbered after the citations).
               Without QUESTION, read one question per line on stdin and print one JSON object per line.
+  --lang L    Frame the answer in ja or en (notes, "not covered", labels); default: the language the
+              question is written in
   -h, --help  Show this help
 
 Environment: CORPUS_DIR, DATA_DIR, PROMPTS_DIR, EMBEDDINGS, OPENAI_API_KEY / OPENAI_BASE_URL
@@ -41,19 +45,19 @@ export function publicAnswer(details: Answer): Answer {
   };
 }
 
-/** The human rendering: answer, optional note, a numbered source list, then any related sources. */
-export function renderAnswer(details: AnswerDetails): string {
+/** The human rendering: answer, optional note, a numbered source list, then any related sources; labels in `locale` (default: the answer's). */
+export function renderAnswer(details: AnswerDetails, locale: Locale = details.locale ?? 'en'): string {
   const lines = [details.answer];
-  if (details.note !== undefined) lines.push('', `(${details.note})`);
+  if (details.note !== undefined) lines.push('', t(locale, 'cli.note', { note: details.note }));
   if (details.citations.length > 0) {
-    lines.push('', 'Sources:');
+    lines.push('', t(locale, 'cli.sources'));
     for (const citation of details.citations) {
       lines.push(`[${citation.n}] ${citation.title} — ${citation.section}`);
       if (citation.url !== undefined) lines.push(`    ${citation.url}`);
       lines.push(`    "${citation.quote.replace(/\s+/gu, ' ')}"`);
     }
   }
-  const related = relatedSourceLines(details.related);
+  const related = relatedSourceLines(details.related, locale);
   if (related.length > 0) lines.push('', ...related);
   return `${lines.join('\n')}\n`;
 }
@@ -92,15 +96,23 @@ export async function run(args: string[], streams: Partial<AskStreams> = {}): Pr
   const output = streams.output ?? process.stdout;
   const errors = streams.errors ?? process.stderr;
   const parsed = parseCommandLine(
-    { args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } },
+    { args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
     `${help}\n`,
     { output, errors },
   );
   if (typeof parsed === 'number') return parsed;
   const json = parsed.values.json === true;
+  const lang = parsed.values.lang;
+  const languageProblem = lang === undefined ? undefined : languageOptionProblem(lang);
+  if (languageProblem !== undefined) {
+    errors.write(`${languageProblem}\n\n${help}\n`);
+    return 2;
+  }
+  // --lang frames every answer; without it each answer follows its question's language.
+  const locale = lang === undefined ? undefined : commandLocale(lang);
   const question = parsed.positionals.join(' ').trim();
   if (question === '' && !json) {
-    errors.write(`A question is required (or use --json to read questions from stdin).\n\n${help}\n`);
+    errors.write(`${t(commandLocale(lang), 'cli.questionRequired')}\n\n${help}\n`);
     return 2;
   }
 
@@ -115,7 +127,7 @@ export async function run(args: string[], streams: Partial<AskStreams> = {}): Pr
 
   if (question !== '') {
     try {
-      const details = await service.ask({ question, channel: 'cli' });
+      const details = await service.ask({ question, channel: 'cli', ...(locale === undefined ? {} : { locale }) });
       output.write(json ? `${JSON.stringify(publicAnswer(details))}\n` : renderAnswer(details));
       return 0;
     } catch (error) {
@@ -131,7 +143,7 @@ export async function run(args: string[], streams: Partial<AskStreams> = {}): Pr
   for await (const line of lines) {
     if (line.trim() === '') continue;
     try {
-      const details = await service.ask({ question: line, channel: 'cli' });
+      const details = await service.ask({ question: line, channel: 'cli', ...(locale === undefined ? {} : { locale }) });
       output.write(`${JSON.stringify(publicAnswer(details))}\n`);
     } catch (error) {
       failures += 1;

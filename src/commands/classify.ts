@@ -7,15 +7,18 @@ import { isShishinError, type FieldError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { Classifier } from '../core/intake/classifier.js';
 import { parseIntake, type IntakeInput } from '../core/intake/intake-schema.js';
-import { parseCommandLine } from './command-line.js';
+import { t } from '../core/i18n/translate.js';
+import { commandLocale, languageOptionProblem, parseCommandLine } from './command-line.js';
 import { splitIntakeInput } from './split-intake-input.js';
 
-const help = `Usage: shishin classify [FILE|-]
+const help = `Usage: shishin classify [--lang ja|en] [FILE|-]
 
 Classifies AI use-case intakes against the risk rules (RULES_FILE, default rules/risk-rules.yaml).
 Input: one intake as a JSON object, or JSON Lines (one intake per line). FILE "-" or no FILE reads stdin.
 Output: the classification JSON — pretty for a single object on a terminal, else one compact line per
 intake. Exit codes: 0 all classified, 2 invalid input (field errors on stderr), 1 other failure.
+--lang ja|en words the summaries, obligations, signals and field errors (default: LANG, else
+DEFAULT_LOCALE); ids, tiers and codes are the same in every language.
 `;
 
 async function readInput(source: string | undefined): Promise<string> {
@@ -57,11 +60,18 @@ async function buildClassifier(logger: Logger): Promise<Classifier> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandLine({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } }, help, {
+  const parsed = parseCommandLine({ args, allowPositionals: true, strict: true, options: { lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, help, {
     output: process.stdout,
     errors: process.stderr,
   });
   if (typeof parsed === 'number') return parsed;
+  const lang = parsed.values.lang;
+  const languageProblem = lang === undefined ? undefined : languageOptionProblem(lang);
+  if (languageProblem !== undefined) {
+    process.stderr.write(`${languageProblem}\n\n${help}`);
+    return 2;
+  }
+  const locale = commandLocale(lang);
   const files = parsed.positionals;
   if (files.length > 1) {
     process.stderr.write(`Give at most one FILE.\n\n${help}`);
@@ -80,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
     if ('empty' in item) return { line: item.line, fields: [{ field: '_', message: 'The input is empty.' }] };
     if ('syntax' in item) return { line: item.line, fields: [{ field: '_', message: syntaxMessage(single, item.syntax) }], notJson: true };
     try {
-      return { line: item.line, input: parseIntake(item.value) };
+      return { line: item.line, input: parseIntake(item.value, locale) };
     } catch (error) {
       if (!isShishinError(error, 'input_invalid')) throw error;
       return { line: item.line, fields: error.fields ?? [{ field: '_', message: error.message }] };
@@ -102,7 +112,7 @@ export async function run(args: string[]): Promise<number> {
   for (const item of checked) {
     if ('input' in item && classifier !== undefined) {
       try {
-        const classification = await classifier.classify(item.input);
+        const classification = classifier.localize(await classifier.classify(item.input), locale);
         process.stdout.write(`${JSON.stringify(classification, null, pretty ? 2 : undefined)}\n`);
       } catch (error) {
         logger.error({ err: error, line: item.line }, 'classification failed');
@@ -115,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
     invalid += 1;
     const prefix = single ? '' : `Line ${item.line}: `;
     if (item.notJson === true) process.stderr.write(`${prefix}${item.fields.map((field) => field.message).join(' ')}\n`);
-    else process.stderr.write(`${prefix}the intake is invalid:\n${item.fields.map((field) => `  ${field.field}: ${field.message}`).join('\n')}\n`);
+    else process.stderr.write(`${single ? t(locale, 'cli.intakeInvalid') : t(locale, 'cli.lineIntakeInvalid', { line: item.line })}\n${item.fields.map((field) => `  ${field.field}: ${field.message}`).join('\n')}\n`);
     if (!single) {
       const message = item.notJson === true ? 'This line is not valid JSON.' : 'The intake is invalid.';
       process.stdout.write(`${JSON.stringify({ line: item.line, error: { code: 'input_invalid', message, fields: item.fields } })}\n`);

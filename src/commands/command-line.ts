@@ -2,6 +2,8 @@
 // and the usage and exits 2; --help prints the usage and exits 0. The messages are our own, with the
 // same quoting everywhere (Node's own say `'-- "--x"` with a quote left open).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from '../config.js';
+import { fallbackLocale, isLocale, locales, type Locale } from '../core/i18n/locale.js';
 
 export interface CommandStreams {
   output: NodeJS.WritableStream;
@@ -52,4 +54,50 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: st
     return 0;
   }
   return parsed;
+}
+
+/** `--lang ja|en`: the language of a command's output. Anything else is a usage error. */
+export const languageOptionProblem = (value: string): string | undefined =>
+  isLocale(value) ? undefined : `--lang must be one of ${locales.join(', ')} (got "${value.slice(0, 20)}")`;
+
+/**
+ * The language of a command's output: `--lang`, else the language LC_ALL, LC_MESSAGES or LANG names
+ * (read by the configuration), else DEFAULT_LOCALE, else English when the configuration is invalid
+ * (the command then reports that itself).
+ */
+export function commandLocale(option: string | undefined): Locale {
+  if (option !== undefined && isLocale(option)) return option;
+  try {
+    const { locale } = loadConfig();
+    return locale.system ?? locale.default;
+  } catch {
+    return fallbackLocale;
+  }
+}
+
+/**
+ * Takes `--lang VALUE` / `--lang=VALUE` out of hand-parsed arguments: the value (undefined when
+ * absent), the other arguments, or a usage problem.
+ */
+export function takeLanguageOption(args: readonly string[]): { lang: string | undefined; rest: string[] } | { problem: string } {
+  const rest: string[] = [];
+  let lang: string | undefined;
+  for (let index = 0; index < args.length; index += 1) {
+    const argument = args[index] ?? '';
+    if (argument === '--lang') {
+      const value = args[index + 1];
+      if (value === undefined || value.startsWith('-')) return { problem: '--lang needs a value: ja or en' };
+      lang = value;
+      index += 1;
+    } else if (argument.startsWith('--lang=')) {
+      lang = argument.slice('--lang='.length);
+    } else {
+      rest.push(argument);
+    }
+  }
+  if (lang !== undefined) {
+    const problem = languageOptionProblem(lang);
+    if (problem !== undefined) return { problem };
+  }
+  return { lang, rest };
 }

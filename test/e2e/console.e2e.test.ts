@@ -144,7 +144,7 @@ describeWithPeer('web console in a browser', missing, () => {
 
     await page.goto(intakeUrl);
     expect(await page.locator('dl.summary [data-status]').getAttribute('data-status')).toBe('approved_with_conditions');
-    expect(await page.locator('dl.summary').textContent()).toMatch(/Approved with conditions by web:reviewer on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}/);
+    expect(await page.locator('dl.summary').textContent()).toMatch(/Approved with conditions by web:reviewer on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     expect(await page.locator('.history').textContent()).toContain('Approved with conditions by web:reviewer');
     await screenshot(page, '08-decided');
 

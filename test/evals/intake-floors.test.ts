@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClassifier, loadRules } from '../../src/core/intake/classifier.js';
 import { silentLogger } from '../../src/logger.js';
-import { evaluateIntake, loadIntakeCases } from '../../evals/suites/intake.js';
+import { compareLanguages, evaluateIntake, loadIntakeCases } from '../../evals/suites/intake.js';
 import { createHeadingCatalog } from '../intake/heading-catalog.js';
 
 describe('intake eval floors', () => {
@@ -19,6 +19,20 @@ describe('intake eval floors', () => {
     expect(metrics.signalRecall, failures.join('\n')).toBeGreaterThanOrEqual(0.85);
     expect(metrics.obligationCases).toBeGreaterThanOrEqual(12);
     expect(metrics.obligationRoleAccuracy, failures.join('\n')).toBe(1);
+  });
+
+  it('gives identical tiers, flags, rules, obligations and signals in Japanese and English, every text in the reader’s language', async () => {
+    const cases = loadIntakeCases();
+    const classifier = createClassifier({ rules: loadRules(path.resolve('rules/risk-rules.yaml')), catalog: createHeadingCatalog(), logger: silentLogger() });
+    const english = await evaluateIntake(classifier, cases, { locale: 'en' });
+    const japanese = await evaluateIntake(classifier, cases, { locale: 'ja' });
+    expect(japanese.outcomes.map((outcome) => outcome.tier)).toEqual(english.outcomes.map((outcome) => outcome.tier));
+    expect(japanese.metrics).toEqual(english.metrics);
+    const comparison = compareLanguages([english, japanese]);
+    expect(comparison.tierAgreement, comparison.differences.join('\n')).toBe(1);
+    expect(comparison.outcomeAgreement, comparison.differences.join('\n')).toBe(1);
+    expect(comparison.textsInReaderLanguage, comparison.differences.join('\n')).toBe(1);
+    expect(japanese.outcomes.flatMap((outcome) => outcome.texts).length).toBeGreaterThan(500);
   });
 
   it('role-labelled cases cover every Japan role, every EU operator role and every model source', () => {

@@ -46,6 +46,8 @@ export interface FakeSlackApi {
   respond(method: string, responder: Responder): void;
   /** Scripted thread for conversations.replies, by `channel:ts`. */
   setReplies(channel: string, threadTs: string, messages: Array<Record<string, unknown>>): void;
+  /** The locale users.info reports for a user when asked with include_locale (default `en-US`). */
+  setUserLocale(userId: string, locale: string): void;
   /** Forgets recorded calls and waiters' taken marks (overrides stay). */
   reset(): void;
   close(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const waiters: Waiter[] = [];
   const responders = new Map<string, Responder>();
   const replies = new Map<string, Array<Record<string, unknown>>>();
+  const userLocales = new Map<string, string>();
   let sequence = 0;
   const nextTs = () => {
     sequence += 1;
@@ -105,7 +108,14 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     'conversations.open': (call) => ({ channel: { id: `D${String(call.args.users ?? 'X').replace(/^U/, '')}` } }),
     'conversations.replies': (call) => ({ messages: replies.get(`${String(call.args.channel)}:${String(call.args.ts)}`) ?? [], has_more: false }),
     'users.info': (call) => ({
-      user: { id: call.args.user, name: `user-${String(call.args.user).toLowerCase()}`, real_name: `Person ${String(call.args.user)}`, profile: { display_name: `Person ${String(call.args.user)}`, real_name: `Person ${String(call.args.user)}` } },
+      user: {
+        id: call.args.user,
+        name: `user-${String(call.args.user).toLowerCase()}`,
+        real_name: `Person ${String(call.args.user)}`,
+        profile: { display_name: `Person ${String(call.args.user)}`, real_name: `Person ${String(call.args.user)}` },
+        // As Slack does: the locale only when asked for it.
+        ...(String(call.args.include_locale) === 'true' ? { locale: userLocales.get(String(call.args.user)) ?? 'en-US' } : {}),
+      },
     }),
   };
 
@@ -202,6 +212,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     setReplies(channel, threadTs, messages) {
       replies.set(`${channel}:${threadTs}`, messages);
+    },
+    setUserLocale(userId, locale) {
+      userLocales.set(userId, locale);
     },
     reset() {
       calls.length = 0;

@@ -155,7 +155,7 @@ describe('audit and export commands on SQLite', () => {
     const csv = output.join('');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,obligations_open,obligations_done,obligations_not_applicable,obligations_overdue,next_review_at,superseded_by',
+      'id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,obligations_open,obligations_done,obligations_not_applicable,obligations_overdue,next_review_at,superseded_by,tier_label,status_label',
     );
     expect(lines[1]).toContain(`${ids[0]},"'=cmd|calc, ""quoted""",People & Culture,Alice Tanaka (web:alice),high,approved,Rei Viewer (teams:aad-reviewer-1),`);
     expect(lines[1]).toContain(',"Run a risk management system; Ensure human oversight, with ""stop"" authority",,1,');

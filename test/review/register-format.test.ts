@@ -63,6 +63,8 @@ const row: RegisterRow = {
   obligationsOverdue: 2,
   nextReviewAt: '2027-05-26T10:00:00.000Z',
   supersededBy: '',
+  tierLabel: 'High risk',
+  statusLabel: 'Approved with conditions',
 };
 
 describe('register format', () => {
@@ -84,7 +86,7 @@ describe('register format', () => {
     const csv = formatRegisterCsv([row]);
     expect(
       csv.startsWith(
-        'id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,obligations_open,obligations_done,obligations_not_applicable,obligations_overdue,next_review_at,superseded_by\r\n',
+        'id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,obligations_open,obligations_done,obligations_not_applicable,obligations_overdue,next_review_at,superseded_by,tier_label,status_label\r\n',
       ),
     ).toBe(true);
     const [header, values] = parseCsv(csv);
@@ -109,6 +111,8 @@ describe('register format', () => {
       '2',
       '2027-05-26T10:00:00.000Z',
       '',
+      'High risk',
+      'Approved with conditions',
     ]);
     expect(formatRegisterCsv([])).toBe(`${registerColumns.map((column) => column.header).join(',')}\r\n`);
   });
@@ -154,6 +158,8 @@ describe('register format', () => {
       obligationsOverdue: 0,
       nextReviewAt: '',
       supersededBy: '',
+      tierLabel: 'High risk',
+      statusLabel: 'Approved',
     });
   });
 
@@ -176,10 +182,48 @@ describe('register format', () => {
       ...newItems('AI-8K3F9Q', ['e'], { status: 'not_applicable', reason: 'no EU users' }, 5),
     ];
     items[0] = { ...items[0]!, dueAt: '2026-12-01T00:00:00.000Z' };
-    const rows = toRegisterRows([first, second], items, new Date('2026-12-15T00:00:00.000Z'));
+    const rows = toRegisterRows([first, second], { items, now: new Date('2026-12-15T00:00:00.000Z') });
     expect(rows.map((entry) => [entry.id, entry.supersededBy, entry.obligationsOpen, entry.obligationsDone, entry.obligationsNotApplicable, entry.obligationsOverdue, entry.nextReviewAt])).toEqual([
       ['AI-7K3F9Q', 'AI-8K3F9Q', 0, 0, 0, 0, ''],
       ['AI-8K3F9Q', '', 3, 1, 1, 1, '2027-05-26T10:00:00.000Z'],
     ]);
+  });
+
+  it('gives a Japanese reader Japanese headers, labels, texts and Tokyo times, with the same columns, ids and codes', () => {
+    const record = {
+      id: 'AI-7K3F9Q',
+      version: 1,
+      input: sampleInput(),
+      classification: sampleClassification('high'),
+      status: 'approved' as const,
+      submittedBy: alice,
+      submittedAt: '2026-11-25T09:00:00.000Z',
+      decidedBy: reviewer,
+      decidedAt: '2026-11-26T15:30:00.000Z',
+      decision: 'approve' as const,
+      idempotencyKey: 'k',
+      reviewMessages: [],
+      updatedAt: '2026-11-26T10:00:00.000Z',
+    };
+    const localize = (classification: ReturnType<typeof sampleClassification>) => ({
+      ...classification,
+      obligations: classification.obligations.map((obligation, index) => ({ ...obligation, text: `義務${index + 1}` })),
+    });
+    const english = formatRegisterCsv([toRegisterRow(record)]);
+    const japanese = formatRegisterCsv([toRegisterRow(record, { locale: 'ja', localize, timeZone: 'Asia/Tokyo' })], 'ja');
+    const [englishHeader = [], englishValues = []] = parseCsv(english);
+    const [japaneseHeader = [], japaneseValues = []] = parseCsv(japanese);
+    expect(japaneseHeader).toHaveLength(englishHeader.length);
+    expect(japaneseHeader.slice(0, 6)).toEqual(['ID', 'タイトル', '担当部署', '申請者', 'リスク区分コード', 'ステータスコード']);
+    expect(japaneseHeader.slice(-2)).toEqual(['リスク区分', 'ステータス']);
+    const column = (name: string) => registerColumns.findIndex((entry) => entry.header === name);
+    for (const stable of ['id', 'title', 'tier', 'status', 'version']) {
+      expect(japaneseValues[column(stable)], stable).toBe(englishValues[column(stable)]);
+    }
+    expect(japaneseValues[column('tier_label')]).toBe('高リスク');
+    expect(japaneseValues[column('status_label')]).toBe('承認');
+    expect(japaneseValues[column('obligations')]).toBe('義務1; 義務2');
+    expect(japaneseValues[column('decided_at')]).toBe('2026-11-27T00:30:00+09:00');
+    expect(new Date(japaneseValues[column('decided_at')] ?? '').toISOString()).toBe(englishValues[column('decided_at')]);
   });
 });

@@ -14,9 +14,11 @@ import { loadConfig, type Environment } from '../../src/config.js';
 import type { AnswerDetails, AskRequest } from '../../src/core/answer/answer.js';
 import type { Classification } from '../../src/core/intake/classification.js';
 import { parseIntake, type IntakeInput } from '../../src/core/intake/intake-schema.js';
+import { createClassifier, loadRules } from '../../src/core/intake/classifier.js';
 import { createIntakeService } from '../../src/core/review/create-intake-service.js';
 import { createObligationService } from '../../src/core/review/create-obligation-service.js';
 import { createReviewSchedule } from '../../src/core/review/review-schedule.js';
+import { permissiveCatalog } from '../intake/fixtures.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createStore } from '../../src/providers/store/create-store.js';
@@ -110,8 +112,14 @@ export const defaultAnswer: AnswerDetails = {
   timings: { retrievalMs: 3, totalMs: 5 },
 };
 
-/** `clock` moves time for the whole context (the intake service, the store, the door). */
-export async function createTestContext(environment: Environment = {}, options: { clock?: Clock } = {}): Promise<TestContext> {
+export interface TestContextOptions {
+  /** Classify with the real rules files (texts in every language) instead of the small scripted classifier. */
+  realRules?: boolean;
+  /** Moves time for the whole context (the intake service, the store, the door). */
+  clock?: Clock;
+}
+
+export async function createTestContext(environment: Environment = {}, options: TestContextOptions = {}): Promise<TestContext> {
   const clock: Clock = options.clock ?? { now: () => new Date() };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shishin-teams-'));
   const config = loadConfig({
@@ -127,7 +135,7 @@ export async function createTestContext(environment: Environment = {}, options: 
   const reviewSchedule = createReviewSchedule(new Map([['high', { months: 6, itemsDueDays: undefined }]]));
   const intakes = createIntakeService({
     store,
-    classifier: { classify: async (input) => classify(input) },
+    classifier: options.realRules === true ? createClassifier({ rules: loadRules(path.resolve('rules/risk-rules.yaml')), catalog: permissiveCatalog(), logger }) : { classify: async (input) => classify(input) },
     governanceMembers: config.governanceMembers,
     clock,
     logger,

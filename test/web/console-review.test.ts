@@ -51,7 +51,7 @@ describe('review form', () => {
     const after = await page(decided.headers.get('location') ?? '');
     expect(after).toContain(`Decision recorded: ${id} “Résumé ranker” — Approved with conditions.`);
     // An outcome with who and when, in the display time zone, without milliseconds.
-    expect(after).toMatch(/Approved with conditions by web:dev on <time datetime="[^"]+\.\d{3}Z">\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} GMT\+9<\/time>/);
+    expect(after).toMatch(/Approved with conditions by web:dev on <time datetime="[^"]+\.\d{3}Z">\d{4}-\d{2}-\d{2} \d{2}:\d{2} JST<\/time>/);
     expect(after).not.toMatch(/>\d{4}-\d{2}-\d{2}T[^<]*<\/time>/);
 
     const register = await page('/console/register');

@@ -124,8 +124,11 @@ export function createFakeAppContext(environment: Environment = {}): FakeAppCont
         obligationsOverdue: 0,
         nextReviewAt: '',
         supersededBy: '',
+        tierLabel: item.classification.tier,
+        statusLabel: item.status,
       }));
     },
+    localize: (classification) => classification,
     async escalateQuestion(request) {
       const escalation = { question: request.question, askedBy: request.actor, askedAt: now(), ...(request.answerId === undefined ? {} : { answerId: request.answerId }) };
       escalations.unshift(escalation);

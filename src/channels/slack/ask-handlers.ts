@@ -4,10 +4,12 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { AnswerDetails, AskRequest } from '../../core/answer/answer.js';
+import { t } from '../../core/i18n/translate.js';
+import { answerLocale } from '../../core/presentation/answer-presentation.js';
 import { answerActionIds, renderAnswer, renderFailure } from './answer-blocks.js';
 import { mrkdwnText } from './block-kit.js';
 import { blockQuote, channelMention, escapeMrkdwn, truncate, userMention } from './mrkdwn.js';
-import { friendlyFailure, linkedAnswer, safePostOptions, slackActor, type SlackContext } from './slack-context.js';
+import { friendlyFailure, linkedAnswer, reviewReader, safePostOptions, slackActor, userReader, type SlackContext } from './slack-context.js';
 import { slackTextToPlain } from './slack-text.js';
 
 /** Earlier turns passed to the answer service for a follow-up. */
@@ -100,8 +102,8 @@ export function registerAskHandlers(bolt: App, context: SlackContext): void {
     const started = Date.now();
     try {
       if (target.question === '') {
-        const help = 'Ask me a question about AI rules or our policies, e.g. “Do we need a risk assessment for a CV-screening tool?”';
-        await context.client.chat.postMessage({ channel: target.channel, ...threadOptions, ...renderFailure(help), ...safePostOptions });
+        const { locale } = await userReader(context, target.userId);
+        await context.client.chat.postMessage({ channel: target.channel, ...threadOptions, ...renderFailure(t(locale, 'slack.answer.askHelp')), ...safePostOptions });
         return;
       }
       const history = await threadHistory(target);
@@ -118,8 +120,9 @@ export function registerAskHandlers(bolt: App, context: SlackContext): void {
     } catch (error) {
       core.metrics.chatEvents.inc({ channel: 'slack', type: eventType, outcome: 'failed' });
       logger.error({ err: error, channel: target.channel }, 'answering failed');
+      // Said in the language of the question.
       await context.client.chat
-        .postMessage({ channel: target.channel, ...threadOptions, ...renderFailure(friendlyFailure(error)), ...safePostOptions })
+        .postMessage({ channel: target.channel, ...threadOptions, ...renderFailure(friendlyFailure(error, answerLocale({}, target.question))), ...safePostOptions })
         .catch((postError: unknown) => logger.error({ err: postError }, 'could not even say that answering failed'));
     } finally {
       if (await progress) {
@@ -192,13 +195,14 @@ export function registerAskHandlers(bolt: App, context: SlackContext): void {
       const parsed = buttonBodySchema.safeParse(body);
       if (!parsed.success) return;
       const answerId = parsed.data.actions[0]?.value ?? '';
+      const { locale } = await userReader(context, parsed.data.user.id);
       try {
         await core.store.saveFeedback({ answerId, actor: slackActor(parsed.data.user.id), rating, at: core.clock.now().toISOString() });
         core.metrics.chatEvents.inc({ channel: 'slack', type: `feedback_${rating}`, outcome: 'ok' });
-        await tellClicker(parsed.data, respond, rating === 'up' ? 'Thanks — glad it helped.' : 'Thanks for telling me; the governance team reviews unhelpful answers.');
+        await tellClicker(parsed.data, respond, t(locale, rating === 'up' ? 'slack.answer.thanksHelpful' : 'slack.answer.thanksUnhelpful'));
       } catch (error) {
         logger.error({ err: error, answerId }, 'feedback failed');
-        await tellClicker(parsed.data, respond, friendlyFailure(error)).catch(() => undefined);
+        await tellClicker(parsed.data, respond, friendlyFailure(error, locale)).catch(() => undefined);
       }
     });
   }
@@ -208,24 +212,31 @@ export function registerAskHandlers(bolt: App, context: SlackContext): void {
     const parsed = buttonBodySchema.safeParse(body);
     if (!parsed.success) return;
     const question = parsed.data.actions[0]?.value ?? '';
+    const { locale } = await userReader(context, parsed.data.user.id);
     try {
       if (context.reviewChannel === undefined) {
-        await tellClicker(parsed.data, respond, 'No governance channel is set up in Slack yet; please contact the governance team directly.');
+        await tellClicker(parsed.data, respond, t(locale, 'slack.answer.noGovernanceChannel'));
         return;
       }
-      const where = parsed.data.channel === undefined ? '' : ` in ${channelMention(parsed.data.channel.id)}`;
-      const text = `:raising_hand: Question for the governance team from ${userMention(parsed.data.user.id)}${where}:\n${blockQuote(escapeMrkdwn(question))}`;
+      // The governance channel speaks REVIEW_LOCALE; the person who asked is answered in theirs.
+      const review = reviewReader(context).locale;
+      const user = userMention(parsed.data.user.id);
+      const quoted = blockQuote(escapeMrkdwn(question));
+      const text =
+        parsed.data.channel === undefined
+          ? t(review, 'slack.answer.escalation', { user, question: quoted })
+          : t(review, 'slack.answer.escalationInChannel', { user, channel: channelMention(parsed.data.channel.id), question: quoted });
       await context.client.chat.postMessage({
         channel: context.reviewChannel,
-        text: truncate(`Question for the governance team: ${escapeMrkdwn(question)}`, 3000),
+        text: truncate(t(review, 'slack.answer.escalationFallback', { question: escapeMrkdwn(question) }), 3000),
         blocks: [{ type: 'section', text: mrkdwnText(truncate(text, 3000)) }],
         ...safePostOptions,
       });
       core.metrics.chatEvents.inc({ channel: 'slack', type: 'escalation', outcome: 'ok' });
-      await tellClicker(parsed.data, respond, 'I passed your question to the governance team; someone will get back to you.');
+      await tellClicker(parsed.data, respond, t(locale, 'slack.answer.escalated'));
     } catch (error) {
       logger.error({ err: error }, 'escalation failed');
-      await tellClicker(parsed.data, respond, friendlyFailure(error)).catch(() => undefined);
+      await tellClicker(parsed.data, respond, friendlyFailure(error, locale)).catch(() => undefined);
     }
   });
 
@@ -240,13 +251,16 @@ export function registerAskHandlers(bolt: App, context: SlackContext): void {
       const question = cached?.question ?? action?.value ?? '';
       const answer = cached?.answer ?? (await core.answers.ask({ question }));
       const message = renderAnswer(linkedAnswer(context, answer), { question });
-      const asked = { type: 'section' as const, text: mrkdwnText(truncate(`${userMention(parsed.data.user.id)} asked:\n${blockQuote(escapeMrkdwn(question))}`, 3000)) };
+      const asked = {
+        type: 'section' as const,
+        text: mrkdwnText(truncate(t(answerLocale(answer, question), 'slack.answer.asked', { user: userMention(parsed.data.user.id), question: blockQuote(escapeMrkdwn(question)) }), 3000)),
+      };
       await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: [asked, ...message.blocks].slice(0, 50) });
       await respond({ delete_original: true });
       core.metrics.chatEvents.inc({ channel: 'slack', type: 'share', outcome: 'ok' });
     } catch (error) {
       logger.error({ err: error }, 'sharing failed');
-      await tellClicker(parsed.data, respond, friendlyFailure(error)).catch(() => undefined);
+      await tellClicker(parsed.data, respond, friendlyFailure(error, answerLocale({}, action?.value ?? ''))).catch(() => undefined);
     }
   });
 }

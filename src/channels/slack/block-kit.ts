@@ -1,5 +1,7 @@
 // Block Kit types re-exported from Bolt and the platform limits the Slack door keeps within.
 import type { types as slackTypes } from '@slack/bolt';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
 
 export type KnownBlock = slackTypes.KnownBlock;
 export type ModalView = slackTypes.ModalView;
@@ -55,10 +57,10 @@ export function mrkdwnText(text: string): { type: 'mrkdwn'; text: string; verbat
  * Keeps a message within `limit` blocks: drops blocks from the middle (before the trailing
  * `keepLast` blocks, e.g. the note and buttons) and says so in a context block.
  */
-export function clampBlocks(blocks: KnownBlock[], limit: number, keepLast: number): KnownBlock[] {
+export function clampBlocks(blocks: KnownBlock[], limit: number, keepLast: number, locale: Locale = 'en'): KnownBlock[] {
   if (blocks.length <= limit) return blocks;
   const tail = blocks.slice(blocks.length - keepLast);
   const head = blocks.slice(0, limit - keepLast - 1);
   const omitted = blocks.length - head.length - tail.length;
-  return [...head, { type: 'context', elements: [mrkdwnText(`_${omitted} more item(s) not shown._`)] }, ...tail];
+  return [...head, { type: 'context', elements: [mrkdwnText(`_${t(locale, 'common.itemsNotShown', { count: omitted })}_`)] }, ...tail];
 }

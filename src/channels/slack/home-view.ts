@@ -1,5 +1,7 @@
 // The App Home tab: how to ask, a button to submit an AI use case, the user's recent intakes and
 // their open obligation items (each with an Update button).
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
 import type { ObligationEntry } from '../../core/review/obligation-service.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
 import { clampBlocks, mrkdwnText, plainText, slackLimits, type HomeView, type KnownBlock } from './block-kit.js';
@@ -10,36 +12,23 @@ export const openIntakeActionId = 'shishin_open_intake';
 
 export function buildHomeView(
   recentIntakes: IntakeRecord[],
-  options: { isGovernanceMember: boolean; obligations?: ObligationEntry[]; now?: Date },
+  options: { isGovernanceMember: boolean; obligations?: ObligationEntry[]; now?: Date; locale?: Locale },
 ): HomeView {
+  const locale = options.locale ?? 'en';
   const blocks: KnownBlock[] = [
-    { type: 'header', text: plainText('Shishin — AI governance assistant') },
+    { type: 'header', text: plainText(t(locale, 'slack.home.title'), slackLimits.headerText) },
+    { type: 'section', text: mrkdwnText(t(locale, 'slack.home.howToAsk')) },
     {
       type: 'section',
-      text: mrkdwnText(
-        [
-          '*Ask a question* about AI rules and our policies and get an answer with its sources:',
-          '• send me a direct message, or',
-          '• mention me in a channel (I answer in the thread, and follow-ups there need no new mention), or',
-          '• type `/shishin your question` anywhere (only you see the answer, and you can share it).',
-        ].join('\n'),
-      ),
-    },
-    {
-      type: 'section',
-      text: mrkdwnText('*Planning to use AI?* Describe the use case and get its risk tier, the reasons and your obligations.'),
-      accessory: { type: 'button', action_id: openIntakeActionId, text: plainText('Submit an AI use case'), style: 'primary', value: 'open' },
+      text: mrkdwnText(t(locale, 'slack.home.planning')),
+      accessory: { type: 'button', action_id: openIntakeActionId, text: plainText(t(locale, 'slack.home.submit'), slackLimits.buttonText), style: 'primary', value: 'open' },
     },
     { type: 'divider' },
-    ...renderIntakeList('Your recent AI use cases', recentIntakes, 'None yet.'),
+    ...renderIntakeList(t(locale, 'slack.home.recentTitle'), recentIntakes, t(locale, 'slack.home.noneYet'), locale),
     ...(options.obligations === undefined ? [] : homeObligationBlocks(options.obligations, options.now ?? new Date())),
     {
       type: 'context',
-      elements: [
-        mrkdwnText(
-          `Commands: \`/shishin intake\`, \`/shishin status [id]\`, \`/shishin obligations\`${options.isGovernanceMember ? ', `/shishin queue`' : ''}, \`/shishin help\`.`,
-        ),
-      ],
+      elements: [mrkdwnText(t(locale, options.isGovernanceMember ? 'slack.home.commandsForMembers' : 'slack.home.commands'))],
     },
   ];
   return { type: 'home', blocks: clampBlocks(blocks, slackLimits.viewBlocks, 1) };

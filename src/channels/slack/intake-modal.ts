@@ -3,23 +3,21 @@
 // maps schema field errors to block ids.
 // Block ids and action ids equal the intake field names, so errors map one to one.
 import type { FieldError } from '../../errors.js';
-import { fieldLabels, valueLabels, type IntakeInput } from '../../core/intake/intake-schema.js';
-import { intakeFormFields, type IntakeFormField } from '../../core/intake/intake-form.js';
+import { localeFromTag, type Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
+import { fieldLabel, valueLabel, type IntakeInput } from '../../core/intake/intake-schema.js';
+import { fieldHelp, intakeFormFields, type IntakeFormField } from '../../core/intake/intake-form.js';
 import { plainText, slackLimits, type InputBlock, type KnownBlock, type ModalView, type PlainTextOption } from './block-kit.js';
 
 export const intakeModalCallbackId = 'shishin_intake_submit';
 
-function option(value: string): PlainTextOption {
-  return { text: plainText(valueLabels[value] ?? value, slackLimits.optionText), value };
-}
-
-const yesOption: PlainTextOption = { text: plainText('Yes'), value: 'yes' };
-const noOption: PlainTextOption = { text: plainText('No'), value: 'no' };
-
-function inputBlock(definition: IntakeFormField, initial: Partial<IntakeInput>): InputBlock {
-  const { name: field, help } = definition;
-  const label = plainText(fieldLabels[field], 2000);
-  const base = { type: 'input' as const, block_id: field, label, optional: !definition.required, hint: plainText(help, 2000) };
+function inputBlock(definition: IntakeFormField, initial: Partial<IntakeInput>, locale: Locale): InputBlock {
+  const { name: field } = definition;
+  const option = (value: string): PlainTextOption => ({ text: plainText(valueLabel(locale, value), slackLimits.optionText), value });
+  const yesOption: PlainTextOption = { text: plainText(t(locale, 'common.yes'), slackLimits.optionText), value: 'yes' };
+  const noOption: PlainTextOption = { text: plainText(t(locale, 'common.no'), slackLimits.optionText), value: 'no' };
+  const label = plainText(fieldLabel(locale, field), 2000);
+  const base = { type: 'input' as const, block_id: field, label, optional: !definition.required, hint: plainText(fieldHelp(locale, field), 2000) };
   const initialValue: unknown = initial[field];
   switch (definition.kind) {
     case 'text':
@@ -45,7 +43,7 @@ function inputBlock(definition: IntakeFormField, initial: Partial<IntakeInput>):
         element: {
           type: 'multi_static_select',
           action_id: field,
-          placeholder: plainText('Choose…'),
+          placeholder: plainText(t(locale, 'common.choose'), 150),
           options,
           ...(values.length === 0 ? {} : { initial_options: values.map(option) }),
         },
@@ -70,7 +68,7 @@ function inputBlock(definition: IntakeFormField, initial: Partial<IntakeInput>):
         element: {
           type: 'static_select',
           action_id: field,
-          placeholder: plainText('Choose…'),
+          placeholder: plainText(t(locale, 'common.choose'), 150),
           options: (definition.values ?? []).map(option),
           ...(value === undefined ? {} : { initial_option: option(value) }),
         },
@@ -83,28 +81,25 @@ function inputBlock(definition: IntakeFormField, initial: Partial<IntakeInput>):
 export interface IntakeModalMetadata {
   /** Set when resubmitting after changes were requested. */
   previousId?: string;
+  /** The language the modal was shown in, so its errors and result speak it too. */
+  locale?: Locale;
 }
 
-/** The intake modal, optionally pre-filled (resubmission). */
-export function buildIntakeModal(metadata: IntakeModalMetadata = {}, initial: Partial<IntakeInput> = {}): ModalView {
+/** The intake modal in the reader's language, optionally pre-filled (resubmission). */
+export function buildIntakeModal(metadata: IntakeModalMetadata = {}, initial: Partial<IntakeInput> = {}, locale: Locale = 'en'): ModalView {
   const blocks: KnownBlock[] = [
     {
       type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: 'Describe the AI use case. You get a risk tier with the reasons and your obligations right away; flagged cases go to the governance team.',
-        },
-      ],
+      elements: [{ type: 'mrkdwn', text: t(locale, 'slack.intake.modalIntro') }],
     },
-    ...intakeFormFields.map((definition) => inputBlock(definition, initial)),
+    ...intakeFormFields.map((definition) => inputBlock(definition, initial, locale)),
   ];
   return {
     type: 'modal',
     callback_id: intakeModalCallbackId,
-    title: plainText('Submit an AI use case', slackLimits.modalTitle),
-    submit: plainText('Submit'),
-    close: plainText('Cancel'),
+    title: plainText(t(locale, 'slack.intake.modalTitle'), slackLimits.modalTitle),
+    submit: plainText(t(locale, 'common.submit'), slackLimits.buttonText),
+    close: plainText(t(locale, 'common.cancel'), slackLimits.buttonText),
     private_metadata: JSON.stringify(metadata),
     blocks,
   };
@@ -161,8 +156,13 @@ export function readIntakeModalMetadata(privateMetadata: string | undefined): In
   if (privateMetadata === undefined || privateMetadata === '') return {};
   try {
     const parsed: unknown = JSON.parse(privateMetadata);
-    if (parsed !== null && typeof parsed === 'object' && 'previousId' in parsed && typeof parsed.previousId === 'string') {
-      return { previousId: parsed.previousId };
+    if (parsed !== null && typeof parsed === 'object') {
+      const record = parsed as Record<string, unknown>;
+      const locale = localeFromTag(typeof record.locale === 'string' ? record.locale : undefined);
+      return {
+        ...(typeof record.previousId === 'string' ? { previousId: record.previousId } : {}),
+        ...(locale === undefined ? {} : { locale }),
+      };
     }
   } catch {
     // Not ours; ignore.
@@ -171,12 +171,12 @@ export function readIntakeModalMetadata(privateMetadata: string | undefined): In
 }
 
 /** A modal shown while the intake is being classified, and after (view update). */
-export function buildIntakeStatusModal(title: string, lines: string[]): ModalView {
+export function buildIntakeStatusModal(title: string, lines: string[], locale: Locale = 'en'): ModalView {
   return {
     type: 'modal',
     callback_id: 'shishin_intake_status',
-    title: plainText('AI use case', slackLimits.modalTitle),
-    close: plainText('Close'),
+    title: plainText(t(locale, 'slack.intake.statusTitle'), slackLimits.modalTitle),
+    close: plainText(t(locale, 'common.close'), slackLimits.buttonText),
     blocks: [
       { type: 'header', text: plainText(title, slackLimits.headerText) },
       ...lines.slice(0, 40).map((line): KnownBlock => ({ type: 'section', text: plainText(line, slackLimits.sectionText) })),

@@ -5,12 +5,16 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { commentProblem, isDecidable, undecidableReason } from '../../core/review/review-transitions.js';
 import { decisions, type Decision } from '../../core/review/review-types.js';
+import { localeFromTag } from '../../core/i18n/locale.js';
+import { en } from '../../core/i18n/messages-en.js';
+import { t } from '../../core/i18n/translate.js';
 import { isShishinError } from '../../errors.js';
 import { renderFailure } from './answer-blocks.js';
 import { buildDecisionModal, decisionModalCallbackId, reviewActionIds, type DecisionModalMetadata } from './intake-blocks.js';
-import { friendlyFailure, lookupDisplayName, sendDirectMessage, slackActor, type SlackContext } from './slack-context.js';
+import { friendlyFailure, languageLookupBudgetMs, lookupDisplayName, recordFor, sendDirectMessage, slackActor, userReader, type SlackContext } from './slack-context.js';
 
-export const notMemberMessage = 'Only the governance team can decide on intakes.';
+/** The refusal for non-members, in English (each reviewer gets it in their language). */
+export const notMemberMessage = en.slack.review.notMember;
 
 const buttonBodySchema = z.object({
   trigger_id: z.string(),
@@ -23,6 +27,7 @@ const decisionMetadataSchema = z.object({
   intakeId: z.string().min(1),
   decision: z.enum(decisions),
   channel: z.string().optional(),
+  locale: z.string().optional(),
 });
 
 const decisionViewSchema = z.object({
@@ -61,26 +66,29 @@ export function registerReviewHandlers(bolt: App, context: SlackContext): void {
       const { user, channel, trigger_id: triggerId } = parsed.data;
       const intakeId = parsed.data.actions[0]?.value ?? '';
       const actor = slackActor(user.id);
+      // The reviewer's own language (the channel message itself is in REVIEW_LOCALE).
+      const reader = await userReader(context, user.id, { waitMs: languageLookupBudgetMs });
+      const { locale } = reader;
       try {
         if (!core.intakes.isGovernanceMember(actor)) {
           // Core refuses and audits the attempt; the clicker is told privately.
-          await core.intakes.decide({ intakeId, actor, decision }).catch((error: unknown) => {
+          await core.intakes.decide({ intakeId, actor, decision, locale }).catch((error: unknown) => {
             if (!isShishinError(error, 'not_authorised')) logger.warn({ err: error, intakeId }, 'unexpected error for a refused decision');
           });
           core.metrics.chatEvents.inc({ channel: 'slack', type: 'review_click', outcome: 'refused' });
-          await tellReviewer(user.id, channel?.id, notMemberMessage);
+          await tellReviewer(user.id, channel?.id, t(locale, 'slack.review.notMember'));
           return;
         }
-        const record = await core.intakes.get(intakeId);
+        const record = await core.intakes.get(intakeId, locale);
         if (!isDecidable(record.status)) {
-          await tellReviewer(user.id, channel?.id, undecidableReason(record.id, record.status));
+          await tellReviewer(user.id, channel?.id, undecidableReason(record.id, record.status, locale));
           return;
         }
-        const metadata: DecisionModalMetadata = { intakeId, decision, ...(channel === undefined ? {} : { channel: channel.id }) };
-        await context.client.views.open({ trigger_id: triggerId, view: buildDecisionModal(record, metadata) });
+        const metadata: DecisionModalMetadata = { intakeId, decision, ...(channel === undefined ? {} : { channel: channel.id }), locale };
+        await context.client.views.open({ trigger_id: triggerId, view: buildDecisionModal(recordFor(context, record, reader), metadata, locale) });
       } catch (error) {
         logger.error({ err: error, intakeId }, 'review button failed');
-        await tellReviewer(user.id, channel?.id, friendlyFailure(error)).catch(() => undefined);
+        await tellReviewer(user.id, channel?.id, friendlyFailure(error, locale)).catch(() => undefined);
       }
     });
   }
@@ -97,12 +105,13 @@ export function registerReviewHandlers(bolt: App, context: SlackContext): void {
       }
     }
     if (!parsed.success || metadata === undefined) {
-      await ack({ response_action: 'errors', errors: { comment: 'This form could not be read; please close it and try again.' } });
+      await ack({ response_action: 'errors', errors: { comment: t(core.config.locale.default, 'slack.intake.unreadableForm') } });
       return;
     }
+    const locale = localeFromTag(metadata.locale) ?? core.config.locale.default;
     const comment = parsed.data.view.state.values.comment?.comment.value?.trim() ?? '';
     const decision: Decision = metadata.decision;
-    const problem = commentProblem(decision, comment === '' ? undefined : comment);
+    const problem = commentProblem(decision, comment === '' ? undefined : comment, locale);
     if (problem !== undefined) {
       await ack({ response_action: 'errors', errors: { comment: problem } });
       return;
@@ -118,13 +127,14 @@ export function registerReviewHandlers(bolt: App, context: SlackContext): void {
         actor: slackActor(userId, displayName),
         decision,
         ...(comment === '' ? {} : { comment }),
+        locale,
       });
       core.metrics.chatEvents.inc({ channel: 'slack', type: 'decision', outcome: 'ok' });
       logger.info({ intakeId: record.id, decision }, 'decision recorded from Slack');
     } catch (error) {
       core.metrics.chatEvents.inc({ channel: 'slack', type: 'decision', outcome: 'failed' });
       logger.warn({ err: error, intakeId: metadata.intakeId }, 'decision failed');
-      const line = isShishinError(error, 'not_authorised') ? error.message : friendlyFailure(error);
+      const line = isShishinError(error, 'not_authorised') ? error.message : friendlyFailure(error, locale);
       await tellReviewer(userId, metadata.channel, line).catch(() => undefined);
     }
   });

@@ -19,6 +19,7 @@ import { registerReviewHandlers } from './review-handlers.js';
 import { createSlackNotifier } from './slack-notifier.js';
 import { createSlackReminders } from './slack-reminders.js';
 import type { SlackContext } from './slack-context.js';
+import { createSlackUserDirectory } from './slack-user-directory.js';
 
 export interface SlackChannel {
   mode: 'http' | 'socket';
@@ -151,6 +152,7 @@ export async function createSlackChannel(app: AppContext, options: SlackChannelO
     logger,
     botUserId: identity.userId,
     reviewChannel: settings.reviewChannel,
+    users: createSlackUserDirectory(bolt.client, logger),
   };
 
   bolt.error(async (error) => {

@@ -4,9 +4,10 @@
 import type { QuestionEscalation, ReviewNotifier } from '../../core/review/intake-service.js';
 import { mrkdwnText } from './block-kit.js';
 import { blockQuote, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { t } from '../../core/i18n/translate.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
 import { actorLabel, renderDecisionNotice, renderReviewMessage } from './intake-blocks.js';
-import { intakeConsoleUrl, linkedRecord, safePostOptions, sendDirectMessage, type SlackContext } from './slack-context.js';
+import { intakeConsoleUrl, recordFor, reviewReader, safePostOptions, sendDirectMessage, userReader, type SlackContext } from './slack-context.js';
 
 /** Where a review message lives in Slack, as stored in IntakeRecord.reviewMessages. */
 export interface SlackReviewReference {
@@ -31,11 +32,13 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
 
     async questionEscalated(escalation: QuestionEscalation): Promise<boolean> {
       if (context.reviewChannel === undefined) return false;
-      const who = `${actorLabel(escalation.askedBy)}${escalation.askedBy.channel === 'slack' ? '' : ` (via ${escalation.askedBy.channel})`}`;
+      // The review channel speaks REVIEW_LOCALE.
+      const { locale } = reviewReader(context);
+      const question = blockQuote(escapeMrkdwn(escalation.question));
       await context.client.chat.postMessage({
         channel: context.reviewChannel,
-        text: truncate(`Question for the governance team: ${escapeMrkdwn(escalation.question)}`, 3000),
-        blocks: [{ type: 'section', text: mrkdwnText(truncate(`:raising_hand: Question for the governance team from ${who}:\n${blockQuote(escapeMrkdwn(escalation.question))}`, 3000)) }],
+        text: truncate(t(locale, 'slack.answer.escalationFallback', { question: escapeMrkdwn(escalation.question) }), 3000),
+        blocks: [{ type: 'section', text: mrkdwnText(truncate(t(locale, 'slack.answer.escalation', { user: actorLabel(escalation.askedBy), question }), 3000)) }],
         ...safePostOptions,
       });
       return true;
@@ -50,7 +53,9 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
       try {
         // Registered once per process, but guarded anyway: one review post per intake version.
         if (!(await context.core.store.claimEvent('slack', `review-post:${record.id}`))) return;
-        const message = renderReviewMessage(linkedRecord(context, record), intakeConsoleUrl(context, record.id));
+        // The review channel speaks REVIEW_LOCALE.
+        const reader = reviewReader(context);
+        const message = renderReviewMessage(recordFor(context, record, reader), intakeConsoleUrl(context, record.id), reader);
         const posted = await context.client.chat.postMessage({
           channel: context.reviewChannel,
           text: message.text,
@@ -80,7 +85,8 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
       try {
         let references = slackReferences(record);
         if (references.length === 0) references = slackReferences(await context.core.intakes.get(record.id));
-        const message = renderReviewMessage(linkedRecord(context, record), intakeConsoleUrl(context, record.id));
+        const reader = reviewReader(context);
+        const message = renderReviewMessage(recordFor(context, record, reader), intakeConsoleUrl(context, record.id), reader);
         for (const reference of references) {
           await context.client.chat.update({ channel: reference.channel, ts: reference.ts, text: message.text, blocks: message.blocks, ...safePostOptions });
         }
@@ -90,7 +96,9 @@ export function createSlackNotifier(context: SlackContext): ReviewNotifier {
       }
       if (record.submittedBy.channel !== 'slack') return;
       try {
-        await sendDirectMessage(context, record.submittedBy.id, renderDecisionNotice(linkedRecord(context, record), intakeConsoleUrl(context, record.id)));
+        // The decision notice speaks the submitter's own language.
+        const reader = await userReader(context, record.submittedBy.id);
+        await sendDirectMessage(context, record.submittedBy.id, renderDecisionNotice(recordFor(context, record, reader), intakeConsoleUrl(context, record.id), reader));
       } catch (error) {
         logger.error({ err: error, intakeId: record.id }, 'could not tell the submitter about the decision');
       }

@@ -8,13 +8,9 @@
 // card lists up to three of them on every channel. Either way the card offers "Ask the governance team".
 import type { Activity, Entity } from 'botbuilder';
 import type { AnswerDetails, Citation } from '../../core/answer/answer.js';
-import {
-  answerNotes,
-  citationLabel,
-  maxRelatedSourcesInChat,
-  notCoveredNote,
-  relatedSourcesHeading,
-} from '../../core/presentation/answer-presentation.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
+import { answerLocale, answerNotes, citationLabel, maxRelatedSourcesInChat, notCoveredNoteIn } from '../../core/presentation/answer-presentation.js';
 import { adaptiveCard, cardAttachment, submitAction, textBlock, type CardElement } from './adaptive-card.js';
 import { escapeAnswerText, escapeTeamsText, truncateText } from './teams-text.js';
 
@@ -77,39 +73,46 @@ function relatedName(citation: Citation, labelLimit: number): string {
 }
 
 /** A source's escaped "Title — Section", as a markdown link when its URL is http(s), and a link to the viewer. */
-function sourceName(citation: Citation, labelLimit?: number): string {
+function sourceName(citation: Citation, locale: Locale, labelLimit?: number): string {
   const text = citationLabel(citation);
   const label = escapeTeamsText(labelLimit === undefined ? text : truncateText(text, labelLimit));
   // Corpus URLs come from reviewed front matter; only http(s) links are made clickable.
   const url = httpUrl(citation.url);
   const linked = url !== undefined ? markdownLink(label, url) : label;
   const viewer = httpUrl(citation.documentUrl);
-  return viewer !== undefined && viewer !== url ? `${linked} · ${markdownLink('read in Shishin', viewer)}` : linked;
+  return viewer !== undefined && viewer !== url
+    ? t(locale, 'common.withViewerLink', { source: linked, label: t(locale, 'common.readInShishin'), url: markdownUrl(viewer) })
+    : linked;
 }
 
-/** `[label](url)` with the URL's parentheses encoded so the link cannot end early. */
+/** A URL for a markdown link, its parentheses encoded so the link cannot end early. */
+export function markdownUrl(url: string): string {
+  return encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+/** `[label](url)`. */
 function markdownLink(label: string, url: string): string {
-  return `[${label}](${encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+  return `[${label}](${markdownUrl(url)})`;
 }
 
-function sourceElements(citations: Citation[]): CardElement[] {
+function sourceElements(citations: Citation[], locale: Locale): CardElement[] {
   if (citations.length === 0) return [];
-  const elements: CardElement[] = [textBlock('Sources', { weight: 'Bolder' })];
+  const elements: CardElement[] = [textBlock(t(locale, 'answer.sources'), { weight: 'Bolder' })];
   for (const citation of citations) {
-    elements.push(textBlock(`[${citation.n}] ${sourceName(citation)}`, { spacing: 'Small' }));
+    elements.push(textBlock(`[${citation.n}] ${sourceName(citation, locale)}`, { spacing: 'Small' }));
     elements.push(
-      textBlock(`“${escapeTeamsText(truncateText(citation.quote, 200))}”`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+      textBlock(t(locale, 'teams.answer.quote', { quote: escapeTeamsText(truncateText(citation.quote, 200)) }), { isSubtle: true, size: 'Small', spacing: 'None' }),
     );
   }
   return elements;
 }
 
 /** A compact "Related sources" section: a small heading and one small line per source, at most three. */
-function relatedElements(related: Citation[]): CardElement[] {
+function relatedElements(related: Citation[], locale: Locale): CardElement[] {
   const shown = related.slice(0, maxRelatedSourcesInChat);
   if (shown.length === 0) return [];
   return [
-    textBlock(relatedSourcesHeading, { weight: 'Bolder', isSubtle: true, size: 'Small' }),
+    textBlock(t(locale, 'answer.relatedSources'), { weight: 'Bolder', isSubtle: true, size: 'Small' }),
     ...shown.map((citation) => textBlock(relatedName(citation, 150), { isSubtle: true, size: 'Small', spacing: 'None' })),
   ];
 }
@@ -119,29 +122,33 @@ export interface AnswerActivityOptions {
   channelId: string;
   /** The question, carried by the "Ask the governance team" button. */
   question: string;
+  /** Language of the labels; default: the answer's own (the question's language). */
+  locale?: Locale;
 }
 
 /** The reply activity for an answer. */
 export function answerActivity(answer: AnswerDetails, options: AnswerActivityOptions): Partial<Activity> {
+  const locale = options.locale ?? answerLocale(answer, options.question);
   // An ungrounded answer already says the corpus does not cover the question; don't say it twice.
-  const notes = answerNotes(answer)
-    .filter((note) => answer.grounded || note !== notCoveredNote)
+  const notes = answerNotes(answer, locale)
+    .filter((note) => answer.grounded || note !== notCoveredNoteIn(locale))
     .map((note) => `_${escapeTeamsText(note)}_`);
   const text = [escapeAnswerText(answer.answer.trim()), ...notes].join('\n\n');
   const withCitations = answer.grounded && answer.citations.length > 0;
   const nativeCitations = options.channelId === 'msteams';
   const cardBody: CardElement[] = [
-    ...(nativeCitations || !withCitations ? [] : sourceElements(answer.citations)),
-    ...relatedElements(answer.related),
+    ...(nativeCitations || !withCitations ? [] : sourceElements(answer.citations, locale)),
+    ...relatedElements(answer.related, locale),
   ];
-  const escalate = submitAction('Ask the governance team', {
+  const escalate = submitAction(t(locale, 'teams.answer.askGovernance'), {
     action: 'ask.escalate',
     question: truncateText(options.question, 2000),
     answerId: answer.answerId,
   });
-  if (cardBody.length === 0) cardBody.push(textBlock('Need a person to look at this?', { isSubtle: true, size: 'Small' }));
+  if (cardBody.length === 0) cardBody.push(textBlock(t(locale, 'teams.answer.needPerson'), { isSubtle: true, size: 'Small' }));
   return {
     type: 'message',
+    locale: locale === 'ja' ? 'ja-JP' : 'en-US',
     textFormat: 'markdown',
     text,
     entities: withCitations ? [citationEntity(answer.citations)] : [],

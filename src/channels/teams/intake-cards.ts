@@ -1,11 +1,13 @@
 // Adaptive Cards for the intake: the form (every intake field, labels from the shared schema, server
 // errors shown next to the fields) and the result card (tier, reasons with citations, obligations).
 import type { FieldError } from '../../errors.js';
-import { fieldLabels, valueLabels, type IntakeField } from '../../core/intake/intake-schema.js';
-import { intakeFormFieldByName } from '../../core/intake/intake-form.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
+import { fieldLabel, valueLabel, type IntakeField } from '../../core/intake/intake-schema.js';
+import { fieldHelp, intakeFormFieldByName } from '../../core/intake/intake-form.js';
 import type { Classification, RuleCitation } from '../../core/intake/classification.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
-import { classificationHeadline, statusLabels, tierLabels, vendorDutySummary } from '../../core/presentation/classification-presentation.js';
+import { classificationHeadline, statusLabel, tierLabel, vendorDutySummary } from '../../core/presentation/classification-presentation.js';
 import {
   adaptiveCard,
   container,
@@ -18,10 +20,10 @@ import {
 } from './adaptive-card.js';
 import { intakeFields, type IntakeFormValues } from './intake-card-data.js';
 import { escapeTeamsText, truncateText } from './teams-text.js';
-import { httpUrl } from './answer-activity.js';
+import { httpUrl, markdownUrl } from './answer-activity.js';
 
-function inputFor(field: IntakeField, value: string | undefined): CardElement {
-  const label = fieldLabels[field];
+function inputFor(field: IntakeField, value: string | undefined, locale: Locale): CardElement {
+  const label = fieldLabel(locale, field);
   const definition = intakeFormFieldByName[field];
   const { kind } = definition;
   const common = { id: field, label, isRequired: definition.required && kind !== 'boolean' };
@@ -34,14 +36,14 @@ function inputFor(field: IntakeField, value: string | undefined): CardElement {
         isMultiline: kind === 'multiline',
         maxLength: definition.maxLength,
         ...(value !== undefined ? { value } : {}),
-        errorMessage: `${label} is required.`,
+        errorMessage: t(locale, 'intake.error.required', { label }),
       };
     case 'boolean':
       return {
         type: 'Input.Toggle',
         id: field,
         label,
-        title: 'Yes',
+        title: t(locale, 'common.yes'),
         valueOn: 'true',
         valueOff: 'false',
         value: value === 'true' ? 'true' : 'false',
@@ -54,10 +56,10 @@ function inputFor(field: IntakeField, value: string | undefined): CardElement {
         ...common,
         isMultiSelect: kind === 'multiple',
         style: kind === 'multiple' && values.length <= 8 ? 'expanded' : 'compact',
-        choices: values.map((item) => ({ title: valueLabels[item] ?? item, value: item })),
+        choices: values.map((item) => ({ title: valueLabel(locale, item), value: item })),
         ...(value !== undefined && value !== '' ? { value } : field === 'exception' ? { value: 'none' } : {}),
-        ...(kind === 'single' ? { placeholder: `Choose…` } : {}),
-        errorMessage: kind === 'multiple' ? `Choose at least one.` : `Choose one.`,
+        ...(kind === 'single' ? { placeholder: t(locale, 'common.choose') } : {}),
+        errorMessage: t(locale, kind === 'multiple' ? 'teams.intake.chooseAtLeastOne' : 'teams.intake.chooseOne'),
       };
     }
   }
@@ -70,21 +72,24 @@ export interface IntakeFormOptions {
   errors?: FieldError[];
   /** When resubmitting after changes were requested. */
   previousId?: string;
+  /** Language of the form (the submitter's); default English. */
+  locale?: Locale;
 }
 
 /** The intake form. Errors appear in red under their fields and as a summary at the top. */
 export function intakeFormCard(options: IntakeFormOptions): AdaptiveCard {
+  const locale = options.locale ?? 'en';
   const errorsByField = new Map((options.errors ?? []).map((error) => [error.field, error.message]));
   const body: CardElement[] = [
-    heading(options.previousId === undefined ? 'Register an AI use case' : `Resubmit ${escapeTeamsText(options.previousId)}`),
-    textBlock('Describe the use case; Shishin classifies its risk tier and lists your obligations.', {
+    heading(options.previousId === undefined ? t(locale, 'teams.intake.formTitle') : t(locale, 'teams.intake.resubmitTitle', { id: escapeTeamsText(options.previousId) })),
+    textBlock(t(locale, 'teams.intake.formIntro'), {
       isSubtle: true,
       spacing: 'None',
     }),
   ];
   if (errorsByField.size > 0) {
     body.push(
-      textBlock(`Please fix ${errorsByField.size === 1 ? 'the field' : `${errorsByField.size} fields`} marked below.`, {
+      textBlock(t(locale, 'teams.intake.fixFields', { count: errorsByField.size }), {
         color: 'Attention',
         weight: 'Bolder',
       }),
@@ -95,8 +100,8 @@ export function intakeFormCard(options: IntakeFormOptions): AdaptiveCard {
   for (const field of intakeFields) {
     const error = errorsByField.get(field);
     const items: CardElement[] = [
-      inputFor(field, options.values?.[field]),
-      textBlock(intakeFormFieldByName[field].help, { isSubtle: true, size: 'Small', spacing: 'None' }),
+      inputFor(field, options.values?.[field], locale),
+      textBlock(fieldHelp(locale, field), { isSubtle: true, size: 'Small', spacing: 'None' }),
     ];
     if (error !== undefined) {
       items.push(textBlock(escapeTeamsText(error), { color: 'Attention', size: 'Small', spacing: 'None', id: `${field}Error` }));
@@ -105,62 +110,72 @@ export function intakeFormCard(options: IntakeFormOptions): AdaptiveCard {
   }
   const data: Record<string, unknown> = { action: 'intake.submit', submissionId: options.submissionId };
   if (options.previousId !== undefined) data.previousId = options.previousId;
-  return adaptiveCard(body, [submitAction('Submit intake', data, { style: 'positive' })]);
+  return adaptiveCard(body, [submitAction(t(locale, 'teams.intake.submit'), data, { style: 'positive' })]);
 }
 
 /** "eu-ai-act.md § Article 6" with a short quote, all escaped. */
-export function citationLines(citations: RuleCitation[], limit = 2): CardElement[] {
+export function citationLines(citations: RuleCitation[], limit = 2, locale: Locale = 'en'): CardElement[] {
   return citations.slice(0, limit).map((citation) => {
-    const name = escapeTeamsText(`${citation.title ?? citation.source} § ${citation.section}`);
     const quote = escapeTeamsText(truncateText(citation.quote, 160));
     const original = httpUrl(citation.url);
     const viewer = httpUrl(citation.documentUrl);
-    const linked = original === undefined ? name : `[${name}](${encodeURI(original).replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
-    const more = viewer === undefined || viewer === original ? '' : ` · [read in Shishin](${encodeURI(viewer).replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
-    return textBlock(`${linked}${more}: “${quote}”`, { isSubtle: true, size: 'Small', spacing: 'None' });
+    const title = escapeTeamsText(citation.title ?? citation.source);
+    const name = original === undefined ? title : `[${title}](${markdownUrl(original)})`;
+    const section = escapeTeamsText(citation.section);
+    const text =
+      viewer === undefined || viewer === original
+        ? t(locale, 'teams.intake.citation', { name, section, quote })
+        : t(locale, 'teams.intake.citationWithViewer', { name, section, quote, readHere: t(locale, 'common.readInShishin'), viewer: markdownUrl(viewer) });
+    return textBlock(text, { isSubtle: true, size: 'Small', spacing: 'None' });
   });
 }
 
-/** Reasons (each with its citations) and obligations, shared by the result and review cards. */
-export function classificationElements(classification: Classification, options: { maxObligations?: number } = {}): CardElement[] {
+/**
+ * Reasons (each with its citations) and obligations, shared by the result and review cards. Give it
+ * the classification with its texts in `locale` (IntakeService.localize).
+ */
+export function classificationElements(classification: Classification, options: { maxObligations?: number; locale?: Locale } = {}): CardElement[] {
+  const locale = options.locale ?? 'en';
   const elements: CardElement[] = [];
   if (classification.reasons.length > 0) {
-    elements.push(textBlock('Why', { weight: 'Bolder', spacing: 'Medium' }));
+    elements.push(textBlock(t(locale, 'classification.why'), { weight: 'Bolder', spacing: 'Medium' }));
     for (const reason of classification.reasons) {
       elements.push(
         container([
-          textBlock(`• ${escapeTeamsText(reason.summary)} (${tierLabels[reason.tier]})`, { spacing: 'Small' }),
-          ...citationLines(reason.citations),
+          textBlock(`• ${t(locale, 'classification.reasonWithTier', { summary: escapeTeamsText(reason.summary), tier: tierLabel(locale, reason.tier) })}`, { spacing: 'Small' }),
+          ...citationLines(reason.citations, 2, locale),
         ]),
       );
     }
   }
   if (classification.flagReasons.length > 0) {
-    elements.push(textBlock('Flagged because', { weight: 'Bolder', spacing: 'Medium' }));
+    elements.push(textBlock(t(locale, 'classification.flaggedBecause'), { weight: 'Bolder', spacing: 'Medium' }));
     for (const reason of classification.flagReasons) elements.push(textBlock(`• ${escapeTeamsText(reason)}`, { spacing: 'None' }));
   }
   const maxObligations = options.maxObligations ?? 12;
   if (classification.obligations.length > 0) {
-    elements.push(textBlock('Obligations', { weight: 'Bolder', spacing: 'Medium' }));
+    elements.push(textBlock(t(locale, 'classification.obligations'), { weight: 'Bolder', spacing: 'Medium' }));
     for (const obligation of classification.obligations.slice(0, maxObligations)) {
       elements.push(
         container([
-          textBlock(`• ${escapeTeamsText(obligation.text)} (${escapeTeamsText(obligation.framework)})`, { spacing: 'Small' }),
-          ...citationLines(obligation.citations, 1),
+          textBlock(`• ${t(locale, 'classification.obligationWithFramework', { text: escapeTeamsText(obligation.text), framework: escapeTeamsText(obligation.framework) })}`, {
+            spacing: 'Small',
+          }),
+          ...citationLines(obligation.citations, 1, locale),
         ]),
       );
     }
     const more = classification.obligations.length - maxObligations;
-    if (more > 0) elements.push(textBlock(`…and ${more} more.`, { isSubtle: true }));
+    if (more > 0) elements.push(textBlock(t(locale, 'teams.intake.more', { count: more }), { isSubtle: true }));
   }
-  const vendor = vendorDutySummary(classification);
+  const vendor = vendorDutySummary(classification, locale);
   if (vendor !== undefined) {
     elements.push(textBlock(vendor.heading, { weight: 'Bolder', spacing: 'Medium' }));
     elements.push(textBlock(escapeTeamsText(vendor.intro), { spacing: 'Small', isSubtle: true }));
     for (const ask of vendor.asks) elements.push(textBlock(`• ${escapeTeamsText(ask)}`, { spacing: 'None' }));
   }
   if (classification.signals.length > 0) {
-    elements.push(textBlock('Worth checking', { weight: 'Bolder', spacing: 'Medium' }));
+    elements.push(textBlock(t(locale, 'classification.worthChecking'), { weight: 'Bolder', spacing: 'Medium' }));
     for (const signal of classification.signals.slice(0, 5)) {
       elements.push(textBlock(`• ${escapeTeamsText(signal.message)}`, { spacing: 'None' }));
     }
@@ -168,21 +183,21 @@ export function classificationElements(classification: Classification, options: 
   return elements;
 }
 
-/** The card the submitter sees after a valid submission. */
-export function intakeResultCard(record: IntakeRecord): AdaptiveCard {
+/** The card the submitter sees after a valid submission, in the submitter's language. */
+export function intakeResultCard(record: IntakeRecord, locale: Locale = 'en'): AdaptiveCard {
   const { classification } = record;
   const body: CardElement[] = [
-    heading(`${escapeTeamsText(record.id)}: ${escapeTeamsText(record.input.title)}`),
-    textBlock(escapeTeamsText(classificationHeadline(classification)), {
+    heading(t(locale, 'teams.intake.heading', { id: escapeTeamsText(record.id), title: escapeTeamsText(record.input.title) })),
+    textBlock(escapeTeamsText(classificationHeadline(classification, locale)), {
       weight: 'Bolder',
       color: classification.tier === 'minimal' ? 'Good' : classification.tier === 'limited' ? 'Warning' : 'Attention',
     }),
     factSet([
-      { title: 'Risk tier', value: tierLabels[classification.tier] },
-      { title: 'Status', value: statusLabels[record.status] },
-      { title: 'Version', value: String(record.version) },
+      { title: t(locale, 'classification.riskTier'), value: tierLabel(locale, classification.tier) },
+      { title: t(locale, 'classification.status'), value: statusLabel(locale, record.status) },
+      { title: t(locale, 'classification.version'), value: String(record.version) },
     ]),
-    ...classificationElements(classification),
+    ...classificationElements(classification, { locale }),
   ];
   return adaptiveCard(body);
 }

@@ -4,8 +4,11 @@
 import { decisions, type IntakeRecord } from '../../core/review/review-types.js';
 import type { ReviewChanges } from '../../core/review/reminders.js';
 import { dayOf } from '../../core/presentation/obligation-presentation.js';
-import { decisionLabels, statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
-import { valueLabels } from '../../core/intake/intake-schema.js';
+import { formatDateTime } from '../../core/i18n/date-format.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { formatList, t } from '../../core/i18n/translate.js';
+import { decisionLabel, statusLabel, tierLabel } from '../../core/presentation/classification-presentation.js';
+import { fieldLabel, valueLabel } from '../../core/intake/intake-schema.js';
 import { adaptiveCard, factSet, heading, submitAction, textBlock, type AdaptiveCard, type CardElement } from './adaptive-card.js';
 import { classificationElements } from './intake-cards.js';
 import { reviewChangesElements } from './obligation-cards.js';
@@ -21,55 +24,66 @@ function who(actor: { displayName?: string; id: string; channel: string }): stri
   return escapeTeamsText(actor.displayName ?? `${actor.channel}:${actor.id}`);
 }
 
-function labels(values: readonly string[]): string {
-  return values.length === 0 ? 'None' : values.map((value) => valueLabels[value] ?? value).join(', ');
+function labels(values: readonly string[], locale: Locale): string {
+  return values.length === 0 ? t(locale, 'common.none') : formatList(locale, values.map((value) => valueLabel(locale, value)));
+}
+
+/** Who reads the card: the governance conversation's language (REVIEW_LOCALE) and time zone. */
+export interface ReviewCardReader {
+  locale: Locale;
+  timeZone: string;
 }
 
 /**
- * The review card for `record`; decided records get the outcome instead of the buttons. An intake due
- * for its scheduled re-review gets the buttons again, with its last decision and `changes` (what
- * changed since).
+ * The review card for `record` (its classification already in the reader's language); decided
+ * records get the outcome instead of the buttons. An intake due for its scheduled re-review gets the
+ * buttons again, with its last decision and `changes` (what changed since).
  */
-export function reviewCard(record: IntakeRecord, options: { notice?: string; changes?: ReviewChanges } = {}): AdaptiveCard {
+export function reviewCard(record: IntakeRecord, options: { notice?: string; reader?: ReviewCardReader; changes?: ReviewChanges } = {}): AdaptiveCard {
   const { input, classification } = record;
+  const { locale, timeZone } = options.reader ?? { locale: 'en', timeZone: 'UTC' };
   const rereview = record.status === 'review_due';
   const decided = record.decision !== undefined && !rereview;
   const body: CardElement[] = [
     heading(
       rereview
         ? workbenchText.reviewDueHeading(escapeTeamsText(record.id), escapeTeamsText(input.title))
-        : `Review ${escapeTeamsText(record.id)}: ${escapeTeamsText(input.title)}`,
+        : t(locale, 'teams.review.heading', { id: escapeTeamsText(record.id), title: escapeTeamsText(input.title) }),
     ),
     factSet([
-      { title: 'Risk tier', value: tierLabels[classification.tier] },
-      { title: 'Status', value: statusLabels[record.status] },
-      { title: 'Business unit', value: escapeTeamsText(input.businessUnit) },
-      { title: 'Submitted by', value: who(record.submittedBy) },
-      { title: 'Domains', value: escapeTeamsText(labels(input.domains)) },
-      { title: 'Regions', value: escapeTeamsText(labels(input.regions)) },
-      { title: 'Version', value: String(record.version) },
+      { title: t(locale, 'classification.riskTier'), value: tierLabel(locale, classification.tier) },
+      { title: t(locale, 'classification.status'), value: statusLabel(locale, record.status) },
+      { title: fieldLabel(locale, 'businessUnit'), value: escapeTeamsText(input.businessUnit) },
+      { title: t(locale, 'teams.review.submittedBy'), value: who(record.submittedBy) },
+      { title: fieldLabel(locale, 'domains'), value: escapeTeamsText(labels(input.domains, locale)) },
+      { title: fieldLabel(locale, 'regions'), value: escapeTeamsText(labels(input.regions, locale)) },
+      { title: t(locale, 'classification.version'), value: String(record.version) },
     ]),
     textBlock(escapeTeamsText(truncateText(input.description, 600)), { spacing: 'Medium' }),
-    ...classificationElements(classification, { maxObligations: 6 }),
+    ...classificationElements(classification, { maxObligations: 6, locale }),
   ];
   if (rereview && record.decision !== undefined) {
     const by = record.decidedBy === undefined ? 'a reviewer' : who(record.decidedBy);
     body.push(textBlock(workbenchText.reviewDueLead(dayOf(record.nextReviewAt), dayOf(record.decidedAt)), { weight: 'Bolder', spacing: 'Large', color: 'Warning' }));
-    body.push(textBlock(workbenchText.previousDecision(decisionLabels[record.decision], by, record.decisionComment === undefined ? '' : `: ${escapeTeamsText(record.decisionComment)}`), { spacing: 'None' }));
+    body.push(textBlock(workbenchText.previousDecision(decisionLabel(locale, record.decision), by, record.decisionComment === undefined ? '' : `: ${escapeTeamsText(record.decisionComment)}`), { spacing: 'None' }));
   }
   if (options.changes !== undefined) body.push(...reviewChangesElements(options.changes));
   if (decided && record.decision !== undefined) {
-    const by = record.decidedBy === undefined ? 'a reviewer' : who(record.decidedBy);
-    const at = record.decidedAt === undefined ? '' : ` on ${record.decidedAt.slice(0, 16).replace('T', ' ')} UTC`;
+    const by = record.decidedBy === undefined ? t(locale, 'teams.review.aReviewer') : who(record.decidedBy);
+    const status = statusLabel(locale, record.status);
+    const outcome =
+      record.decidedAt === undefined
+        ? t(locale, 'teams.review.decidedNoDate', { status, who: by })
+        : t(locale, 'teams.review.decided', { status, who: by, when: formatDateTime(record.decidedAt, locale, timeZone) });
     body.push(
-      textBlock(`${statusLabels[record.status]} by ${by}${at}.`, {
+      textBlock(outcome, {
         weight: 'Bolder',
         spacing: 'Large',
         color: record.decision === 'reject' ? 'Attention' : record.decision === 'request_changes' ? 'Warning' : 'Good',
       }),
     );
     if (record.decisionComment !== undefined && record.decisionComment !== '') {
-      body.push(textBlock(`Comment: ${escapeTeamsText(record.decisionComment)}`));
+      body.push(textBlock(t(locale, 'teams.review.comment', { comment: escapeTeamsText(record.decisionComment) })));
     }
     return adaptiveCard(body);
   }
@@ -77,14 +91,14 @@ export function reviewCard(record: IntakeRecord, options: { notice?: string; cha
   body.push({
     type: 'Input.Text',
     id: 'comment',
-    label: 'Comment (required unless you approve)',
+    label: t(locale, 'teams.review.commentLabel'),
     isMultiline: true,
     maxLength: 2000,
     spacing: 'Large',
   });
   const actions = decisions.map((decision) =>
     submitAction(
-      decisionLabels[decision],
+      decisionLabel(locale, decision),
       { action: 'review.decide', intakeId: record.id, decision },
       buttonStyles[decision] === undefined ? {} : { style: buttonStyles[decision] },
     ),

@@ -9,9 +9,12 @@ import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { actorKey, type Actor } from '../../core/actor.js';
-import { classificationWithLinks, statusLabels, tierLabels } from '../../core/presentation/classification-presentation.js';
+import { localeFromTag } from '../../core/i18n/locale.js';
+import { en } from '../../core/i18n/messages-en.js';
+import { t } from '../../core/i18n/translate.js';
+import { statusLabel, tierLabel } from '../../core/presentation/classification-presentation.js';
 import { answerWithLinks } from '../../core/presentation/answer-presentation.js';
-import type { IntakeRecord } from '../../core/review/review-types.js';
+import { commentProblem } from '../../core/review/review-transitions.js';
 import { isShishinError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { answerActivity } from './answer-activity.js';
@@ -33,19 +36,11 @@ import { intakeFormCard, intakeResultCard } from './intake-cards.js';
 import { reviewCard } from './review-card.js';
 import { withoutActivityId, type TeamsConversationStore } from './teams-conversation-store.js';
 import type { TeamsReviewDelivery } from './teams-review-notifier.js';
+import { activityReader, recordForReader, reviewConversationReader, type TeamsReader } from './teams-reader.js';
 import { escapeTeamsText, truncateText } from './teams-text.js';
 
-const friendlyFailure = 'Sorry, something went wrong on my side. Please try again in a moment.';
-
-const helpText = [
-  'I answer questions about AI governance from the governance corpus, with sources, and register AI use cases.',
-  '',
-  '- Ask any question, e.g. _Which AI uses are high-risk under the EU AI Act?_',
-  '- **intake**: register an AI use case and see its risk tier and obligations',
-  '- **status**: your recent intakes and where they stand',
-  workbenchText.helpLine,
-  '- **help**: this message',
-].join('\n');
+/** The help text in English (each user gets it in their language). */
+export const helpText = en.teams.help;
 
 const feedbackInvokeSchema = z.object({
   actionName: z.literal('feedback'),
@@ -99,10 +94,6 @@ export class TeamsActivityHandler {
   private readonly delivery: TeamsReviewDelivery;
   private readonly logger: Logger;
 
-  /** The record with its citations linked for Teams (absolute viewer and original URLs). */
-  private linked(record: IntakeRecord): IntakeRecord {
-    return { ...record, classification: classificationWithLinks(record.classification, this.app.config.publicUrl) };
-  }
   private readonly continueLater: TeamsActivityHandlerDependencies['continueLater'];
 
   constructor(dependencies: TeamsActivityHandlerDependencies) {
@@ -154,7 +145,7 @@ export class TeamsActivityHandler {
       this.count(type, 'failed');
       this.logger.error({ err: error, activityId: activity.id, type }, 'Teams turn failed');
       if (type === 'message') {
-        await context.sendActivity(friendlyFailure).catch((sendError: unknown) => {
+        await context.sendActivity(t(this.reader(context).locale, 'teams.failure')).catch((sendError: unknown) => {
           this.logger.warn({ err: sendError }, 'could not tell the user about a failure');
         });
       } else if (type === 'invoke') {
@@ -168,6 +159,11 @@ export class TeamsActivityHandler {
     const ownTenant = this.app.config.teams.tenantId;
     if (ownTenant === undefined || activity.channelId !== 'msteams') return true;
     return tenantOf(activity) === ownTenant;
+  }
+
+  /** The person who sent the activity, as a reader: the activity's locale, else DEFAULT_LOCALE. */
+  private reader(context: TurnContext): TeamsReader {
+    return activityReader(this.app, context.activity);
   }
 
   private count(type: string, outcome: string): void {
@@ -200,7 +196,7 @@ export class TeamsActivityHandler {
     const text = messageText(context.activity);
     const command = text.toLowerCase().replace(/^\//, '').replace(/[.!?]+$/, '');
     if (command === '' || command === 'help') {
-      await context.sendActivity({ type: 'message', textFormat: 'markdown', text: helpText });
+      await context.sendActivity({ type: 'message', textFormat: 'markdown', text: t(this.reader(context).locale, 'teams.help') });
       this.count('message', 'help');
       return;
     }
@@ -221,7 +217,7 @@ export class TeamsActivityHandler {
 
   private async answer(context: TurnContext, question: string): Promise<void> {
     if (question.length > this.app.config.maxQuestionChars) {
-      await context.sendActivity(`That question is too long; please keep it under ${this.app.config.maxQuestionChars} characters.`);
+      await context.sendActivity(t(this.reader(context).locale, 'teams.answer.tooLong', { limit: this.app.config.maxQuestionChars }));
       this.count('message', 'rejected');
       return;
     }
@@ -237,6 +233,7 @@ export class TeamsActivityHandler {
     typing.unref();
     const started = performance.now();
     try {
+      // The answer speaks the language of the question (its framing and labels alike).
       const answer = await this.app.answers.ask({ question });
       clearInterval(typing);
       const response = await context.sendActivity(answerActivity(answerWithLinks(answer, this.app.config.publicUrl), { channelId: context.activity.channelId, question }));
@@ -248,51 +245,57 @@ export class TeamsActivityHandler {
       clearInterval(typing);
       this.count('message', 'failed');
       this.logger.error({ err: error }, 'answering a Teams question failed');
+      const { locale } = this.reader(context);
       await context
-        .sendActivity(
-          isShishinError(error, 'rate_limited')
-            ? 'Too many questions at once; please try again in a minute.'
-            : "Sorry, I couldn't answer that just now. Please try again in a moment.",
-        )
+        .sendActivity(t(locale, isShishinError(error, 'rate_limited') ? 'teams.answer.busy' : 'teams.answer.failed'))
         .catch((sendError: unknown) => this.logger.warn({ err: sendError }, 'could not tell the user about a failure'));
     }
   }
 
   private async sendIntakeForm(context: TurnContext): Promise<void> {
-    await context.sendActivity({ type: 'message', attachments: [cardAttachment(intakeFormCard({ submissionId: randomUUID() }))] });
+    const { locale } = this.reader(context);
+    await context.sendActivity({ type: 'message', attachments: [cardAttachment(intakeFormCard({ submissionId: randomUUID(), locale }))] });
     this.count('message', 'intake_form');
   }
 
   /** The form prefilled from an intake whose submitter was asked for changes. */
   private async sendRevisionForm(context: TurnContext, intakeId: string): Promise<void> {
     const actor = actorFromActivity(context.activity);
-    const record = await this.app.intakes.get(intakeId).catch((error: unknown) => {
+    const { locale } = this.reader(context);
+    const record = await this.app.intakes.get(intakeId, locale).catch((error: unknown) => {
       if (isShishinError(error, 'not_found')) return undefined;
       throw error;
     });
     if (record === undefined || (actorKey(record.submittedBy) !== actorKey(actor) && !this.app.intakes.isGovernanceMember(actor))) {
-      await context.sendActivity(`I could not find an intake ${escapeTeamsText(intakeId)} of yours.`);
+      await context.sendActivity(t(locale, 'teams.intake.notFound', { id: escapeTeamsText(intakeId) }));
       return;
     }
     if (record.status !== 'changes_requested') {
-      await context.sendActivity(`${escapeTeamsText(record.id)} is ${statusLabels[record.status].toLowerCase()}, so it cannot be revised.`);
+      const status = statusLabel(locale, record.status);
+      await context.sendActivity(t(locale, 'teams.intake.notRevisable', { id: escapeTeamsText(record.id), status: locale === 'en' ? status.toLowerCase() : status }));
       return;
     }
-    const card = intakeFormCard({ submissionId: randomUUID(), values: formValuesFromInput(record.input), previousId: record.id });
+    const card = intakeFormCard({ submissionId: randomUUID(), values: formValuesFromInput(record.input), previousId: record.id, locale });
     await context.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
     this.count('card', 'revision_form');
   }
 
   private async sendStatus(context: TurnContext): Promise<void> {
     const actor = actorFromActivity(context.activity);
+    const { locale } = this.reader(context);
     const records = await this.app.intakes.list({ submittedBy: actor, limit: 5 });
     const lines: string[] = [];
-    if (records.length === 0) lines.push('You have no intakes yet. Type **intake** to register an AI use case.');
+    if (records.length === 0) lines.push(t(locale, 'teams.intake.noIntakes'));
     else {
-      lines.push('Your recent intakes:');
+      lines.push(t(locale, 'teams.intake.recent'));
       for (const record of records) {
         lines.push(
-          `- **${escapeTeamsText(record.id)}** ${escapeTeamsText(truncateText(record.input.title, 80))}: ${statusLabels[record.status]} (${tierLabels[record.classification.tier]})`,
+          t(locale, 'teams.intake.statusRow', {
+            id: escapeTeamsText(record.id),
+            title: escapeTeamsText(truncateText(record.input.title, 80)),
+            status: statusLabel(locale, record.status),
+            tier: tierLabel(locale, record.classification.tier),
+          }),
         );
       }
     }
@@ -300,7 +303,7 @@ export class TeamsActivityHandler {
     if (obligations.length > 0) lines.push('', workbenchText.statusLine(obligations.length));
     if (this.app.intakes.isGovernanceMember(actor)) {
       const queue = await this.app.intakes.queue();
-      lines.push('', `${queue.length} intake${queue.length === 1 ? '' : 's'} waiting for governance review.`);
+      lines.push('', t(locale, 'teams.intake.waiting', { count: queue.length }));
     }
     await context.sendActivity({ type: 'message', textFormat: 'markdown', text: lines.join('\n') });
     this.count('message', 'status');
@@ -313,7 +316,7 @@ export class TeamsActivityHandler {
     if (!parsed.success) {
       this.count('card', 'invalid');
       this.logger.warn({ issues: parsed.error.issues.length }, 'unrecognised Teams card data');
-      await context.sendActivity('That card is out of date. Type **intake** for a new form, or **help**.');
+      await context.sendActivity(t(this.reader(context).locale, 'teams.intake.outdatedCard'));
       return;
     }
     const data = parsed.data;
@@ -392,6 +395,8 @@ export class TeamsActivityHandler {
 
   private async submitIntake(context: TurnContext, data: IntakeSubmitData): Promise<void> {
     const actor = actorFromActivity(context.activity);
+    const reader = this.reader(context);
+    const { locale } = reader;
     const values = formValuesFromSubmission(data);
     await this.rememberSubmitter(context.activity);
     try {
@@ -400,8 +405,9 @@ export class TeamsActivityHandler {
         submittedBy: actor,
         idempotencyKey: `teams:${data.submissionId}`,
         ...(data.previousId !== undefined ? { previousId: data.previousId } : {}),
+        locale,
       });
-      await this.replaceCard(context, intakeResultCard(this.linked(record)));
+      await this.replaceCard(context, intakeResultCard(recordForReader(this.app, record, reader), locale));
       this.count('card', created ? 'intake_submitted' : 'intake_repeated');
       this.logger.info({ intakeId: record.id, tier: record.classification.tier, created }, 'Teams intake submitted');
     } catch (error) {
@@ -414,6 +420,7 @@ export class TeamsActivityHandler {
             values,
             errors,
             ...(data.previousId !== undefined ? { previousId: data.previousId } : {}),
+            locale,
           }),
         );
         this.count('card', 'intake_invalid');
@@ -435,23 +442,31 @@ export class TeamsActivityHandler {
     const reference = withoutActivityId(TurnContext.getConversationReference(activity));
     const personal = activity.conversation?.conversationType === 'personal';
     const tenantId = tenantOf(activity);
+    const locale = localeFromTag(activity.locale);
     await this.conversations.setUserTarget(aadObjectId, {
       reference: { ...reference, serviceUrl: activity.serviceUrl, channelId: activity.channelId, conversation: activity.conversation },
       userId: activity.from.id,
       personal,
       ...(tenantId !== undefined ? { tenantId } : {}),
+      ...(locale !== undefined ? { locale } : {}),
     });
   }
 
   private async decide(context: TurnContext, data: ReviewDecisionData): Promise<void> {
     const actor = actorFromActivity(context.activity);
     const comment = data.comment?.trim();
+    // Replies go to the reviewer in their language; the card itself speaks the review conversation's.
+    const { locale } = this.reader(context);
+    const cardReader = reviewConversationReader(this.app);
+    const card = (record: Parameters<typeof reviewCard>[0], notice?: string) =>
+      reviewCard(recordForReader(this.app, record, cardReader), { reader: cardReader, ...(notice === undefined ? {} : { notice }) });
     try {
       const record = await this.app.intakes.decide({
         intakeId: data.intakeId,
         actor,
         decision: data.decision,
         ...(comment !== undefined && comment !== '' ? { comment } : {}),
+        locale,
       });
       this.count('card', 'decided');
       this.logger.info({ intakeId: record.id, decision: data.decision }, 'Teams review decision recorded');
@@ -460,14 +475,14 @@ export class TeamsActivityHandler {
       const recorded = record.reviewMessages.some(
         (message) => message.channel === 'teams' && message.reference.activityId === clicked,
       );
-      if (!recorded) await this.replaceCard(context, reviewCard(this.linked(record)));
+      if (!recorded) await this.replaceCard(context, card(record));
     } catch (error) {
       if (isShishinError(error, 'not_authorised') || isShishinError(error, 'rate_limited')) {
         this.count('card', 'decision_refused');
         await context.sendActivity(
           isShishinError(error, 'not_authorised') && !this.app.intakes.isGovernanceMember(actor)
-            ? `Only members of the governance team can decide on intakes, so ${escapeTeamsText(data.intakeId)} was not changed. The attempt has been recorded.`
-            : `${escapeTeamsText(error.message)} ${escapeTeamsText(data.intakeId)} was not changed.`,
+            ? t(locale, 'teams.review.notMember', { id: escapeTeamsText(data.intakeId) })
+            : t(locale, 'teams.review.refused', { reason: escapeTeamsText(error.message), id: escapeTeamsText(data.intakeId) }),
         );
         return;
       }
@@ -475,15 +490,16 @@ export class TeamsActivityHandler {
         const conflict = error.code === 'conflict';
         this.count('card', conflict ? 'decision_conflict' : 'decision_invalid');
         const record = await this.app.intakes.get(data.intakeId);
-        const notice = conflict ? undefined : (error.fields?.[0]?.message ?? error.message);
-        await this.replaceCard(context, reviewCard(this.linked(record), notice === undefined ? {} : { notice }));
+        // The card's notice is read in the review conversation: word the comment error in its language.
+        const notice = conflict ? undefined : (commentProblem(data.decision, comment === '' ? undefined : comment, cardReader.locale) ?? error.fields?.[0]?.message ?? error.message);
+        await this.replaceCard(context, card(record, notice));
         if (conflict) {
-          await context.sendActivity(`${escapeTeamsText(data.intakeId)} was already decided; the card now shows the outcome.`);
+          await context.sendActivity(t(locale, 'teams.review.alreadyDecided', { id: escapeTeamsText(data.intakeId) }));
         }
         return;
       }
       if (isShishinError(error, 'not_found')) {
-        await context.sendActivity(`I could not find intake ${escapeTeamsText(data.intakeId)}.`);
+        await context.sendActivity(t(locale, 'teams.review.notFound', { id: escapeTeamsText(data.intakeId) }));
         return;
       }
       throw error;
@@ -494,11 +510,7 @@ export class TeamsActivityHandler {
     const actor = actorFromActivity(context.activity);
     const sent = await this.delivery.forwardQuestion(actor, question);
     this.count('card', sent ? 'escalated' : 'escalation_unavailable');
-    await context.sendActivity(
-      sent
-        ? 'I passed your question to the governance team; someone will get back to you.'
-        : 'No governance conversation is set up in Teams yet, so I could not pass this on. Please contact the governance team directly.',
-    );
+    await context.sendActivity(t(this.reader(context).locale, sent ? 'teams.review.escalated' : 'teams.review.noConversation'));
   }
 
   // ——— invokes ———
@@ -550,8 +562,8 @@ export class TeamsActivityHandler {
     const captured = await this.delivery.captureReviewConversation(activity);
     if (welcome) {
       const text = captured
-        ? 'Hello! This channel will now receive AI use cases that need governance review.'
-        : 'Hello! I answer AI-governance questions with sources and register AI use cases. Type **help** to start.';
+        ? t(reviewConversationReader(this.app).locale, 'teams.welcome.reviewChannel')
+        : t(this.reader(context).locale, 'teams.welcome.personal');
       await context.sendActivity({ type: 'message', textFormat: 'markdown', text });
     }
     this.count(activity.type ?? 'install', captured ? 'review_captured' : 'installed');

@@ -3,6 +3,7 @@
 // which answer a bot message carried (for feedback). Values read back are validated with zod.
 import type { ConversationAccount, ConversationReference } from 'botbuilder';
 import { z } from 'zod';
+import { locales } from '../../core/i18n/locale.js';
 import type { IntakeStore } from '../../ports/intake-store.js';
 
 const referenceSchema = z
@@ -36,6 +37,8 @@ const userTargetSchema = z.object({
   /** True when `reference` is the user's personal chat with the bot. */
   personal: z.boolean(),
   tenantId: z.string().optional(),
+  /** The user's language as their last activity gave it, for messages sent to them later. */
+  locale: z.enum(locales).optional(),
 });
 const serviceSchema = z.object({ serviceUrl: z.url(), tenantId: z.string().optional(), botId: z.string().optional() });
 const answerLinkSchema = z.object({ answerId: z.string() });
@@ -89,7 +92,13 @@ export class TeamsConversationStore {
   async setUserTarget(aadObjectId: string, target: UserTarget): Promise<void> {
     if (!target.personal) {
       const existing = await this.getUserTarget(aadObjectId);
-      if (existing?.personal === true) return;
+      if (existing?.personal === true) {
+        // Keep the personal chat, but learn the language the user now uses.
+        if (target.locale !== undefined && target.locale !== existing.locale) {
+          await this.store.setSetting(keys.user(aadObjectId), { ...existing, locale: target.locale });
+        }
+        return;
+      }
     }
     await this.store.setSetting(keys.user(aadObjectId), target);
   }

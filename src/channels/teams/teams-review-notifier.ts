@@ -7,7 +7,8 @@ import { AuthenticationConstants } from 'botframework-connector';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import type { Actor } from '../../core/actor.js';
-import { classificationWithLinks, statusLabels } from '../../core/presentation/classification-presentation.js';
+import { t } from '../../core/i18n/translate.js';
+import { statusLabel } from '../../core/presentation/classification-presentation.js';
 import type { QuestionEscalation, ReviewNotifier } from '../../core/review/intake-service.js';
 import type { ReviewChanges } from '../../core/review/reminders.js';
 import type { IntakeRecord, ReviewMessageRef } from '../../core/review/review-types.js';
@@ -15,6 +16,7 @@ import type { Logger } from '../../logger.js';
 import { adaptiveCard, cardAttachment, submitAction, textBlock } from './adaptive-card.js';
 import { reviewCard } from './review-card.js';
 import { parseConversationReference, withoutActivityId, type TeamsConversationStore, type UserTarget } from './teams-conversation-store.js';
+import { recordForReader, reviewConversationReader, teamsReader } from './teams-reader.js';
 import { escapeTeamsText } from './teams-text.js';
 
 /** Teams' global service URL, used for a configured review conversation before any activity arrived. */
@@ -141,10 +143,11 @@ export class TeamsReviewDelivery implements ReviewNotifier {
   async forwardQuestion(actor: Actor, question: string): Promise<boolean> {
     const reference = await this.reviewReference();
     if (reference === undefined) return false;
+    const { locale } = reviewConversationReader(this.app);
     const card = adaptiveCard([
-      textBlock(`Question from ${escapeTeamsText(actor.displayName ?? actor.id)} (via ${actor.channel === 'teams' ? 'Teams' : actor.channel === 'web' ? 'the web console' : actor.channel})`, { weight: 'Bolder' }),
+      textBlock(t(locale, 'teams.review.questionFrom', { name: escapeTeamsText(actor.displayName ?? actor.id) }), { weight: 'Bolder' }),
       textBlock(escapeTeamsText(question)),
-      textBlock('Reply to them directly; Shishin does not relay answers.', { isSubtle: true, size: 'Small' }),
+      textBlock(t(locale, 'teams.review.replyDirectly'), { isSubtle: true, size: 'Small' }),
     ]);
     await this.post(reference, { type: 'message', attachments: [cardAttachment(card)] });
     return true;
@@ -163,10 +166,11 @@ export class TeamsReviewDelivery implements ReviewNotifier {
         this.logger.info({ intakeId: record.id }, 'no Teams review conversation; review card not posted');
         return;
       }
+      const reader = reviewConversationReader(this.app);
       const activityId = await this.post(reference, {
         type: 'message',
-        summary: `Review ${record.id}: ${record.input.title}`,
-        attachments: [cardAttachment(reviewCard({ ...record, classification: classificationWithLinks(record.classification, this.app.config.publicUrl) }))],
+        summary: t(reader.locale, 'teams.review.summary', { id: record.id, title: record.input.title }),
+        attachments: [cardAttachment(reviewCard(recordForReader(this.app, record, reader), { reader }))],
       });
       if (activityId === undefined) return;
       const stored: ReviewMessageRef = {
@@ -199,7 +203,8 @@ export class TeamsReviewDelivery implements ReviewNotifier {
           this.appId,
           conversation,
           async (context) => {
-            await context.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(reviewCard({ ...record, classification: classificationWithLinks(record.classification, this.app.config.publicUrl) }))] });
+            const reader = reviewConversationReader(this.app);
+            await context.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(reviewCard(recordForReader(this.app, record, reader), { reader }))] });
           },
         );
         this.logger.info({ intakeId: record.id, activityId }, 'Teams review card updated');
@@ -223,7 +228,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
     const activityId = await this.post(reference, {
       type: 'message',
       summary: `Re-review ${record.id}: ${record.input.title}`,
-      attachments: [cardAttachment(reviewCard(record, { changes }))],
+      attachments: [cardAttachment(reviewCard(recordForReader(this.app, record, reviewConversationReader(this.app)), { changes, reader: reviewConversationReader(this.app) }))],
     });
     if (activityId !== undefined) {
       await this.app.store.addReviewMessage(record.id, { channel: 'teams', reference: { conversation: reference, activityId } });
@@ -252,20 +257,32 @@ export class TeamsReviewDelivery implements ReviewNotifier {
   private async notifySubmitter(record: IntakeRecord): Promise<void> {
     if (record.submittedBy.channel !== 'teams' || record.decision === undefined) return;
     try {
-      const by = record.decidedBy?.displayName ?? 'the governance team';
+      const target = await this.conversations.getUserTarget(record.submittedBy.id);
+      if (target === undefined) {
+        this.logger.info({ intakeId: record.id }, 'no Teams conversation known for the submitter');
+        return;
+      }
+      // The submitter's own language, as their last activity gave it.
+      const { locale } = teamsReader(this.app, target.locale);
+      const by = record.decidedBy?.displayName ?? t(locale, 'teams.review.theGovernanceTeam');
       const lines = [
-        `Your AI use case **${escapeTeamsText(record.id)}** (${escapeTeamsText(record.input.title)}) is now: **${statusLabels[record.status]}**, decided by ${escapeTeamsText(by)}.`,
+        t(locale, 'teams.review.decisionNotice', {
+          id: escapeTeamsText(record.id),
+          title: escapeTeamsText(record.input.title),
+          status: statusLabel(locale, record.status),
+          who: escapeTeamsText(by),
+        }),
       ];
       if (record.decisionComment !== undefined && record.decisionComment !== '') {
-        lines.push(`Comment: ${escapeTeamsText(record.decisionComment)}`);
+        lines.push(t(locale, 'teams.review.comment', { comment: escapeTeamsText(record.decisionComment) }));
       }
-      const message: Partial<Activity> = { type: 'message', textFormat: 'markdown', text: lines.join('\n\n') };
+      const message: Partial<Activity> = { type: 'message', textFormat: 'markdown', text: lines.join('\n\n'), locale: locale === 'ja' ? 'ja-JP' : 'en-US' };
       if (record.status === 'changes_requested') {
         message.attachments = [
           cardAttachment(
             adaptiveCard(
-              [textBlock('Update the use case and send it again; the reviewers see it as a new version.', { isSubtle: true })],
-              [submitAction('Revise and resubmit', { action: 'intake.revise', intakeId: record.id })],
+              [textBlock(t(locale, 'teams.review.reviseHint'), { isSubtle: true })],
+              [submitAction(t(locale, 'teams.review.resubmit'), { action: 'intake.revise', intakeId: record.id })],
             ),
           ),
         ];
@@ -315,6 +332,7 @@ export class TeamsReviewDelivery implements ReviewNotifier {
           userId: target.userId,
           personal: true,
           ...(tenantId !== undefined ? { tenantId } : {}),
+          ...(target.locale !== undefined ? { locale: target.locale } : {}),
         });
         await logic(context);
       },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
+import { displayTimeZone } from '../../core/i18n/date-format.js';
 import { actorKey, type Actor } from '../../core/actor.js';
 import type { AnswerDetails } from '../../core/answer/answer.js';
 import { decisions, type Decision } from '../../core/review/review-types.js';
@@ -261,7 +262,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.get('/console/intakes', async (request, response) => {
     const records = await app.intakes.list({ submittedBy: actorOf(response) });
-    send(request, response, 200, 'My intakes', myIntakesPage(records, app.config.displayTimeZone));
+    send(request, response, 200, 'My intakes', myIntakesPage(records, displayTimeZone('en', app.config.locale.displayTimeZone)));
   });
 
   /** What changed since the last decision, for an intake due for re-review. */
@@ -296,7 +297,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
         canDecide: member && queuedStatuses.includes(record.status),
         isOwner: actorKey(record.submittedBy) === actorKey(actor),
         csrfToken: locals(response).csrfToken ?? '',
-        timeZone: app.config.displayTimeZone,
+        timeZone: displayTimeZone('en', app.config.locale.displayTimeZone),
         items,
         itemPermissions: (item) => app.obligations.permissions(actor, { item, intake: record }),
         now: app.clock.now(),
@@ -390,7 +391,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
         ...(changes === undefined ? {} : { changes }),
       });
     }
-    send(request, response, status, 'Review queue', reviewQueuePage(items, locals(response).csrfToken ?? '', app.config.displayTimeZone, questions), notice);
+    send(request, response, status, 'Review queue', reviewQueuePage(items, locals(response).csrfToken ?? '', displayTimeZone('en', app.config.locale.displayTimeZone), questions), notice);
   };
 
   router.get('/console/queue', async (request, response) => {
@@ -447,7 +448,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   router.get('/console/register', async (request, response) => {
     const filter = parseRegisterFilter(request.query);
     const { rows, scope, total } = await visibleRegister(app, actorOf(response), filter);
-    send(request, response, 200, 'Register', registerPage(rows, scope, filter, total, app.config.displayTimeZone));
+    send(request, response, 200, 'Register', registerPage(rows, scope, filter, total, displayTimeZone('en', app.config.locale.displayTimeZone)));
   });
 
   return router;

@@ -102,7 +102,7 @@ export async function visibleRegister(
     // list() is newest first; the register reads oldest first.
     const own = [...(await app.intakes.list({ submittedBy: actor }))].reverse();
     const items = own.length === 0 ? [] : await app.store.listObligationItems({ intakeIds: own.map((record) => record.id) });
-    rows = toRegisterRows(own, items, now);
+    rows = toRegisterRows(own, { items, now });
     scope = 'own';
   }
   return { rows: filterRegister(rows, filter, now), scope, total: rows.length };

@@ -149,6 +149,21 @@ describe('answer service without a chat model (extractive)', () => {
     expect(englishFromEnglish.note).toBeUndefined();
   });
 
+  it('frames the answer in the question’s language, or in the language the request names', async () => {
+    const strategy = { coverage: 'always' } as const;
+    const service = createAnswerService({ retriever: fixedRetriever(covered), relevanceThreshold: 0.5, promptsDir, logger, strategy });
+    expect((await service.ask({ question })).locale).toBe('en');
+    expect((await service.ask({ question: 'ディープフェイクの開示は必要ですか？' })).locale).toBe('ja');
+    // A Japanese reader who asks in English gets Japanese framing: the English passages are flagged as English.
+    const forJapaneseReader = await service.ask({ question, locale: 'ja' });
+    expect(forJapaneseReader.locale).toBe('ja');
+    expect(forJapaneseReader.note).toBe('出典は英語の文書のため、該当箇所を英語のまま引用しています。');
+    const notCovered = await createAnswerService({ retriever: fixedRetriever([]), relevanceThreshold: 0.5, promptsDir, logger }).ask({ question, locale: 'ja' });
+    expect(notCovered.answer).toBe('ガバナンス文書にはこの質問への答えが見当たりません。ガバナンスチームにお問い合わせください。');
+    const empty = await service.ask({ question: ' ', locale: 'ja' }).catch((error: unknown) => error);
+    expect((empty as Error).message).toBe('質問を入力してください。');
+  });
+
   it('rejects empty and over-long questions with input_invalid', async () => {
     const service = createAnswerService({ retriever: fixedRetriever(covered), relevanceThreshold: 0.5, promptsDir, logger, maxQuestionChars: 20 });
     await expect(service.ask({ question: '   ' })).rejects.toSatisfy((error: unknown) => isShishinError(error, 'input_invalid'));

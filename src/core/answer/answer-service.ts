@@ -23,6 +23,7 @@ import { buildRetrievalQuery } from './retrieval-query.js';
 import { asSectionCatalog, type SectionCatalog } from './section-context.js';
 import { contentTerms, detectLanguage, type AnswerLanguage } from './text-terms.js';
 import { citationUrl, documentPath } from '../documents/document-links.js';
+import { t } from '../i18n/translate.js';
 
 export { verifyCitations } from './citation-verification.js';
 export { extractiveAnswer } from './extractive-answer.js';
@@ -68,26 +69,6 @@ export interface AnswerServiceOptions {
   /** How answers are composed; `productionStrategy` unless fields are overridden (evaluation, tests). */
   strategy?: Partial<Omit<AnswerStrategy, 'extract'>> & { extract?: Partial<ExtractSettings> };
 }
-
-const messages = {
-  en: {
-    notCovered:
-      'The governance documents do not cover this question, so I cannot answer it from them. You can ask the governance team for help.',
-    llmUnavailable: 'The language model was unavailable, so this answer quotes the documents directly.',
-    llmUnverified: "The language model's answer could not be checked against the documents, so this answer quotes them directly.",
-    tooLong: (limit: number) => `The question is too long (at most ${limit} characters).`,
-    empty: 'Please type a question.',
-    otherLanguageSource: 'The cited passages are in Japanese and are quoted as written.',
-  },
-  ja: {
-    notCovered: 'ガバナンス文書にはこの質問への答えが見当たりません。ガバナンスチームにお問い合わせください。',
-    llmUnavailable: '言語モデルを利用できなかったため、文書の該当箇所をそのまま引用しています。',
-    llmUnverified: '言語モデルの回答を文書と照合できなかったため、文書の該当箇所をそのまま引用しています。',
-    tooLong: (limit: number) => `質問が長すぎます（${limit} 文字まで）。`,
-    empty: '質問を入力してください。',
-    otherLanguageSource: '出典は英語の文書のため、該当箇所を英語のまま引用しています。',
-  },
-} as const;
 
 /** `ans_` followed by 16 base-36 characters. */
 function newAnswerId(): string {
@@ -219,11 +200,14 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       const started = clock.now().getTime();
       const question = typeof request.question === 'string' ? request.question.trim() : '';
       const language = detectLanguage(question);
+      // The framing (notes, not-covered text) is in the question's language unless the request names one.
+      const locale = request.locale ?? language;
       if (question === '') {
-        throw new ShishinError('input_invalid', messages[language].empty, { fields: [{ field: 'question', message: messages[language].empty }] });
+        const message = t(locale, 'answer.empty');
+        throw new ShishinError('input_invalid', message, { fields: [{ field: 'question', message }] });
       }
       if (question.length > maxQuestionChars) {
-        const message = messages[language].tooLong(maxQuestionChars);
+        const message = t(locale, 'answer.tooLong', { limit: maxQuestionChars });
         throw new ShishinError('input_invalid', message, { fields: [{ field: 'question', message }] });
       }
       const answerId = newAnswerId();
@@ -269,14 +253,14 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
           },
           'answered',
         );
-        return { ...result, related: result.related ?? [], answerId, timings: { retrievalMs, totalMs } };
+        return { ...result, related: result.related ?? [], answerId, locale, timings: { retrievalMs, totalMs } };
       };
       // The top sections re-ranked by the fitted model (section-reranker.ts); the answer leads with the first.
       const answerPassages = strategy.rerank && coverage.covered ? await rerank(question, passages) : passages;
-      // A Japanese question answered from English passages (or the reverse) says so.
+      // A Japanese reader given English passages (or the reverse) is told so.
       const otherLanguageNote = (cited: Citation[]) =>
-        cited.length > 0 && cited.every((citation) => detectLanguage(citation.quote) !== language) ? messages[language].otherLanguageSource : undefined;
-      const notCovered = () => finish({ answer: messages[language].notCovered, grounded: false, citations: [], mode: 'not_covered' });
+        cited.length > 0 && cited.every((citation) => detectLanguage(citation.quote) !== locale) ? t(locale, 'answer.otherLanguageSource') : undefined;
+      const notCovered = () => finish({ answer: t(locale, 'answer.notCovered'), grounded: false, citations: [], mode: 'not_covered' });
       const extractive = async (note?: string) => {
         const result = await extract(question, language, answerPassages, query.contextTerms);
         if (result.citations.length === 0) return notCovered();
@@ -308,7 +292,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         options.metrics?.llmErrors.inc({ reason });
         options.metrics?.llmFallbacks.inc({ reason });
         logger.warn({ answerId, reason, chatModel: options.chatModel.id }, 'chat model failed; answering by extraction');
-        return extractive(messages[language].llmUnavailable);
+        return extractive(t(locale, 'answer.llmUnavailable'));
       }
 
       const verification = verifyCitations(reply, given.length);
@@ -323,7 +307,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         options.metrics?.llmErrors.inc({ reason: 'invalid_output' });
         options.metrics?.llmFallbacks.inc({ reason: 'invalid_output' });
         logger.warn({ answerId, chatModel: options.chatModel.id }, 'generated answer had no valid citation; answering by extraction');
-        return extractive(messages[language].llmUnverified);
+        return extractive(t(locale, 'answer.llmUnverified'));
       }
       const sentencesCiting = (n: number) =>
         verification.text

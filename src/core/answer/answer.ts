@@ -1,4 +1,5 @@
 // Answer types shared by every door. The JSON shape is a stable interface (see README, CLI `ask --json`).
+import type { Locale } from '../i18n/locale.js';
 
 export interface Citation {
   /** The number shown in the answer text as `[n]`, starting at 1. */
@@ -38,6 +39,11 @@ export interface AnswerDetails extends Answer {
   note?: string;
   /** Id of this answer, used for feedback. */
   answerId: string;
+  /**
+   * Language of the answer's framing (not-covered text, notes): the question's, unless the request
+   * named one. Doors render the answer's labels in it. Absent from answers made elsewhere (fakes).
+   */
+  locale?: Locale;
   /** Milliseconds spent retrieving and answering. */
   timings: { retrievalMs: number; totalMs: number };
 }
@@ -51,6 +57,8 @@ export interface AskRequest {
   signal?: AbortSignal;
   /** Door that asked (`slack`, `teams`, `web`, `api`, `cli`), used as a metrics label only. */
   channel?: string;
+  /** Language of the answer's framing; default: the language the question is written in. */
+  locale?: Locale;
 }
 
 /** The one brain behind every "ask" door. */

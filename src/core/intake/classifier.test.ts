@@ -150,13 +150,13 @@ describe('classifier', () => {
 obligations:
   ${obligation}
 rules:
-  - { id: r.one, tier: high, summary: S, when: { always: true }, obligations: [eu.x], cites: [{ source: a.md, section: One }] }
+  - { id: r.one, tier: high, summary: { en: S, ja: 概要 }, when: { always: true }, obligations: [eu.x], cites: [{ source: a.md, section: One }] }
 `;
-      expect(() => parseRules(rules('eu.x: { text: "Do x.", framework: EU AI Act, regions: [EU], cites: [{ source: a.md, section: One }] }'))).toThrow(
+      expect(() => parseRules(rules('eu.x: { text: { en: "Do x.", ja: "xを行う。" }, framework: { en: EU AI Act, ja: EU AI法 }, regions: [EU], cites: [{ source: a.md, section: One }] }'))).toThrow(
         /obligation "eu\.x" \(roles\)/,
       );
       expect(() =>
-        parseRules(rules('eu.x: { text: "Do x.", framework: EU AI Act, regions: [EU], roles: [eu_manufacturer], cites: [{ source: a.md, section: One }] }')),
+        parseRules(rules('eu.x: { text: { en: "Do x.", ja: "xを行う。" }, framework: { en: EU AI Act, ja: EU AI法 }, regions: [EU], roles: [eu_manufacturer], cites: [{ source: a.md, section: One }] }')),
       ).toThrow(/obligation "eu\.x" \(roles/);
     });
 
@@ -255,7 +255,7 @@ rules:
   describe('rules files that must fail loudly', () => {
     const base = `format: 1
 obligations:
-  policy.x: { text: "Do x.", framework: Internal policy, regions: [any], roles: [any], cites: [{ source: a.md, section: "One" }] }
+  policy.x: { text: { en: "Do x.", ja: "xを行う。" }, framework: { en: Internal policy, ja: 社内AI規程 }, regions: [any], roles: [any], cites: [{ source: a.md, section: "One" }] }
 rules:
 `;
     const expectConfigError = (action: () => unknown, pattern: RegExp) => {
@@ -271,29 +271,29 @@ rules:
 
     it('a rule citing nothing', () => {
       expectConfigError(
-        () => parseRules(`${base}  - { id: r.one, tier: high, summary: S, when: { always: true }, obligations: [], cites: [] }\n`),
+        () => parseRules(`${base}  - { id: r.one, tier: high, summary: { en: S, ja: 概要 }, when: { always: true }, obligations: [], cites: [] }\n`),
         /rule "r\.one" \(cites\): must cite at least one corpus section/,
       );
     });
 
     it('a rule testing an unknown field', () => {
       expectConfigError(
-        () => parseRules(`${base}  - { id: r.two, tier: high, summary: S, when: { field: department, equals: hr }, cites: [{ source: a.md, section: One }] }\n`),
+        () => parseRules(`${base}  - { id: r.two, tier: high, summary: { en: S, ja: 概要 }, when: { field: department, equals: hr }, cites: [{ source: a.md, section: One }] }\n`),
         /rule "r\.two" \(when\.field\): unknown field "department"/,
       );
     });
 
     it('a rule naming an obligation that does not exist, or an id used twice', () => {
       expectConfigError(
-        () => parseRules(`${base}  - { id: r.three, tier: high, summary: S, when: { always: true }, obligations: [policy.y], cites: [{ source: a.md, section: One }] }\n`),
+        () => parseRules(`${base}  - { id: r.three, tier: high, summary: { en: S, ja: 概要 }, when: { always: true }, obligations: [policy.y], cites: [{ source: a.md, section: One }] }\n`),
         /rule "r\.three" lists unknown obligation "policy\.y"/,
       );
-      const rule = `  - { id: r.four, tier: high, summary: S, when: { always: true }, cites: [{ source: a.md, section: One }] }\n`;
+      const rule = `  - { id: r.four, tier: high, summary: { en: S, ja: 概要 }, when: { always: true }, cites: [{ source: a.md, section: One }] }\n`;
       expectConfigError(() => parseRules(`${base}${rule}${rule}`), /rule "r\.four" is defined twice/);
     });
 
     it('a rule citing a section missing from the corpus, naming the rule and the section', () => {
-      const text = `${base}  - { id: r.five, tier: high, summary: S, when: { always: true }, cites: [{ source: a.md, section: "Article 99 — Nowhere" }] }\n`;
+      const text = `${base}  - { id: r.five, tier: high, summary: { en: S, ja: 概要 }, when: { always: true }, cites: [{ source: a.md, section: "Article 99 — Nowhere" }] }\n`;
       const catalog = {
         findSection: (source: string, section: string) => (section === 'One' ? permissiveCatalog().findSection(source, section) : []),
         size: () => 1,
@@ -304,6 +304,36 @@ rules:
       );
     });
 
+    it('a summary, obligation, vendor ask or flag reason missing a language, naming the rule', () => {
+      expectConfigError(
+        () => parseRules(`${base}  - { id: r.seven, tier: high, summary: { en: S }, when: { always: true }, cites: [{ source: a.md, section: One }] }\n`),
+        /rule "r\.seven" \(summary\.ja\): the ja text is missing/,
+      );
+      expectConfigError(
+        () => parseRules(`${base}  - { id: r.eight, tier: high, summary: "Only English", when: { always: true }, cites: [{ source: a.md, section: One }] }\n`),
+        /rule "r\.eight" \(summary\): must give the text in every language/,
+      );
+      expectConfigError(
+        () => parseRules(`${base}  - { id: r.nine, tier: high, summary: { en: S, ja: "  " }, when: { always: true }, cites: [{ source: a.md, section: One }] }\n`),
+        /rule "r\.nine" \(summary\.ja\): the ja text is empty/,
+      );
+      const obligation = (fields: string) => `format: 1
+obligations:
+  eu.y: { ${fields}, regions: [EU], roles: [eu_provider], cites: [{ source: a.md, section: One }] }
+rules:
+  - { id: r.ten, tier: high, summary: { en: S, ja: 概要 }, when: { always: true }, obligations: [eu.y], cites: [{ source: a.md, section: One }] }
+`;
+      expectConfigError(() => parseRules(obligation('text: { ja: "yを行う。" }, framework: { en: F, ja: F }')), /obligation "eu\.y" \(text\.en\): the en text is missing/);
+      expectConfigError(
+        () => parseRules(obligation('text: { en: Y, ja: Y }, framework: { en: F, ja: F }, ask_vendor: { en: "the docs" }')),
+        /obligation "eu\.y" \(ask_vendor\.ja\): the ja text is missing/,
+      );
+      expectConfigError(
+        () => parseRules(`${base}  - { id: r.eleven, tier: high, summary: { en: S, ja: 概要 }, when: { always: true }, cites: [{ source: a.md, section: One }] }\nflags:\n  - { id: flag.z, when: { always: true }, reason: { en: Because } }\n`),
+        /flag "flag\.z" \(reason\.ja\): the ja text is missing/,
+      );
+    });
+
     it('a missing rules file, or one that is not YAML', () => {
       expectConfigError(() => loadRules('/nonexistent/rules.yaml'), /Cannot read the rules file/);
       expectConfigError(() => parseRules('format: 1\nrules: [\n'), /not valid YAML/);
@@ -311,7 +341,7 @@ rules:
 
     it('versions the rules by content', () => {
       expect(classifier.rulesVersion).toMatch(/^[0-9a-f]{12}$/);
-      expect(parseRules(`${base}  - { id: r.six, tier: minimal, summary: S, when: { always: true }, cites: [{ source: a.md, section: One }] }\n`).version).not.toBe(
+      expect(parseRules(`${base}  - { id: r.six, tier: minimal, summary: { en: S, ja: 概要 }, when: { always: true }, cites: [{ source: a.md, section: One }] }\n`).version).not.toBe(
         classifier.rulesVersion,
       );
     });

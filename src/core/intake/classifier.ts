@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ShishinError } from '../../errors.js';
+import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../../logger.js';
 import type { ChatModel } from '../../ports/chat-model.js';
 import type { PassageCatalog, Retriever } from '../../ports/retriever.js';
@@ -20,6 +21,7 @@ import {
   type Signal,
   type VendorDuty,
 } from './classification.js';
+import { createClassificationTexts, tierFlagReason } from './classification-texts.js';
 import { evaluateCondition } from './condition.js';
 import { bindsAny, heldRoles, vendorHolds } from './roles.js';
 import { valueLabels, type IntakeInput } from './intake-schema.js';
@@ -56,29 +58,26 @@ export interface ClassifierDependencies {
 
 export interface Classifier {
   classify(input: IntakeInput): Promise<Classification>;
+  /** A classification with its texts in `locale`, looked up by id in the rules (see classification-texts.ts). */
+  localize(classification: Classification, locale: Locale): Classification;
   /** Resolves every citation of the rules, obligations and signals; throws config_invalid on the first gap. */
   validateCitations(): void;
   /** Short sha256 of the rules file, recorded with each classification. */
   readonly rulesVersion: string;
 }
 
-function defaultTextSignals(rules: RulesFile): TextSignalsFile {
+/** The text signals that go with a rules file: `text-signals.yaml` beside it, else the bundled one. */
+export function textSignalsBesideRules(rules: Pick<RulesFile, 'path'>): TextSignalsFile {
   const besideRules = rules.path === 'inline' ? undefined : path.join(path.dirname(rules.path), 'text-signals.yaml');
   if (besideRules !== undefined && existsSync(besideRules)) return loadTextSignals(besideRules);
   return loadTextSignals(path.join(repositoryRoot, 'rules', 'text-signals.yaml'));
-}
-
-function tierFlagReason(tier: RiskTier): string | undefined {
-  if (tier === 'prohibited') return 'The use case matches a prohibited practice: it must not go ahead without the governance team.';
-  if (tier === 'high') return 'The use case is high-risk: the governance team reviews every high-risk use case before use.';
-  return undefined;
 }
 
 /** Builds a classifier. Validates every citation first: a gap fails with ShishinError('config_invalid'). */
 export function createClassifier(dependencies: ClassifierDependencies): Classifier {
   const { rules, catalog, retriever, chatModel } = dependencies;
   const logger = dependencies.logger.child({ component: 'classifier' });
-  const textSignals = dependencies.textSignals ?? defaultTextSignals(rules);
+  const textSignals = dependencies.textSignals ?? textSignalsBesideRules(rules);
   const chatTimeoutMs = dependencies.chatTimeoutMs ?? 8000;
   let prompt: string | undefined;
   if (chatModel !== undefined) {
@@ -142,7 +141,7 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
     const reasons: ClassificationReason[] = ordered.map((rule) => ({
       ruleId: rule.id,
       tier: rule.tier,
-      summary: rule.summary,
+      summary: rule.summary.en,
       citations: cite(rule.cites, `Rule "${rule.id}"`),
     }));
 
@@ -165,9 +164,9 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
           }
           vendorDuties.set(id, {
             id,
-            text: definition.text,
-            framework: definition.framework,
-            ask: definition.askVendor,
+            text: definition.text.en,
+            framework: definition.framework.en,
+            ask: definition.askVendor.en,
             ruleIds: [rule.id],
             citations: cite(definition.cites, `Obligation "${id}"`),
           });
@@ -180,8 +179,8 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
         }
         obligations.set(id, {
           id,
-          text: definition.text,
-          framework: definition.framework,
+          text: definition.text.en,
+          framework: definition.framework.en,
           ruleIds: [rule.id],
           citations: cite(definition.cites, `Obligation "${id}"`),
         });
@@ -192,7 +191,7 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
     const flagReasons: string[] = [];
     const tierReason = tierFlagReason(tier);
     if (tierReason !== undefined) flagReasons.push(tierReason);
-    for (const flag of rules.flags) if (evaluateCondition(flag.when, input)) flagReasons.push(flag.reason);
+    for (const flag of rules.flags) if (evaluateCondition(flag.when, input)) flagReasons.push(flag.reason.en);
     for (const signal of signals) flagReasons.push(signal.message);
 
     logger.debug({ tier, rules: fired.length, signals: signals.length, flagged: flagReasons.length > 0 }, 'intake classified');
@@ -208,7 +207,8 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
     };
   }
 
-  return { classify, validateCitations, rulesVersion: rules.version };
+  const texts = createClassificationTexts(rules, textSignals);
+  return { classify, localize: texts.localize, validateCitations, rulesVersion: rules.version };
 }
 
 /** Human label for a tier, for renderers. */

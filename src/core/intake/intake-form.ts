@@ -15,6 +15,9 @@ import {
   roles,
   type IntakeField,
 } from './intake-schema.js';
+import type { Locale } from '../i18n/locale.js';
+import { en } from '../i18n/messages-en.js';
+import { t } from '../i18n/translate.js';
 
 /**
  * How a field is answered: one line of text, several lines, one of a list, any of a list, or yes/no.
@@ -34,12 +37,15 @@ export interface IntakeFormField {
   required: boolean;
   /** The longest accepted text; set for `text` and `multiline` fields only. */
   maxLength?: number;
-  /** One sentence shown with the field, worded the same on every door. */
+  /** One sentence shown with the field, worded the same on every door (English; fieldHelp gives the reader's language). */
   help: string;
 }
 
 /** A heading that groups fields on doors that show sections. */
 export interface IntakeFormSection {
+  /** The catalogue key of the heading (`intake.section.<key>`). */
+  key: keyof typeof en.intake.section;
+  /** The heading in English (sectionHeading gives the reader's language). */
   heading: string;
   /** The section's fields in display order. */
   fields: readonly IntakeField[];
@@ -52,114 +58,117 @@ export const intakeFormFields: readonly IntakeFormField[] = [
     kind: 'text',
     required: true,
     maxLength: 120,
-    help: 'A short name, e.g. "CV screening assistant".',
+    help: en.intake.help.title,
   },
   {
     name: 'description',
     kind: 'multiline',
     required: true,
     maxLength: 4000,
-    help: 'What the system does, for whom, and how its output is used (at least 20 characters).',
+    help: en.intake.help.description,
   },
   {
     name: 'businessUnit',
     kind: 'text',
     required: true,
     maxLength: 80,
-    help: 'The team or department that owns the use case.',
+    help: en.intake.help.businessUnit,
   },
-  { name: 'lifecycleStage', kind: 'single', values: lifecycleStages, required: true, help: 'Where the use case stands today.' },
+  { name: 'lifecycleStage', kind: 'single', values: lifecycleStages, required: true, help: en.intake.help.lifecycleStage },
   {
     name: 'role',
     kind: 'single',
     values: roles,
     required: true,
-    help: 'Our role as an AI business operator under the Japan AI Guidelines.',
+    help: en.intake.help.role,
   },
   {
     name: 'euRoles',
     kind: 'multiple',
     values: euRoles,
     required: false,
-    help: 'Only if the EU is in scope. Leave empty to derive it: building the system (even on a third-party model) makes us its provider; using a vendor\'s finished product makes us a deployer.',
+    help: en.intake.help.euRoles,
   },
-  { name: 'modelSource', kind: 'single', values: modelSources, required: true, help: 'Where the model comes from.' },
+  { name: 'modelSource', kind: 'single', values: modelSources, required: true, help: en.intake.help.modelSource },
   {
     name: 'domains',
     kind: 'multiple',
     values: domains,
     required: true,
-    help: 'Every area the system is used in (at least one).',
+    help: en.intake.help.domains,
   },
   {
     name: 'affectedPersons',
     kind: 'multiple',
     values: affectedPersonGroups,
     required: false,
-    help: 'Who is affected by its outputs.',
+    help: en.intake.help.affectedPersons,
   },
   {
     name: 'personalData',
     kind: 'single',
     values: personalDataLevels,
     required: true,
-    help: 'The most sensitive kind of personal data it processes.',
+    help: en.intake.help.personalData,
   },
   {
     name: 'decisionImpact',
     kind: 'single',
     values: decisionImpacts,
     required: true,
-    help: 'How far its output shapes decisions about people.',
+    help: en.intake.help.decisionImpact,
   },
   {
     name: 'profilesPeople',
     kind: 'boolean',
     required: true,
-    help: 'Does it evaluate or predict aspects of individuals (work performance, behaviour, preferences…)?',
+    help: en.intake.help.profilesPeople,
   },
   {
     name: 'interactsWithPeople',
     kind: 'boolean',
     required: true,
-    help: 'Do people talk to it or receive its output directly?',
+    help: en.intake.help.interactsWithPeople,
   },
-  { name: 'generatesContent', kind: 'boolean', required: true, help: 'Does it generate text, images, audio or video?' },
+  { name: 'generatesContent', kind: 'boolean', required: true, help: en.intake.help.generatesContent },
   {
     name: 'regions',
     kind: 'multiple',
     values: regions,
     required: true,
-    help: 'Where it is used or its outputs take effect (at least one).',
+    help: en.intake.help.regions,
   },
   {
     name: 'practices',
     kind: 'multiple',
     values: practices,
     required: false,
-    help: 'Tick any that apply — these may be prohibited or tightly restricted practices in the EU.',
+    help: en.intake.help.practices,
   },
   {
     name: 'exception',
     kind: 'single',
     values: exceptions,
     required: false,
-    help: 'Only for high-risk areas, when an EU AI Act Art. 6(3) exception clearly applies (e.g. a narrow task that does not materially influence decisions); otherwise "None".',
+    help: en.intake.help.exception,
   },
 ];
 
 /** The same fields grouped under headings, for doors that show sections (the web form). */
 export const intakeFormSections: readonly IntakeFormSection[] = [
   {
-    heading: 'The use case',
+    key: 'useCase',
+    heading: en.intake.section.useCase,
     fields: ['title', 'description', 'businessUnit', 'lifecycleStage', 'role', 'euRoles', 'modelSource'],
   },
   {
-    heading: 'Where and on whom it acts',
+    key: 'whereAndWhom',
+    heading: en.intake.section.whereAndWhom,
     fields: ['domains', 'affectedPersons', 'regions', 'personalData', 'decisionImpact'],
   },
   {
-    heading: 'Behaviour',
+    key: 'behaviour',
+    heading: en.intake.section.behaviour,
     fields: ['profilesPeople', 'interactsWithPeople', 'generatesContent', 'practices', 'exception'],
   },
 ];
@@ -169,3 +178,13 @@ export const intakeFormFieldByName = Object.fromEntries(intakeFormFields.map((fi
   IntakeField,
   IntakeFormField
 >;
+
+/** The help sentence of an intake field in `locale`. */
+export function fieldHelp(locale: Locale, field: IntakeField): string {
+  return t(locale, `intake.help.${field}`);
+}
+
+/** A section heading in `locale`. */
+export function sectionHeading(locale: Locale, section: Pick<IntakeFormSection, 'key'>): string {
+  return t(locale, `intake.section.${section.key}`);
+}

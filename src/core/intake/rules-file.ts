@@ -1,12 +1,14 @@
 // The risk rules file (`rules/risk-rules.yaml`): the organisation's classification rules as data the
 // governance team can read, review and change. This module defines its shape and loads it; every
-// mistake (unknown field, unknown obligation, duplicate id, rule without a citation) fails loudly
-// with a ShishinError('config_invalid') that names the rule.
+// mistake (unknown field, unknown obligation, duplicate id, rule without a citation, a summary,
+// obligation, vendor ask or flag reason missing a language) fails loudly with a
+// ShishinError('config_invalid') that names the rule.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ShishinError } from '../../errors.js';
+import { localizedTextSchema, type LocalizedText } from '../i18n/localized-text.js';
 import { riskTiers, type RiskTier } from './classification.js';
 import { conditionSchema, type Condition } from './condition.js';
 import { regions } from './intake-schema.js';
@@ -33,14 +35,14 @@ const identifierSchema = z
 
 const obligationSchema = z
   .object({
-    text: z.string().min(1),
-    framework: z.string().min(1),
+    text: localizedTextSchema(),
+    framework: localizedTextSchema(),
     /** Regions the obligation applies in; `any` means every intake. */
     regions: z.array(z.enum([...regions, 'any'])).min(1),
     /** Whose duty it is: `any`, EU AI Act operators (`eu_…`) or Japan AI business operators (`jp_…`). */
     roles: z.array(z.enum(obligationRoles)).min(1, 'must name the roles it binds (or `any`)'),
     /** For a provider's or developer's duty: what a deployer should ask the vendor for instead. */
-    ask_vendor: z.string().min(1).optional(),
+    ask_vendor: localizedTextSchema().optional(),
     /** Narrows the obligation further (e.g. some domains only), over the same intake fields as rules. */
     applies_when: conditionSchema.optional(),
     cites: citesSchema,
@@ -52,10 +54,7 @@ const ruleSchema = z
     id: identifierSchema,
     tier: z.enum(riskTiers),
     when: conditionSchema,
-    summary: z
-      .string()
-      .min(1)
-      .refine((value) => !value.includes('\n'), 'summary must be one line'),
+    summary: localizedTextSchema({ check: (value) => !value.includes('\n'), message: 'summary must be one line' }),
     obligations: z.array(z.string()).default([]),
     cites: citesSchema,
   })
@@ -66,7 +65,7 @@ const flagSchema = z
     id: identifierSchema,
     when: conditionSchema,
     /** Plain words shown to the submitter and the reviewers. */
-    reason: z.string().min(1),
+    reason: localizedTextSchema(),
   })
   .strict();
 
@@ -94,11 +93,13 @@ const rulesFileSchema = z
 
 export interface ObligationDefinition {
   id: string;
-  text: string;
-  framework: string;
+  /** The checklist text in every language. */
+  text: LocalizedText;
+  /** The framework's name in every language (`EU AI Act` / `EU AI法`). */
+  framework: LocalizedText;
   regions: (Region | 'any')[];
   roles: ObligationRole[];
-  askVendor: string | undefined;
+  askVendor: LocalizedText | undefined;
   appliesWhen: Condition | undefined;
   cites: CitationReference[];
 }
@@ -109,7 +110,7 @@ export interface RuleDefinition {
   id: string;
   tier: RiskTier;
   when: Condition;
-  summary: string;
+  summary: LocalizedText;
   obligations: string[];
   cites: CitationReference[];
 }
@@ -126,7 +127,7 @@ export interface ReviewInterval {
 export interface FlagDefinition {
   id: string;
   when: Condition;
-  reason: string;
+  reason: LocalizedText;
 }
 
 /** A loaded, validated rules file. */

@@ -66,6 +66,12 @@ describe('lexical text signals', () => {
     expect(lexical({ description, domains: ['employment'], practices: ['emotion_recognition_work_or_education'] }).map(([id]) => id)).toEqual(['biometrics']);
   });
 
+  it('refuses a signal whose label misses a language, naming the signal', () => {
+    expect(() =>
+      parseTextSignals('format: 1\nsignals:\n  - { id: x, kind: annex_iii_area, label: { en: X }, declared_when: { always: true }, cites: [{ source: a.md, section: S }], patterns: [x] }\n'),
+    ).toThrow(/signal "x" \(label\.ja\): the ja text is missing/);
+  });
+
   it('rejects a malformed signals file', () => {
     expect(() => parseTextSignals('format: 1\nsignals:\n  - { id: x, kind: annex_iii_area, label: X, declared_when: { field: nope, equals: 1 }, cites: [], patterns: [] }\n')).toThrow(
       /Text signals file inline is invalid/,

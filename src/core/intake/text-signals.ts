@@ -7,6 +7,9 @@ import { stemmer } from 'stemmer';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ShishinError } from '../../errors.js';
+import { localizedTextSchema, type LocalizedText } from '../i18n/localized-text.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Logger } from '../../logger.js';
 import type { ChatModel } from '../../ports/chat-model.js';
 import type { Retriever } from '../../ports/retriever.js';
@@ -27,7 +30,7 @@ const signalDefinitionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_]+$/),
     kind: z.enum(['annex_iii_area', 'prohibited_practice', 'other']),
-    label: z.string().min(1),
+    label: localizedTextSchema(),
     declared_when: conditionSchema,
     cites: z.array(z.object({ source: z.string().min(1), section: z.string().min(1) }).strict()).min(1),
     patterns: z.array(patternSchema).min(1),
@@ -57,7 +60,8 @@ type CompiledPattern = { kind: 'phrase'; phrase: Phrase } | { kind: 'near'; grou
 export interface SignalDefinition {
   id: string;
   kind: Signal['kind'];
-  label: string;
+  /** What the signal hints at, in every language. */
+  label: LocalizedText;
   declaredWhen: Condition;
   cites: CitationReference[];
   patterns: CompiledPattern[];
@@ -116,7 +120,14 @@ export function parseTextSignals(text: string, origin = 'inline'): TextSignalsFi
   }
   const parsed = textSignalsFileSchema.safeParse(document);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => {
+        const [top, index] = issue.path;
+        const signal = top === 'signals' && typeof index === 'number' ? (document as { signals?: { id?: unknown }[] }).signals?.[index] : undefined;
+        const where = typeof signal?.id === 'string' ? `signal "${signal.id}" (${issue.path.slice(2).join('.') || 'itself'})` : issue.path.join('.');
+        return `${where}: ${issue.message}`;
+      })
+      .join('; ');
     throw new ShishinError('config_invalid', `Text signals file ${origin} is invalid — ${problems}`, { cause: parsed.error });
   }
   const ids = new Set<string>();
@@ -234,8 +245,9 @@ export function intakeText(input: Pick<IntakeInput, 'title' | 'description'>): s
   return `${input.title}.\n${input.description}`.normalize('NFKC');
 }
 
-export function signalMessage(definition: Pick<SignalDefinition, 'label'>, evidence: string): string {
-  return `The description mentions "${evidence}"; confirm whether ${definition.label} applies.`;
+/** What a signal tells the submitter and the reviewers, in `locale` (English when stored with a classification). */
+export function signalMessage(definition: Pick<SignalDefinition, 'label'>, evidence: string, locale: Locale = 'en'): string {
+  return t(locale, 'classification.signalMessage', { evidence, label: definition.label[locale] });
 }
 
 /** Signals whose area or practice the structured answers do not already declare. */
@@ -362,7 +374,7 @@ export async function detectChatModelSignals(
 ): Promise<Signal[]> {
   const candidates = undeclaredSignals(file, input);
   if (candidates.length === 0) return [];
-  const catalogue = candidates.map((definition) => `- ${definition.id}: ${definition.label}`).join('\n');
+  const catalogue = candidates.map((definition) => `- ${definition.id}: ${definition.label.en}`).join('\n');
   const system = options.prompt.replace('{{signals}}', catalogue);
   const user = JSON.stringify({ title: input.title, description: input.description, declaredDomains: input.domains, declaredPractices: input.practices });
   const controller = new AbortController();

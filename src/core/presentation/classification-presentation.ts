@@ -1,16 +1,16 @@
 // Channel-neutral wording for classifications and review states: tier, status and decision labels,
-// and a classification summary as lines. Chat doors and the console format them in their own markup.
+// and a classification summary as lines, in the reader's language. Chat doors and the console format
+// them in their own markup. The `…Labels` records are the English labels, kept for English-only
+// callers; new code asks for a label in a language.
 import type { Classification, RiskTier } from '../intake/classification.js';
 import { withDocumentLinks } from '../documents/document-links.js';
+import type { Locale } from '../i18n/locale.js';
+import { en } from '../i18n/messages-en.js';
+import { formatList, t } from '../i18n/translate.js';
 import { decisionsNeedingComment } from '../review/review-transitions.js';
 import type { Decision, IntakeStatus } from '../review/review-types.js';
 
-export const tierLabels: Record<RiskTier, string> = {
-  prohibited: 'Prohibited',
-  high: 'High risk',
-  limited: 'Limited risk (transparency)',
-  minimal: 'Minimal risk',
-};
+export const tierLabels: Record<RiskTier, string> = { ...en.tier };
 
 export const tierEmoji: Record<RiskTier, string> = {
   prohibited: '⛔',
@@ -19,23 +19,24 @@ export const tierEmoji: Record<RiskTier, string> = {
   minimal: '🟢',
 };
 
-export const statusLabels: Record<IntakeStatus, string> = {
-  submitted: 'Submitted',
-  pending_review: 'Waiting for governance review',
-  auto_cleared: 'Cleared (no review needed)',
-  approved: 'Approved',
-  approved_with_conditions: 'Approved with conditions',
-  changes_requested: 'Changes requested',
-  rejected: 'Rejected',
-  review_due: 'Re-review due',
-};
+export const statusLabels: Record<IntakeStatus, string> = { ...en.status };
 
-export const decisionLabels: Record<Decision, string> = {
-  approve: 'Approve',
-  approve_with_conditions: 'Approve with conditions',
-  request_changes: 'Request changes',
-  reject: 'Reject',
-};
+export const decisionLabels: Record<Decision, string> = { ...en.decision };
+
+/** A risk tier's name in `locale`. */
+export function tierLabel(locale: Locale, tier: RiskTier): string {
+  return t(locale, `tier.${tier}`);
+}
+
+/** A review status's name in `locale`. */
+export function statusLabel(locale: Locale, status: IntakeStatus): string {
+  return t(locale, `status.${status}`);
+}
+
+/** A decision's name (as on its button) in `locale`. */
+export function decisionLabel(locale: Locale, decision: Decision): string {
+  return t(locale, `decision.${decision}`);
+}
 
 /** Decisions after which the reviewer must say why (the rule itself lives in the review state machine). */
 export function decisionNeedsComment(decision: Decision): boolean {
@@ -43,9 +44,9 @@ export function decisionNeedsComment(decision: Decision): boolean {
 }
 
 /** A short one-line verdict, e.g. "High risk — sent to the governance team for review". */
-export function classificationHeadline(classification: Pick<Classification, 'tier' | 'flagged'>): string {
-  const tier = tierLabels[classification.tier];
-  return classification.flagged ? `${tier} — sent to the governance team for review` : `${tier} — no review needed`;
+export function classificationHeadline(classification: Pick<Classification, 'tier' | 'flagged'>, locale: Locale = 'en'): string {
+  const tier = tierLabel(locale, classification.tier);
+  return classification.flagged ? t(locale, 'classification.headlineFlagged', { tier }) : t(locale, 'classification.headlineCleared', { tier });
 }
 
 /** The vendor's share of the checklist, worded the same in every door. */
@@ -59,38 +60,39 @@ export interface VendorDutySummary {
 
 /**
  * Duties that bind the model's vendor rather than the intake's roles, with what to ask the vendor for;
- * undefined when there are none (or the classification predates roles).
+ * undefined when there are none (or the classification predates roles). The classification's own
+ * texts are used as they are: localise it first (classification-texts.ts).
  */
-export function vendorDutySummary(classification: Pick<Classification, 'vendorDuties'>): VendorDutySummary | undefined {
+export function vendorDutySummary(classification: Pick<Classification, 'vendorDuties'>, locale: Locale = 'en'): VendorDutySummary | undefined {
   const duties = classification.vendorDuties ?? [];
   if (duties.length === 0) return undefined;
-  const frameworks = [...new Set(duties.map((duty) => duty.framework))].join(' and ');
+  const frameworks = formatList(locale, [...new Set(duties.map((duty) => duty.framework))]);
   return {
-    heading: 'With the vendor',
-    intro: `${duties.length === 1 ? 'One duty' : `${duties.length} duties`} under the ${frameworks} ${duties.length === 1 ? 'sits' : 'sit'} with the vendor as provider or developer, not with your role. Ask the vendor for:`,
+    heading: t(locale, 'classification.vendorHeading'),
+    intro: t(locale, 'classification.vendorIntro', { count: duties.length, frameworks }),
     asks: [...new Set(duties.map((duty) => duty.ask))],
   };
 }
 
 /** The classification as plain lines: verdict, reasons, obligations (first `maxObligations`). */
-export function classificationSummaryLines(classification: Classification, maxObligations = 10): string[] {
-  const lines = [classificationHeadline(classification)];
+export function classificationSummaryLines(classification: Classification, maxObligations = 10, locale: Locale = 'en'): string[] {
+  const lines = [classificationHeadline(classification, locale)];
   if (classification.reasons.length > 0) {
-    lines.push('Why:');
-    for (const reason of classification.reasons) lines.push(`• ${reason.summary}`);
+    lines.push(t(locale, 'classification.whyHeading'));
+    for (const reason of classification.reasons) lines.push(t(locale, 'classification.bullet', { text: reason.summary }));
   }
   if (classification.obligations.length > 0) {
-    lines.push('What to do:');
+    lines.push(t(locale, 'classification.whatToDoHeading'));
     for (const obligation of classification.obligations.slice(0, maxObligations)) {
-      lines.push(`• ${obligation.text} (${obligation.framework})`);
+      lines.push(t(locale, 'classification.bullet', { text: t(locale, 'classification.obligationWithFramework', { text: obligation.text, framework: obligation.framework }) }));
     }
     const more = classification.obligations.length - maxObligations;
-    if (more > 0) lines.push(`• …and ${more} more`);
+    if (more > 0) lines.push(t(locale, 'classification.bullet', { text: t(locale, 'common.moreItems', { count: more }) }));
   }
-  const vendor = vendorDutySummary(classification);
+  const vendor = vendorDutySummary(classification, locale);
   if (vendor !== undefined) {
-    lines.push(`${vendor.heading}: ${vendor.intro}`);
-    for (const ask of vendor.asks) lines.push(`• ${ask}`);
+    lines.push(t(locale, 'classification.headingWithText', { heading: vendor.heading, text: vendor.intro }));
+    for (const ask of vendor.asks) lines.push(t(locale, 'classification.bullet', { text: ask }));
   }
   return lines;
 }

@@ -10,6 +10,9 @@ import type { Clock } from '../../ports/clock.js';
 import type { AuditEntryInput, IntakeStore } from '../../ports/intake-store.js';
 import type { Classification } from '../intake/classification.js';
 import { parseIntake, type IntakeInput } from '../intake/intake-schema.js';
+import { displayTimeZone } from '../i18n/date-format.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import { createDecisionRateLimiter } from './decision-rate-limiter.js';
 import { createQuestionEscalation } from './question-escalation.js';
 import { decisionAuditEntry, itemsCreatedAuditEntry, refusalAuditEntry, submissionAuditEntries } from './intake-audit.js';
@@ -24,6 +27,8 @@ import { decisions, statusAfterDecision, type IntakeRecord, type IntakeStatus } 
 /** What the service needs from the classifier (createClassifier's result satisfies it). */
 export interface IntakeClassifier {
   classify(input: IntakeInput): Promise<Classification>;
+  /** The classification's texts in `locale`; without it, classifications are shown as stored (English). */
+  localize?(classification: Classification, locale: Locale): Classification;
 }
 
 export interface IntakeServiceOptions {
@@ -49,6 +54,8 @@ export interface IntakeServiceOptions {
   decisionsPerMinute?: number;
   /** When approvals are reviewed again and their items fall due (the rules file's `review_intervals`). */
   reviewSchedule?: ReviewSchedule;
+  /** Time zone of the register's times (DISPLAY_TIME_ZONE); default: Asia/Tokyo for Japanese readers, else UTC. */
+  displayTimeZone?: string;
 }
 
 /** Default for `decisionsPerMinute`: far above a person reviewing, far below a flood. */
@@ -83,6 +90,8 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
   const notifiers: ReviewNotifier[] = [];
   const selfReviewExemptions = new Set(options.selfReviewExemptions ?? []);
   const rateLimiter = createDecisionRateLimiter({ perMinute: options.decisionsPerMinute ?? defaultDecisionsPerMinute, clock });
+  const localize = (classification: Classification, locale: Locale): Classification =>
+    locale === 'en' || classifier.localize === undefined ? classification : classifier.localize(classification, locale);
 
   const isGovernanceMember = (actor: Actor) => members.has(actorKey(actor));
 
@@ -139,16 +148,16 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     return { record: existing, created: false };
   }
 
-  async function previousVersion(previousId: string, submittedBy: Actor): Promise<IntakeRecord> {
+  async function previousVersion(previousId: string, submittedBy: Actor, locale: Locale): Promise<IntakeRecord> {
     const previous = await store.getIntake(previousId);
     if (previous === undefined) {
-      throw new ShishinError('not_found', `There is no intake ${previousId}.`, { fields: [{ field: 'previousId', message: 'not found' }] });
+      throw new ShishinError('not_found', t(locale, 'review.noSuchIntake', { id: previousId }), { fields: [{ field: 'previousId', message: 'not found' }] });
     }
     if (actorKey(previous.submittedBy) !== actorKey(submittedBy) && !isGovernanceMember(submittedBy)) {
-      throw new ShishinError('not_authorised', `Only the original submitter or the governance team can resubmit ${previousId}.`);
+      throw new ShishinError('not_authorised', t(locale, 'review.resubmitNotAllowed', { id: previousId }));
     }
     if (previous.status !== 'changes_requested') {
-      throw new ShishinError('conflict', `${previousId} can only be resubmitted after changes were requested (it is ${previous.status.replace(/_/g, ' ')}).`, {
+      throw new ShishinError('conflict', t(locale, 'review.resubmitNotAwaiting', { id: previousId, status: locale === 'en' ? previous.status.replace(/_/g, ' ') : t(locale, `status.${previous.status}`) }), {
         fields: [{ field: 'previousId', message: 'not awaiting changes' }],
       });
     }
@@ -165,8 +174,9 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     const existing = await store.findByIdempotencyKey(idempotencyKey);
     if (existing !== undefined) return replay(existing, request.submittedBy);
 
-    const input = parseIntake(request.input);
-    const previous = request.previousId === undefined ? undefined : await previousVersion(request.previousId, request.submittedBy);
+    const locale = request.locale ?? 'en';
+    const input = parseIntake(request.input, locale);
+    const previous = request.previousId === undefined ? undefined : await previousVersion(request.previousId, request.submittedBy, locale);
     const classification = await classifier.classify(input);
     const status: IntakeStatus = classification.flagged ? 'pending_review' : 'auto_cleared';
     const submittedAt = clock.now().toISOString();
@@ -205,11 +215,11 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     }
   }
 
-  async function get(id: string): Promise<IntakeRecord> {
+  async function get(id: string, locale: Locale = 'en'): Promise<IntakeRecord> {
     // A malformed id cannot exist: no query, and the reply does not echo whatever was sent.
-    if (!intakeIdPattern.test(id)) throw new ShishinError('not_found', 'There is no intake with that id (ids look like AI-7K3F9Q).');
+    if (!intakeIdPattern.test(id)) throw new ShishinError('not_found', t(locale, 'review.malformedId'));
     const record = await store.getIntake(id);
-    if (record === undefined) throw new ShishinError('not_found', `There is no intake ${id}.`);
+    if (record === undefined) throw new ShishinError('not_found', t(locale, 'review.noSuchIntake', { id }));
     return record;
   }
 
@@ -228,6 +238,7 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
         : request.actor;
     const key = actorKey(actor);
     const attemptedDecision = String(request.decision).slice(0, 40);
+    const locale = request.locale ?? 'en';
 
     const rate = rateLimiter.take(key);
     if (!rate.allowed) {
@@ -235,8 +246,7 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
       // At most one entry a minute per person, not one per attempt: the trail shows the flood
       // without growing with it.
       if (rate.report) await auditRefusal(refusalAuditEntry({ actor, decision: attemptedDecision, reason: 'rate_limited' }));
-      const seconds = rate.retryAfterSeconds === 1 ? '1 second' : `${rate.retryAfterSeconds} seconds`;
-      throw new ShishinError('rate_limited', `Too many decision attempts; please wait ${seconds} and try again.`);
+      throw new ShishinError('rate_limited', t(locale, 'review.tooManyAttempts', { count: rate.retryAfterSeconds }));
     }
 
     const wellFormedId = typeof request.intakeId === 'string' && intakeIdPattern.test(request.intakeId);
@@ -247,7 +257,7 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
         await auditRefusal(refusalAuditEntry({ actor, intakeId: existing.id, decision: attemptedDecision, reason: 'not_governance_member' }));
       }
       logger.warn({ intakeId: existing?.id, actor: key }, 'decision refused: not a governance member');
-      throw new ShishinError('not_authorised', 'Only the governance team can decide on intakes.');
+      throw new ShishinError('not_authorised', t(locale, 'review.membersOnly'));
     }
     const decisionResult = decisionSchema.safeParse(request.decision);
     const commentResult = commentSchema.safeParse(request.comment);
@@ -255,7 +265,7 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     if (!decisionResult.success) fields.push({ field: 'decision', message: decisionResult.error.issues[0]?.message ?? 'Invalid decision.' });
     if (!commentResult.success) fields.push({ field: 'comment', message: commentResult.error.issues[0]?.message ?? 'Invalid comment.' });
     if (decisionResult.success && commentResult.success) {
-      const problem = commentProblem(decisionResult.data, commentResult.data);
+      const problem = commentProblem(decisionResult.data, commentResult.data, locale);
       if (problem !== undefined) fields.push({ field: 'comment', message: problem });
     }
     if (fields.length > 0 || !decisionResult.success || !commentResult.success) {
@@ -264,17 +274,16 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     const decision = decisionResult.data;
     const comment = commentResult.data;
 
-    const current = await get(request.intakeId);
+    const current = await get(request.intakeId, locale);
     if (!options.allowSelfReview && !selfReviewExemptions.has(key)) {
       const own = (await submittersOf(current)).find((submitter) => submitter.key === key);
       if (own !== undefined) {
         await auditRefusal(refusalAuditEntry({ actor, intakeId: current.id, decision, reason: 'self_review' }));
         logger.warn({ intakeId: current.id, actor: key }, 'decision refused: the decider submitted the intake');
-        const what = own.version === current.version ? current.id : `an earlier version of ${current.id}`;
-        throw new ShishinError('not_authorised', `You submitted ${what}; ask another member of the governance team to decide on it.`);
+        throw new ShishinError('not_authorised', t(locale, own.version === current.version ? 'review.ownIntake' : 'review.ownEarlierVersion', { id: current.id }));
       }
     }
-    if (!isDecidable(current.status)) throw new ShishinError('conflict', undecidableReason(current.id, current.status));
+    if (!isDecidable(current.status)) throw new ShishinError('conflict', undecidableReason(current.id, current.status, locale));
     const status = statusAfterDecision[decision];
     const decidedNow = clock.now();
     const decidedAt = decidedNow.toISOString();
@@ -322,7 +331,7 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
       if (!isShishinError(error, 'conflict')) throw error;
       // Someone else decided first: say what it is now.
       const now = await store.getIntake(current.id);
-      throw new ShishinError('conflict', now === undefined ? error.message : undecidableReason(now.id, now.status), { cause: error });
+      throw new ShishinError('conflict', now === undefined ? error.message : undecidableReason(now.id, now.status, locale), { cause: error });
     }
     metrics?.decisions.inc({ decision });
     logger.info({ intakeId: decided.id, decision, status, items: newItems.length, nextReviewAt }, 'intake decided');
@@ -340,7 +349,17 @@ export function createIntakeService(options: IntakeServiceOptions): IntakeServic
     queue: () => store.listIntakes({ status: [...queuedStatuses], order: 'oldest' }),
     decide,
     isGovernanceMember,
-    register: async (): Promise<RegisterRow[]> => toRegisterRows(await store.listIntakes({ order: 'oldest' }), await store.listObligationItems(), clock.now()),
+    register: async (locale: Locale = 'en'): Promise<RegisterRow[]> => {
+      const [records, items] = await Promise.all([store.listIntakes({ order: 'oldest' }), store.listObligationItems()]);
+      return toRegisterRows(records, {
+        locale,
+        localize: (classification: Classification) => localize(classification, locale),
+        timeZone: displayTimeZone(locale, options.displayTimeZone),
+        items,
+        now: clock.now(),
+      });
+    },
+    localize: (classification, locale) => localize(classification, locale),
     escalateQuestion: escalations.escalateQuestion,
     recentEscalations: escalations.recentEscalations,
     addNotifier: (notifier) => {

@@ -3,6 +3,7 @@
 import type { Actor } from '../actor.js';
 import type { Classification } from '../intake/classification.js';
 import type { IntakeInput } from '../intake/intake-schema.js';
+import type { Locale } from '../i18n/locale.js';
 import type { Decision, IntakeRecord, IntakeStatus } from './review-types.js';
 
 export interface SubmitRequest {
@@ -13,6 +14,8 @@ export interface SubmitRequest {
   idempotencyKey: string;
   /** For a resubmission after `changes_requested`: the id of the earlier version. */
   previousId?: string;
+  /** Language of the field errors and refusals (default `en`); the stored intake is the same in every language. */
+  locale?: Locale;
 }
 
 export interface DecideRequest {
@@ -21,6 +24,8 @@ export interface DecideRequest {
   decision: Decision;
   /** Required for approve_with_conditions, request_changes and reject. */
   comment?: string;
+  /** Language of the refusals and comment errors (default `en`). */
+  locale?: Locale;
 }
 
 export interface RegisterRow {
@@ -32,6 +37,10 @@ export interface RegisterRow {
   status: IntakeStatus;
   decidedBy: string;
   decidedAt: string;
+  /** The tier's name in the register's language (the `tier` code stays the same in every language). */
+  tierLabel: string;
+  /** The status's name in the register's language. */
+  statusLabel: string;
   /** The reviewer's comment or conditions with the decision ('' when none). */
   decisionComment: string;
   obligations: string[];
@@ -81,8 +90,8 @@ export interface IntakeService {
   /** Classifies without storing (preview). */
   classify(input: IntakeInput): Promise<Classification>;
   submit(request: SubmitRequest): Promise<{ record: IntakeRecord; created: boolean }>;
-  /** ShishinError not_found when missing. */
-  get(id: string): Promise<IntakeRecord>;
+  /** ShishinError not_found when missing (worded in `locale`, default `en`). */
+  get(id: string, locale?: Locale): Promise<IntakeRecord>;
   list(query?: { status?: IntakeStatus[]; submittedBy?: Actor; limit?: number }): Promise<IntakeRecord[]>;
   /** The review queue: flagged and undecided, then re-reviews due, oldest submission first. */
   queue(): Promise<IntakeRecord[]>;
@@ -93,7 +102,10 @@ export interface IntakeService {
    */
   decide(request: DecideRequest): Promise<IntakeRecord>;
   isGovernanceMember(actor: Actor): boolean;
-  register(): Promise<RegisterRow[]>;
+  /** The register, texts (obligations, vendor asks, tier and status labels) in `locale` (default `en`). */
+  register(locale?: Locale): Promise<RegisterRow[]>;
+  /** A stored classification with its texts in `locale` (ids and codes unchanged; `en` as stored). */
+  localize(classification: Classification, locale: Locale): Classification;
   /**
    * Sends a question to the governance team: audited (`question.escalated`), posted by every notifier
    * that can, once per person and answer (or question) within a week.

@@ -1,11 +1,18 @@
 // The AI use-case register: one row per intake version, and its CSV (RFC 4180) and JSON renderings.
-// Shared by `shishin export` and the web API's GET /api/register.
+// Shared by `shishin export` and the web API's GET /api/register. In every language the columns and
+// the ids and codes are the same (so registers in two languages join row by row); headers, tier and
+// status labels, obligations and vendor asks are in the reader's language, and times are ISO 8601
+// in the reader's time zone.
 import { actorKey, type Actor } from '../actor.js';
+import { isoInTimeZone } from '../i18n/date-format.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
+import type { Classification } from '../intake/classification.js';
 import type { RegisterRow } from './intake-service.js';
 import { countObligations, type ObligationItem } from './obligation-types.js';
 import type { IntakeRecord } from './review-types.js';
 
-/** Column order and headers of the CSV export. */
+/** Column order and English headers of the CSV export (see registerHeader for the reader's language). */
 export const registerColumns: readonly { key: keyof RegisterRow; header: string }[] = [
   { key: 'id', header: 'id' },
   { key: 'title', header: 'title' },
@@ -26,7 +33,24 @@ export const registerColumns: readonly { key: keyof RegisterRow; header: string 
   { key: 'obligationsOverdue', header: 'obligations_overdue' },
   { key: 'nextReviewAt', header: 'next_review_at' },
   { key: 'supersededBy', header: 'superseded_by' },
+  { key: 'tierLabel', header: 'tier_label' },
+  { key: 'statusLabel', header: 'status_label' },
 ];
+
+/** A column's header in `locale`. */
+export function registerHeader(locale: Locale, key: keyof RegisterRow): string {
+  return t(locale, `register.header.${key}`);
+}
+
+/** How to render register rows for a reader. */
+export interface RegisterRenderOptions {
+  /** Language of labels and texts (default `en`). */
+  locale?: Locale;
+  /** Gives a classification's texts in `locale` (IntakeService.localize); default: as stored. */
+  localize?: (classification: Classification) => Classification;
+  /** IANA time zone of the times; default: as stored (UTC). */
+  timeZone?: string;
+}
 
 /** "Alice Tanaka (web:alice)", or just "web:alice" without a display name. */
 export function describeActor(actor: Actor | undefined): string {
@@ -34,12 +58,20 @@ export function describeActor(actor: Actor | undefined): string {
   return actor.displayName === undefined || actor.displayName === '' ? actorKey(actor) : `${actor.displayName} (${actorKey(actor)})`;
 }
 
-/**
- * One register row. `items` are the intake's tracked obligation items (counted by status, overdue
- * at `now`); `supersededBy` the id of its newer version, if any.
- */
-export function toRegisterRow(record: IntakeRecord, items: readonly ObligationItem[] = [], now: Date = new Date(), supersededBy = ''): RegisterRow {
-  const counts = countObligations(items, now);
+/** What a row counts: the intake's tracked obligation items (overdue at `now`) and its newer version. */
+export interface RegisterRowData {
+  items?: readonly ObligationItem[];
+  now?: Date;
+  /** The id of the intake's newer version, if any. */
+  supersededBy?: string;
+}
+
+/** One register row, rendered for a reader (`options`), with the counts of its items. */
+export function toRegisterRow(record: IntakeRecord, options: RegisterRenderOptions & RegisterRowData = {}): RegisterRow {
+  const locale = options.locale ?? 'en';
+  const classification = options.localize?.(record.classification) ?? record.classification;
+  const time = (value: string) => (options.timeZone === undefined ? value : isoInTimeZone(value, options.timeZone));
+  const counts = countObligations(options.items ?? [], options.now ?? new Date());
   return {
     id: record.id,
     title: record.input.title,
@@ -48,32 +80,35 @@ export function toRegisterRow(record: IntakeRecord, items: readonly ObligationIt
     tier: record.classification.tier,
     status: record.status,
     decidedBy: describeActor(record.decidedBy),
-    decidedAt: record.decidedAt ?? '',
+    decidedAt: time(record.decidedAt ?? ''),
     decisionComment: record.decisionComment ?? '',
-    obligations: record.classification.obligations.map((obligation) => obligation.text),
-    vendorAsks: [...new Set((record.classification.vendorDuties ?? []).map((duty) => duty.ask))],
+    obligations: classification.obligations.map((obligation) => obligation.text),
+    vendorAsks: [...new Set((classification.vendorDuties ?? []).map((duty) => duty.ask))],
     version: record.version,
-    submittedAt: record.submittedAt,
+    submittedAt: time(record.submittedAt),
     obligationsOpen: counts.open,
     obligationsDone: counts.done,
     obligationsNotApplicable: counts.notApplicable,
     obligationsOverdue: counts.overdue,
-    nextReviewAt: record.nextReviewAt ?? '',
-    supersededBy,
+    nextReviewAt: record.nextReviewAt === undefined ? '' : time(record.nextReviewAt),
+    supersededBy: options.supersededBy ?? '',
+    tierLabel: t(locale, `tier.${record.classification.tier}`),
+    statusLabel: t(locale, `status.${record.status}`),
   };
 }
 
-/** The register of `records` (in their order), with the counts of `items` and which versions were replaced. */
-export function toRegisterRows(records: IntakeRecord[], items: readonly ObligationItem[] = [], now: Date = new Date()): RegisterRow[] {
+/** The register of `records` (in their order) for a reader, with the counts of `items` and which versions were replaced. */
+export function toRegisterRows(records: IntakeRecord[], options: RegisterRenderOptions & { items?: readonly ObligationItem[]; now?: Date } = {}): RegisterRow[] {
   const itemsByIntake = new Map<string, ObligationItem[]>();
-  for (const item of items) {
+  for (const item of options.items ?? []) {
     const list = itemsByIntake.get(item.intakeId) ?? [];
     list.push(item);
     itemsByIntake.set(item.intakeId, list);
   }
   const successors = new Map<string, string>();
   for (const record of records) if (record.previousId !== undefined) successors.set(record.previousId, record.id);
-  return records.map((record) => toRegisterRow(record, itemsByIntake.get(record.id) ?? [], now, successors.get(record.id) ?? ''));
+  const now = options.now ?? new Date();
+  return records.map((record) => toRegisterRow(record, { ...options, items: itemsByIntake.get(record.id) ?? [], now, supersededBy: successors.get(record.id) ?? '' }));
 }
 
 /**
@@ -86,9 +121,9 @@ export function csvCell(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The register as CSV: a header line, CRLF line ends, obligations joined with "; ". */
-export function formatRegisterCsv(rows: RegisterRow[]): string {
-  const lines = [registerColumns.map((column) => csvCell(column.header)).join(',')];
+/** The register as CSV: a header line in `locale`, CRLF line ends, obligations joined with "; ". */
+export function formatRegisterCsv(rows: RegisterRow[], locale: Locale = 'en'): string {
+  const lines = [registerColumns.map((column) => csvCell(registerHeader(locale, column.key))).join(',')];
   for (const row of rows) {
     lines.push(
       registerColumns

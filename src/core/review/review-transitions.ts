@@ -6,6 +6,8 @@
 //                                                               | changes_requested | rejected
 //   changes_requested ─resubmit─▶ a new version (previousId, version + 1); the old one stays.
 //   approved | approved_with_conditions ─next review date passes─▶ review_due ─decide─▶ (as above)
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Decision, IntakeStatus } from './review-types.js';
 
 /** Statuses a governance member may still decide on. */
@@ -29,32 +31,33 @@ export function isDecidable(status: IntakeStatus): boolean {
   return decidableStatuses.includes(status);
 }
 
-/** Why `id` cannot take a decision in `status`, as one sentence for the person who tried. */
-export function undecidableReason(id: string, status: IntakeStatus): string {
+/** Why `id` cannot take a decision in `status`, as one sentence for the person who tried, in `locale`. */
+export function undecidableReason(id: string, status: IntakeStatus, locale: Locale = 'en'): string {
   switch (status) {
     case 'approved':
-      return `${id} is already approved.`;
+      return t(locale, 'review.alreadyApproved', { id });
     case 'approved_with_conditions':
-      return `${id} is already approved with conditions.`;
+      return t(locale, 'review.alreadyApprovedWithConditions', { id });
     case 'rejected':
-      return `${id} is already rejected.`;
+      return t(locale, 'review.alreadyRejected', { id });
     case 'changes_requested':
-      return `${id} already has changes requested; it can only move on as a resubmitted new version.`;
+      return t(locale, 'review.alreadyChangesRequested', { id });
     case 'submitted':
-      return `${id} is still being classified.`;
+      return t(locale, 'review.stillClassifying', { id });
     default:
-      return `${id} cannot be decided on while it is ${status}.`;
+      return t(locale, 'review.notDecidable', { id, status: t(locale, `status.${status}`) });
   }
 }
 
-/** What the comment field must say for `decision`, or undefined when fine. */
-export function commentProblem(decision: Decision, comment: string | undefined): string | undefined {
+/** What the comment field must say for `decision`, or undefined when fine; worded in `locale`. */
+export function commentProblem(decision: Decision, comment: string | undefined, locale: Locale = 'en'): string | undefined {
   if (comment !== undefined && comment.length > maximumCommentLength) {
-    return `Comment must be at most ${maximumCommentLength} characters.`;
+    return t(locale, 'review.commentTooLong', { limit: maximumCommentLength });
   }
   if (decisionsNeedingComment.includes(decision) && (comment === undefined || comment === '')) {
-    const what = { approve_with_conditions: 'state the conditions', request_changes: 'say what should change', reject: 'give the reason' } as const;
-    return `A comment is required: ${what[decision as keyof typeof what]}.`;
+    if (decision === 'approve_with_conditions') return t(locale, 'review.commentConditions');
+    if (decision === 'request_changes') return t(locale, 'review.commentChanges');
+    return t(locale, 'review.commentReason');
   }
   return undefined;
 }

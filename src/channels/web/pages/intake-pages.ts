@@ -3,7 +3,7 @@
 import type { RuleCitation } from '../../../core/intake/classification.js';
 import { valueLabels } from '../../../core/intake/intake-schema.js';
 import { vendorDutySummary } from '../../../core/presentation/classification-presentation.js';
-import { formatDisplayTime } from '../../../core/presentation/display-time.js';
+import { formatDateTime } from '../../../core/i18n/date-format.js';
 import { describeActor } from '../../../core/review/register-format.js';
 import type { QuestionEscalation, RegisterRow } from '../../../core/review/intake-service.js';
 import { dayOf } from '../../../core/presentation/obligation-presentation.js';
@@ -116,7 +116,7 @@ export const decisionOutcomes: Record<Decision, string> = {
 /** `<time>` with the machine-readable instant and the human-readable local time. */
 function when(iso: string | undefined, timeZone: string | undefined): SafeHtml | string {
   if (iso === undefined || iso === '') return '';
-  return html`<time datetime="${iso}">${formatDisplayTime(iso, { timeZone })}</time>`;
+  return html`<time datetime="${iso}">${formatDateTime(iso, 'en', timeZone ?? 'UTC')}</time>`;
 }
 
 function describeAction(entry: HistoryEntry): string {
