@@ -2,8 +2,7 @@
 // and the usage and exits 2; --help prints the usage and exits 0. The messages are our own, with the
 // same quoting everywhere (Node's own say `'-- "--x"` with a quote left open).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig } from '../config.js';
-import { fallbackLocale, isLocale, locales, type Locale } from '../core/i18n/locale.js';
+import { fallbackLocale, isLocale, localeFromTag, locales, type Locale } from '../core/i18n/locale.js';
 
 export interface CommandStreams {
   output: NodeJS.WritableStream;
@@ -65,14 +64,14 @@ export const languageOptionProblem = (value: string): string | undefined =>
  * (read by the configuration), else DEFAULT_LOCALE, else English when the configuration is invalid
  * (the command then reports that itself).
  */
-export function commandLocale(option: string | undefined): Locale {
+export function commandLocale(option: string | undefined, environment: NodeJS.ProcessEnv = process.env): Locale {
   if (option !== undefined && isLocale(option)) return option;
-  try {
-    const { locale } = loadConfig();
-    return locale.system ?? locale.default;
-  } catch {
-    return fallbackLocale;
-  }
+  // Read from the environment directly, as the configuration would: `--help` and usage errors stay
+  // fast because the configuration (and what it imports) is not loaded for them.
+  // The first of LC_ALL, LC_MESSAGES and LANG that is set names the language (POSIX precedence).
+  const posix = [environment.LC_ALL, environment.LC_MESSAGES, environment.LANG].find((value) => value !== undefined && value.trim() !== '');
+  const configured = environment.DEFAULT_LOCALE?.trim();
+  return localeFromTag(posix) ?? (isLocale(configured) ? configured : fallbackLocale);
 }
 
 /**

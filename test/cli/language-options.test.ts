@@ -120,7 +120,7 @@ describe('export --lang', () => {
     expect(japanese.code, japanese.stderr).toBe(0);
     const [englishHeader = '', englishRow = ''] = english.stdout.split('\r\n');
     const [japaneseHeader = '', japaneseRow = ''] = japanese.stdout.split('\r\n');
-    expect(englishHeader).toBe('id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,tier_label,status_label');
+    expect(englishHeader).toBe('id,title,business_unit,owner,tier,status,decided_by,decided_at,decision_comment,obligations,vendor_asks,version,submitted_at,obligations_open,obligations_done,obligations_not_applicable,obligations_overdue,next_review_at,superseded_by,tier_label,status_label');
     expect(japaneseHeader.split(',')).toHaveLength(englishHeader.split(',').length);
     expect(japaneseHeader).toContain('リスク区分コード');
     expect(englishRow).toContain(',high,approved,');
