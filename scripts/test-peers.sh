@@ -2,7 +2,8 @@
 # Gets the peers the test suites talk to ready on this machine: PostgreSQL at TEST_DATABASE_URL
 # (default postgresql://postgres@127.0.0.1:5432/test) with its database created, and Chromium at
 # TEST_CHROMIUM_PATH (default /usr/bin/chromium). On Debian, as root or with password-less sudo, it
-# installs and starts what is missing with apt; anywhere else it says what to run instead.
+# installs and starts what is missing with apt (and fonts-noto-cjk, so screenshots of the Japanese
+# console show Japanese text); anywhere else it says what to run instead.
 #
 # Usage: npm run test:peers [-- --trust-local]
 #   --trust-local  when the local PostgreSQL asks for a password, let its user connect over
@@ -59,6 +60,19 @@ else
     say "    export TEST_CHROMIUM_PATH=/Applications/Chromium.app/Contents/MacOS/Chromium"
   fi
   say "    Without it the suite is skipped (and fails under CI=true)."
+fi
+
+# Japanese text in the console's screenshots (test-artifacts/e2e-ja) needs a CJK font; the tests
+# themselves read the page's text, so a missing font only makes the screenshots show boxes.
+has_japanese_font() { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=ja family 2>/dev/null | head -n 1)" ]; }
+if ! has_japanese_font && [ "$can_apt" = 1 ]; then
+  say "  installing Debian's fonts-noto-cjk (Japanese text in the browser screenshots)"
+  apt_install fonts-noto-cjk fontconfig
+fi
+if has_japanese_font; then
+  ready "a Japanese font ($(fc-list :lang=ja family | head -n 1 | cut -d, -f1))"
+else
+  say "  note: no Japanese font; screenshots of the Japanese console will show boxes (Debian: sudo apt-get install fonts-noto-cjk)."
 fi
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 // Finds what a reader of one language should never see in a rendered chat payload (Slack blocks,
-// Teams activities and Adaptive Cards): a catalogue key that was never translated, and — for a
-// Japanese reader — a sentence written only in ASCII. Content is not UI: what the user typed, corpus
-// titles, sections and quotes are passed in and left out; ids, codes, URLs, mentions, emoji codes,
-// code spans and a few proper names ("EU AI Act", "ISO/IEC 42001", "Shishin") are allowed.
+// Teams activities and Adaptive Cards) or console page (HTML): a catalogue key that was never
+// translated, and — for a Japanese reader — a sentence written only in ASCII. Content is not UI: what
+// the user typed, corpus titles, sections and quotes are passed in and left out (in HTML, so is what
+// is marked as another language with `lang`, and quotes, code and text areas); ids, codes, URLs,
+// mentions, emoji codes, code spans, file names, dotted rule ids and a few proper names ("EU AI Act",
+// "ISO/IEC 42001", "Shishin") are allowed.
 import type { Locale } from '../../src/core/i18n/locale.js';
 
 /** Keys of text people see: Slack text objects and fallbacks; Adaptive Card texts, labels and choices. */
@@ -34,9 +36,9 @@ export function shownStrings(payload: unknown): string[] {
   return found;
 }
 
-const catalogueKey = /\b(?:common|tier|status|decision|classification|intake|answer|review|register|failure|slack|teams|cli)\.[A-Za-z_]+(?:\.[A-Za-z_]+)*\b/u;
+const catalogueKey = /\b(?:common|tier|status|decision|classification|intake|answer|review|register|failure|slack|teams|cli|obligation|console|api)\.[A-Za-z_]+(?:\.[A-Za-z_]+)*\b/u;
 const japaneseScript = /[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]/u;
-const properNames = ['EU AI Act', 'ISO/IEC 42001', 'ISO/IEC 23894', 'NIST AI RMF', 'Shishin', 'Slack', 'Teams', 'JSON', 'PoC', 'CE', 'EU', 'AI', 'ID', 'JST', 'UTC'];
+const properNames = ['EU AI Act', 'ISO/IEC 42001', 'ISO/IEC 23894', 'NIST AI RMF', 'Shishin', 'Slack', 'Teams', 'JSON', 'CSV', 'PoC', 'CE', 'EU', 'AI', 'ID', 'JST', 'UTC'];
 
 function normalise(text: string): string {
   return text
@@ -58,7 +60,8 @@ function withoutNonLanguage(text: string): string {
     .replace(/:[a-z0-9_+-]+:/gu, ' ')
     .replace(/\bAI-[A-Z0-9]{4,}\b/gu, ' ')
     .replace(/\b[a-z]+:[A-Za-z0-9_.-]+\b/gu, ' ')
-    .replace(/\[\d+\]/gu, ' ');
+    .replace(/\[\d+\]/gu, ' ')
+    .replace(/\b[\w-]+\.(?:md|pdf|txt|html|csv|json)\b/gu, ' ');
   for (const name of properNames) rest = rest.split(name).join(' ');
   return rest;
 }
@@ -72,19 +75,81 @@ export interface ScanOptions {
 
 /** What a reader of `locale` should not see in the payload; empty when it is clean. */
 export function untranslatedText(payload: unknown, options: ScanOptions): string[] {
+  return untranslatedStrings(shownStrings(payload), options);
+}
+
+/** Identifiers that are not words: dotted ids (rule ids, host names). */
+function withoutIdentifiers(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)+\b/gu, ' ');
+}
+
+/** What a reader of `locale` should not see among strings shown to them; empty when they are clean. */
+export function untranslatedStrings(strings: readonly string[], options: ScanOptions): string[] {
   const problems: string[] = [];
   const content = [...(options.content ?? [])].filter((text) => text.trim() !== '').sort((a, b) => b.length - a.length);
-  for (const shown of shownStrings(payload)) {
+  for (const shown of strings) {
     let text = normalise(shown);
     for (const piece of content) text = text.split(piece).join(' ');
     const key = catalogueKey.exec(withoutNonLanguage(text));
     if (key !== null) problems.push(`untranslated key ${key[0]} in ${JSON.stringify(shown.slice(0, 200))}`);
     if (options.locale !== 'ja') continue;
-    for (const segment of withoutNonLanguage(text).split(/[\n。．！？!?]|(?<=[a-z])\.(?:\s|$)/u)) {
+    for (const segment of withoutIdentifiers(withoutNonLanguage(text)).split(/[\n。．！？!?]|(?<=[a-z])\.(?:\s|$)/u)) {
       if (japaneseScript.test(segment)) continue;
       const words = segment.match(/[A-Za-z]{2,}(?:['’][a-z]+)?/gu) ?? [];
       if (words.length > 0) problems.push(`English in Japanese output: ${JSON.stringify(segment.trim().slice(0, 160))} (in ${JSON.stringify(shown.slice(0, 200))})`);
     }
   }
   return problems;
+}
+
+/** Elements whose text is never UI: scripts and styles, what people typed, quotes and code. */
+const contentElements = new Set(['script', 'style', 'textarea', 'blockquote', 'q', 'code', 'pre']);
+/** Elements without an end tag. */
+const voidElements = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+/** Attributes whose values people read (or hear). */
+const shownAttributes = ['aria-label', 'title', 'placeholder', 'alt', 'data-thanks', 'data-failed', 'data-busy-label'];
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39|#96|nbsp);/gu, (_entity, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`', nbsp: ' ' })[name] ?? ' ');
+}
+
+/**
+ * Every string a console page shows its reader of `locale`: text between tags and the attributes
+ * people read, leaving out content elements and whatever is marked (`lang`) as another language.
+ */
+export function shownHtmlStrings(page: string, locale: Locale): string[] {
+  const found: string[] = [];
+  // Content stays content inside; another language ends where an element names the reader's again.
+  const stack: Array<{ name: string; content: boolean; foreign: boolean }> = [];
+  const top = () => stack[stack.length - 1];
+  const hidden = () => (top()?.content ?? false) || (top()?.foreign ?? false);
+  const tokens = /<!--[\s\S]*?-->|<!doctype[^>]*>|<\/([a-zA-Z][\w-]*)\s*>|<([a-zA-Z][\w-]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*\/?>|([^<]+)/giu;
+  for (const match of page.matchAll(tokens)) {
+    const [, closing, opening, attributes = '', text] = match;
+    if (closing !== undefined) {
+      const index = stack.map((entry) => entry.name).lastIndexOf(closing.toLowerCase());
+      if (index >= 0) stack.length = index;
+      continue;
+    }
+    if (opening !== undefined) {
+      const name = opening.toLowerCase();
+      const values = new Map([...attributes.matchAll(/([^\s=]+)(?:="([^"]*)")?/gu)].map((attribute) => [attribute[1]?.toLowerCase() ?? '', decodeEntities(attribute[2] ?? '')]));
+      const language = values.get('lang');
+      const entry = {
+        name,
+        content: (top()?.content ?? false) || contentElements.has(name),
+        foreign: language === undefined ? (top()?.foreign ?? false) : language !== locale,
+      };
+      if (!entry.content && !entry.foreign) for (const attribute of shownAttributes) if (values.has(attribute)) found.push(values.get(attribute) ?? '');
+      if (!voidElements.has(name) && !match[0].endsWith('/>')) stack.push(entry);
+      continue;
+    }
+    if (text !== undefined && !hidden() && text.trim() !== '') found.push(decodeEntities(text).trim());
+  }
+  return found;
+}
+
+/** What a reader of `locale` should not see on a console page (HTML); empty when it is clean. */
+export function untranslatedHtml(page: string, options: ScanOptions): string[] {
+  return untranslatedStrings(shownHtmlStrings(page, options.locale), options);
 }

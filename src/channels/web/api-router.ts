@@ -7,62 +7,82 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { actorKey } from '../../core/actor.js';
 import { publicCitation } from '../../core/presentation/answer-presentation.js';
-import { decisions, intakeStatuses, type IntakeStatus } from '../../core/review/review-types.js';
+import { decisions, intakeStatuses, type IntakeRecord, type IntakeStatus } from '../../core/review/review-types.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
+import { itemsInLanguageOf } from '../../core/presentation/obligation-presentation.js';
 import { ShishinError } from '../../errors.js';
 import type { Authenticator } from './authentication.js';
-import { intakeHistory, intakeJson, intakeWithItemsJson, obligationItemJson, readableIntake, visibleRegister } from './intake-access.js';
+import { inLanguage, intakeHistory, intakeJson, intakeWithItemsJson, obligationItemJson, readableIntake, visibleRegister } from './intake-access.js';
 import { buildDashboard } from '../../core/review/dashboard.js';
 import { parseRegisterFilter } from '../../core/review/register-filter.js';
 import { summariseReviewChanges } from '../../core/review/reminders.js';
 import { submitIntake } from './intake-submission.js';
 import type { RateLimiter } from '../../core/rate-limiter.js';
 import { locals } from './request-context.js';
+import { localeOf, queryLocale } from './request-locale.js';
 import { sameOriginOnly } from './state-change-guards.js';
 import { parseInput } from './validation.js';
 import { formatRegister } from './register-output.js';
 
-const rateLimitedMessage = "You're asking faster than Shishin can keep up — please wait a few seconds.";
+/** One value per language, built on first use (schemas whose messages are in the reader's language). */
+function perLocale<T>(build: (locale: Locale) => T): (locale: Locale) => T {
+  const built = new Map<Locale, T>();
+  return (locale) => {
+    let value = built.get(locale);
+    if (value === undefined) {
+      value = build(locale);
+      built.set(locale, value);
+    }
+    return value;
+  };
+}
 
-const filterList = z.array(z.string().trim().min(1).max(100), { error: () => 'must be a list of strings' }).max(20).optional();
-
-export const passageFilterSchema = z
-  .object({ jurisdiction: filterList, framework: filterList, kind: filterList, source: filterList })
-  .strict()
-  .optional();
-
-const feedbackSchema = z.object({
-  answerId: z.string({ error: () => 'answerId is required.' }).trim().min(1, 'answerId is required.').max(200),
-  rating: z.enum(['up', 'down'], { error: () => 'rating must be "up" or "down".' }),
-  comment: z.string().trim().max(2000, 'comment must be at most 2000 characters.').optional(),
+/** The passage filter of POST /api/ask, its messages in `locale`. */
+export const passageFilterSchema = perLocale((locale: Locale) => {
+  const filterList = z.array(z.string().trim().min(1).max(100), { error: () => t(locale, 'api.filterList') }).max(20).optional();
+  return z.object({ jurisdiction: filterList, framework: filterList, kind: filterList, source: filterList }).strict().optional();
 });
 
-const decisionSchema = z.object({
-  decision: z.enum(decisions, { error: () => `decision must be one of ${decisions.join(', ')}.` }),
-  comment: z.string().trim().max(4000, 'comment must be at most 4000 characters.').optional(),
-});
+const feedbackSchema = perLocale((locale: Locale) =>
+  z.object({
+    answerId: z.string({ error: () => t(locale, 'api.answerIdRequired') }).trim().min(1, t(locale, 'api.answerIdRequired')).max(200),
+    rating: z.enum(['up', 'down'], { error: () => t(locale, 'api.ratingInvalid') }),
+    comment: z.string().trim().max(2000, t(locale, 'api.commentTooLong', { limit: 2000 })).optional(),
+  }),
+);
+
+const decisionSchema = perLocale((locale: Locale) =>
+  z.object({
+    decision: z.enum(decisions, { error: () => t(locale, 'api.decisionInvalid', { decisions: decisions.join(', ') }) }),
+    comment: z.string().trim().max(4000, t(locale, 'api.commentTooLong', { limit: 4000 })).optional(),
+  }),
+);
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 
 /** An item change as the JSON API takes it; the obligation service checks the values themselves. */
-const obligationUpdateSchema = z
-  .object({
-    status: z.unknown().optional(),
-    evidence: z
-      .object({ note: z.unknown().optional(), link: z.unknown().optional() }, { error: () => 'evidence must be an object with note and/or link.' })
-      .strict()
-      .optional(),
-    reason: z.unknown().optional(),
-    owner: z.unknown().optional(),
-    dueAt: z.unknown().optional(),
-    comment: z.unknown().optional(),
-    revision: z.unknown().optional(),
-  })
-  .strict();
+const obligationUpdateSchema = perLocale((locale: Locale) =>
+  z
+    .object({
+      status: z.unknown().optional(),
+      evidence: z
+        .object({ note: z.unknown().optional(), link: z.unknown().optional() }, { error: () => t(locale, 'api.evidenceInvalid') })
+        .strict()
+        .optional(),
+      reason: z.unknown().optional(),
+      owner: z.unknown().optional(),
+      dueAt: z.unknown().optional(),
+      comment: z.unknown().optional(),
+      revision: z.unknown().optional(),
+    })
+    .strict(),
+);
 
 /** Shared by the API and the console: identify the caller (401 when impossible). */
 export function authenticate(authenticator: Authenticator) {
   return function authenticateMiddleware(request: Request, response: Response, next: NextFunction): void {
-    locals(response).identity = authenticator.identify(request);
+    locals(response).identity = authenticator.identify(request, localeOf(response));
     next();
   };
 }
@@ -74,20 +94,20 @@ export function rateLimit(limiter: RateLimiter) {
     const decision = limiter.take(identity === undefined ? 'anonymous' : actorKey(identity.actor));
     if (!decision.allowed) {
       response.setHeader('Retry-After', String(decision.retryAfterSeconds));
-      throw new ShishinError('rate_limited', rateLimitedMessage);
+      throw new ShishinError('rate_limited', t(localeOf(response), 'api.rateLimited'));
     }
     next();
   };
 }
 
-export function parseStatusList(value: unknown): IntakeStatus[] | undefined {
+export function parseStatusList(value: unknown, locale: Locale = 'en'): IntakeStatus[] | undefined {
   if (value === undefined || value === '') return undefined;
   const items = (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(','));
   const statuses: IntakeStatus[] = [];
   for (const item of items.map((entry) => entry.trim()).filter((entry) => entry !== '')) {
     if (!(intakeStatuses as readonly string[]).includes(item)) {
-      throw new ShishinError('input_invalid', `Unknown status "${item}".`, {
-        fields: [{ field: 'status', message: `Use one of ${intakeStatuses.join(', ')}.` }],
+      throw new ShishinError('input_invalid', t(locale, 'api.unknownStatus', { status: item }), {
+        fields: [{ field: 'status', message: t(locale, 'api.useStatus', { statuses: intakeStatuses.join(', ') }) }],
       });
     }
     statuses.push(item as IntakeStatus);
@@ -111,27 +131,30 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   // A bearer token is never sent by the browser on its own; cookie and proxy identities are.
   const sameOrigin = sameOriginOnly({
     publicUrl: app.config.publicUrl,
-    message:
-      'Cross-site request refused: changes through the JSON API must come from this Shishin site itself, or carry "Authorization: Bearer <token>".',
+    message: (locale) => t(locale, 'api.crossSite'),
     exempt: (_request, response) => locals(response).identity?.method === 'token',
   });
   const actorOf = (response: Response) => {
     const identity = locals(response).identity;
-    if (identity === undefined) throw new ShishinError('not_authenticated', 'Sign-in required.');
+    if (identity === undefined) throw new ShishinError('not_authenticated', t(localeOf(response), 'api.signInRequired'));
     return identity.actor;
   };
-  const askSchema = z.object({
-    question: z
-      .string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'question is required.' : 'question must be text (a JSON string).') })
-      .trim()
-      .min(1, 'question is required.')
-      .max(app.config.maxQuestionChars, `question must be at most ${app.config.maxQuestionChars} characters.`),
-    filter: passageFilterSchema,
-  });
+  const askSchema = perLocale((locale: Locale) =>
+    z.object({
+      question: z
+        .string({ error: (issue) => (issue.input === undefined || issue.input === null ? t(locale, 'api.questionRequired') : t(locale, 'api.questionNotText')) })
+        .trim()
+        .min(1, t(locale, 'api.questionRequired'))
+        .max(app.config.maxQuestionChars, t(locale, 'api.questionTooLong', { limit: app.config.maxQuestionChars })),
+      filter: passageFilterSchema(locale),
+    }),
+  );
+  /** The record in the reader's language, as the API shows it. */
+  const shown = (record: IntakeRecord, locale: Locale) => intakeJson(inLanguage(app, record, locale));
 
   router.get('/api/me', identify, (_request, response) => {
     const identity = locals(response).identity;
-    if (identity === undefined) throw new ShishinError('not_authenticated', 'Sign-in required.');
+    if (identity === undefined) throw new ShishinError('not_authenticated', t(localeOf(response), 'api.signInRequired'));
     response.json({
       user: actorKey(identity.actor),
       channel: identity.actor.channel,
@@ -143,10 +166,14 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   });
 
   router.post('/api/ask', identify, sameOrigin, limited, async (request, response) => {
-    const body = parseInput(askSchema, request.body, 'The question');
+    const locale = localeOf(response);
+    const body = parseInput(askSchema(locale), request.body, t(locale, 'api.subject.question'), locale);
+    // Only an explicit ?lang= frames the answer; otherwise it is framed in the question's language.
+    const framing = queryLocale(request);
     const answer = await app.answers.ask({
       question: body.question,
       ...(body.filter === undefined ? {} : { filter: body.filter }),
+      ...(framing === undefined ? {} : { locale: framing }),
       signal: abortOnDisconnect(response),
     });
     locals(response).log.info(
@@ -172,7 +199,8 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   });
 
   router.post('/api/feedback', identify, sameOrigin, async (request, response) => {
-    const body = parseInput(feedbackSchema, request.body, 'The feedback');
+    const locale = localeOf(response);
+    const body = parseInput(feedbackSchema(locale), request.body, t(locale, 'api.subject.feedback'), locale);
     await app.store.saveFeedback({
       answerId: body.answerId,
       rating: body.rating,
@@ -184,14 +212,15 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   });
 
   router.post('/api/intakes', identify, sameOrigin, limited, async (request, response) => {
+    const locale = localeOf(response);
     const header = request.get('idempotency-key');
     if (header !== undefined && !idempotencyKeyPattern.test(header)) {
-      throw new ShishinError('input_invalid', 'The Idempotency-Key header must be 1–200 visible ASCII characters.', {
-        fields: [{ field: 'Idempotency-Key', message: 'Use 1–200 visible ASCII characters.' }],
+      throw new ShishinError('input_invalid', t(locale, 'api.idempotencyHeader'), {
+        fields: [{ field: 'Idempotency-Key', message: t(locale, 'api.idempotencyHeaderField') }],
       });
     }
     if (request.body === undefined) {
-      throw new ShishinError('input_invalid', 'The intake must be a JSON object (send Content-Type: application/json).');
+      throw new ShishinError('input_invalid', t(locale, 'api.notAJsonObject', { what: t(locale, 'api.subject.intake') }));
     }
     const replaces = typeof request.query.replaces === 'string' && request.query.replaces !== '' ? request.query.replaces : undefined;
     const actor = actorOf(response);
@@ -201,89 +230,108 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
       // Keys are scoped to the submitter so two users can never collide on the same key.
       idempotencyKey: `${actorKey(actor)}:${header ?? randomUUID()}`,
       ...(replaces === undefined ? {} : { previousId: replaces }),
+      locale,
     });
     locals(response).log.info({ intakeId: record.id, tier: record.classification.tier, status: record.status, created }, 'intake submitted');
     response
       .status(created ? 201 : 200)
       .location(`/api/intakes/${encodeURIComponent(record.id)}`)
-      .json(await intakeWithItemsJson(app, record));
+      .json(await intakeWithItemsJson(app, record, locale));
   });
 
   router.get('/api/intakes', identify, async (request, response) => {
+    const locale = localeOf(response);
     const actor = actorOf(response);
     const scope = request.query.scope === 'all' ? 'all' : 'mine';
     if (scope === 'all' && !app.intakes.isGovernanceMember(actor)) {
-      throw new ShishinError('not_authorised', 'Only governance members can list every intake.');
+      throw new ShishinError('not_authorised', t(locale, 'api.listAllMembersOnly'));
     }
-    const status = parseStatusList(request.query.status);
+    const status = parseStatusList(request.query.status, locale);
     const records = await app.intakes.list({
       ...(status === undefined ? {} : { status }),
       ...(scope === 'mine' ? { submittedBy: actor } : {}),
     });
-    response.json({ intakes: records.map(intakeJson) });
+    response.json({ intakes: records.map((record) => shown(record, locale)) });
   });
 
   router.get('/api/intakes/:id', identify, async (request, response) => {
+    const locale = localeOf(response);
     const id = String(request.params.id);
-    const record = await readableIntake(app, actorOf(response), id);
-    const body: Record<string, unknown> = { ...(await intakeWithItemsJson(app, record)), history: await intakeHistory(app, id) };
+    const record = await readableIntake(app, actorOf(response), id, locale);
+    const body: Record<string, unknown> = { ...(await intakeWithItemsJson(app, record, locale)), history: await intakeHistory(app, id) };
     if (record.status === 'review_due') {
-      const items = await app.obligations.forIntake(record.id);
-      body.reviewChanges = summariseReviewChanges(record, items, await app.store.listAudit({ intakeId: record.id }), app.clock.now());
+      const items = itemsInLanguageOf(await app.obligations.forIntake(record.id), inLanguage(app, record, locale).classification);
+      body.reviewChanges = summariseReviewChanges(record, items, await app.store.listAudit({ intakeId: record.id }), app.clock.now(), locale);
     }
     response.json(body);
   });
 
   router.post('/api/intakes/:id/obligations/:itemId', identify, sameOrigin, limited, async (request, response) => {
-    const body = parseInput(obligationUpdateSchema, request.body, 'The item change');
+    const locale = localeOf(response);
+    const body = parseInput(obligationUpdateSchema(locale), request.body, t(locale, 'api.subject.itemChange'), locale);
     const itemId = String(request.params.itemId);
     // The item must belong to the intake in the path; anything else is simply not found.
-    if (!itemId.startsWith(`${String(request.params.id)}-`)) throw new ShishinError('not_found', 'There is no such obligation item on this intake.');
-    const { item } = await app.obligations.update({ ...body, evidence: body.evidence as { note?: unknown; link?: unknown } | undefined, itemId, actor: actorOf(response) });
+    if (!itemId.startsWith(`${String(request.params.id)}-`)) throw new ShishinError('not_found', t(locale, 'console.items.noSuchItem'));
+    const { item, intake } = await app.obligations.update({
+      ...body,
+      evidence: body.evidence as { note?: unknown; link?: unknown } | undefined,
+      itemId,
+      actor: actorOf(response),
+      locale,
+    });
     locals(response).log.info({ itemId: item.id, status: item.status, revision: item.revision }, 'obligation item updated');
-    response.json(obligationItemJson(item));
+    const [inReaderLanguage = item] = itemsInLanguageOf([item], inLanguage(app, intake, locale).classification);
+    response.json(obligationItemJson(inReaderLanguage));
   });
 
   router.get('/api/obligations', identify, async (_request, response) => {
+    const locale = localeOf(response);
     const entries = await app.obligations.forPerson(actorOf(response));
     response.json({
-      items: entries.map(({ item, intake }) => ({ ...obligationItemJson(item), intake: { id: intake.id, title: intake.input.title, status: intake.status } })),
+      items: entries.map(({ item, intake }) => {
+        const [inReaderLanguage = item] = itemsInLanguageOf([item], inLanguage(app, intake, locale).classification);
+        return { ...obligationItemJson(inReaderLanguage), intake: { id: intake.id, title: intake.input.title, status: intake.status } };
+      }),
     });
   });
 
   router.get('/api/dashboard', identify, async (_request, response) => {
     if (!app.intakes.isGovernanceMember(actorOf(response))) {
-      throw new ShishinError('not_authorised', 'Only governance members can see the dashboard.');
+      throw new ShishinError('not_authorised', t(localeOf(response), 'console.dashboard.membersOnly'));
     }
     response.setHeader('Cache-Control', 'no-store');
     response.json(buildDashboard(await app.intakes.register(), app.clock.now()));
   });
 
   router.post('/api/intakes/:id/decision', identify, sameOrigin, async (request, response) => {
-    const body = parseInput(decisionSchema, request.body, 'The decision');
+    const locale = localeOf(response);
+    const body = parseInput(decisionSchema(locale), request.body, t(locale, 'api.subject.decision'), locale);
     const record = await app.intakes.decide({
       intakeId: String(request.params.id),
       actor: actorOf(response),
       decision: body.decision,
       ...(body.comment === undefined || body.comment === '' ? {} : { comment: body.comment }),
+      locale,
     });
     locals(response).log.info({ intakeId: record.id, decision: body.decision, status: record.status }, 'intake decided');
-    response.json(await intakeWithItemsJson(app, record));
+    response.json(await intakeWithItemsJson(app, record, locale));
   });
 
   router.get('/api/queue', identify, async (_request, response) => {
+    const locale = localeOf(response);
     if (!app.intakes.isGovernanceMember(actorOf(response))) {
-      throw new ShishinError('not_authorised', 'Only governance members can see the review queue.');
+      throw new ShishinError('not_authorised', t(locale, 'console.queue.membersOnly'));
     }
-    response.json({ intakes: (await app.intakes.queue()).map(intakeJson) });
+    response.json({ intakes: (await app.intakes.queue()).map((record) => shown(record, locale)) });
   });
 
   router.get('/api/register', identify, async (request, response) => {
+    const locale = localeOf(response);
     const format = request.query.format === undefined ? 'json' : String(request.query.format);
     if (format !== 'json' && format !== 'csv') {
-      throw new ShishinError('input_invalid', 'format must be csv or json.', { fields: [{ field: 'format', message: 'Use csv or json.' }] });
+      throw new ShishinError('input_invalid', t(locale, 'api.formatInvalid'), { fields: [{ field: 'format', message: t(locale, 'api.formatField') }] });
     }
-    const output = formatRegister((await visibleRegister(app, actorOf(response), parseRegisterFilter(request.query))).rows, format);
+    const output = formatRegister((await visibleRegister(app, actorOf(response), parseRegisterFilter(request.query, locale), locale)).rows, format, locale);
     response.type(output.contentType);
     if (format === 'csv') response.attachment('ai-register.csv');
     response.send(output.body);
@@ -303,7 +351,8 @@ export function createApiRouter(app: AppContext, options: { authenticator: Authe
   for (const [route, allowed] of methodsByPath) {
     router.all(route, (request, response) => {
       response.setHeader('Allow', allowed);
-      throw new ShishinError('method_not_allowed', `${request.method} is not supported on ${route}; use ${allowed.replace(', ', ' or ')}.`);
+      const methods = new Intl.ListFormat(localeOf(response), { type: 'disjunction' }).format(allowed.split(', '));
+      throw new ShishinError('method_not_allowed', t(localeOf(response), 'api.methodNotAllowed', { method: request.method, route, allowed: methods }));
     });
   }
 

@@ -7,6 +7,8 @@
 import type { Request } from 'express';
 import type { Config } from '../../config.js';
 import { ShishinError } from '../../errors.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
 import { parseActorKey, type Actor } from '../../core/actor.js';
 import { createAddressMatcher, hostNameOf, isLoopbackHost } from '../../network-address.js';
 import { readCookies } from './cookies.js';
@@ -25,8 +27,11 @@ export interface RequestIdentity {
 export interface Authenticator {
   /** Whether requests without credentials may act as the development identity (on this bind). */
   readonly developmentMode: boolean;
-  /** Resolves the caller; throws ShishinError('not_authenticated') when no acceptable credentials are present. */
-  identify(request: Request): RequestIdentity;
+  /**
+   * Resolves the caller; throws ShishinError('not_authenticated') when no acceptable credentials are
+   * present, worded in `locale` (default `en`).
+   */
+  identify(request: Request, locale?: Locale): RequestIdentity;
   /** Whether this request may switch the development identity (a peer on this machine, development mode). */
   canSwitchIdentity(request: Request): boolean;
 }
@@ -71,31 +76,31 @@ export function createAuthenticator(config: Config, options: AuthenticatorOption
   const fromThisMachine = (request: Request) => isLoopbackHost(request.socket.remoteAddress ?? '');
 
   /** Why the development identity may not serve this request, or undefined when it may. */
-  const developmentRefusal = (request: Request): string | undefined => {
+  const developmentRefusal = (request: Request, locale: Locale = 'en'): string | undefined => {
     if (offLoopbackOverride) return undefined;
     const host = request.get('host');
     if (host !== undefined && host !== '') {
       const name = hostNameOf(host);
       if (!isLoopbackHost(name) && name !== publicHostName) {
-        return `The development identity answers only at this machine's own address (such as ${config.publicUrl}), not at "${name}". Sign in with a bearer token instead.`;
+        return t(locale, 'api.developmentWrongHost', { url: config.publicUrl, host: name });
       }
     }
     if (proxyMarkers.some((header) => request.headers[header] !== undefined)) {
-      return 'This request came through a proxy, and the development identity is only for direct use on this machine: configure API_TOKENS or TRUSTED_PROXY_USER_HEADER (and NODE_ENV=production) for shared use.';
+      return t(locale, 'api.developmentProxied');
     }
     return undefined;
   };
 
   return {
     developmentMode,
-    identify(request) {
+    identify(request, locale = 'en') {
       const authorization = request.headers.authorization;
       if (authorization !== undefined) {
         const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
         const key = match?.[1] === undefined ? undefined : config.auth.apiTokens.get(match[1]);
         const actor = key === undefined ? undefined : parseActorKey(key);
         if (actor === undefined) {
-          throw new ShishinError('not_authenticated', 'The bearer token is not recognised.');
+          throw new ShishinError('not_authenticated', t(locale, 'api.tokenNotRecognised'));
         }
         return { actor, method: 'token' };
       }
@@ -105,23 +110,17 @@ export function createAuthenticator(config: Config, options: AuthenticatorOption
         if (single !== undefined && single.trim() !== '') {
           // Anyone can send the header; only the authenticating proxy's own connections are believed.
           if (!trustedProxies.matches(request.socket.remoteAddress)) {
-            throw new ShishinError(
-              'not_authenticated',
-              `The ${proxyHeader} header is accepted only from the authenticating proxy (TRUSTED_PROXY_ADDRESSES); this request came from another address.`,
-            );
+            throw new ShishinError('not_authenticated', t(locale, 'api.proxyHeaderUntrusted', { header: proxyHeader }));
           }
           const actor = parseWebIdentity(single);
-          if (actor === undefined) throw new ShishinError('not_authenticated', `The ${proxyHeader} header does not hold a usable user name.`);
+          if (actor === undefined) throw new ShishinError('not_authenticated', t(locale, 'api.proxyHeaderUnusable', { header: proxyHeader }));
           return { actor, method: 'proxy' };
         }
       }
       if (!developmentMode) {
-        throw new ShishinError(
-          'not_authenticated',
-          'Sign-in required: send "Authorization: Bearer <token>" or come through the authenticating proxy.',
-        );
+        throw new ShishinError('not_authenticated', t(locale, 'api.signInHow'));
       }
-      const refusal = developmentRefusal(request);
+      const refusal = developmentRefusal(request, locale);
       if (refusal !== undefined) throw new ShishinError('not_authenticated', refusal);
       // The identity switch is a local convenience: a peer elsewhere (override) stays the development identity.
       const switched = fromThisMachine(request) ? readCookies(request).get(developmentIdentityCookie) : undefined;

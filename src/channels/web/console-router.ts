@@ -2,6 +2,9 @@
 // My intakes, My obligations, Review queue, Register with filters, Dashboard) whose forms post to
 // /console/… routes calling the same core services as the JSON API.
 // Posts follow POST/redirect/GET; failed submissions re-render the form with inline errors.
+// Every page is in the reader's language (request-locale.ts; the header's switch sets it with ?lang=),
+// classifications are localised and dates shown in the reader's time zone; submissions, decisions and
+// item changes are worded in that language too.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +12,10 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { displayTimeZone } from '../../core/i18n/date-format.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { localeQueryParameter } from '../../core/i18n/resolve-locale.js';
+import { t } from '../../core/i18n/translate.js';
+import { itemsInLanguageOf } from '../../core/presentation/obligation-presentation.js';
 import { actorKey, type Actor } from '../../core/actor.js';
 import type { AnswerDetails } from '../../core/answer/answer.js';
 import { decisions, type Decision } from '../../core/review/review-types.js';
@@ -17,7 +24,7 @@ import { developmentIdentityCookie, parseWebIdentity, type Authenticator } from 
 import { writeCookie } from './cookies.js';
 import { consoleRefusalMessage, csrfProtection } from './csrf.js';
 import type { SafeHtml } from './html.js';
-import { intakeHistory, readableIntake, visibleRegister } from './intake-access.js';
+import { inLanguage, intakeHistory, readableIntake, visibleRegister } from './intake-access.js';
 import { submitIntake } from './intake-submission.js';
 import { askPage } from './pages/ask-page.js';
 import { documentListPage, documentPage } from './pages/document-page.js';
@@ -29,12 +36,11 @@ import {
   registerPage,
   reviewQueuePage,
   type DecisionFormOptions,
-  decisionOutcomes,
+  decisionOutcome,
   type QueueItem,
 } from './pages/intake-pages.js';
 import { dashboardPage } from './pages/dashboard-page.js';
 import { myObligationsPage, type ItemFormState } from './pages/obligation-views.js';
-import { workbenchText } from './pages/workbench-text.js';
 import { buildDashboard } from '../../core/review/dashboard.js';
 import { parseRegisterFilter } from '../../core/review/register-filter.js';
 import { summariseReviewChanges, type ReviewChanges } from '../../core/review/reminders.js';
@@ -44,21 +50,44 @@ import { notSignedIn, renderPage, type PageContext } from './pages/layout.js';
 import { abortOnDisconnect, authenticate } from './api-router.js';
 import type { RateLimiter } from '../../core/rate-limiter.js';
 import { locals } from './request-context.js';
+import { localeOf } from './request-locale.js';
+import type { Reader } from './pages/reader.js';
 import { sameOriginOnly } from './state-change-guards.js';
 
 const assetsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 const idempotencyKeyPattern = /^[A-Za-z0-9-]{8,80}$/;
 
+/** The reader of this request: their language and the time zone dates are shown in. */
+export function readerOf(app: AppContext, response: Response): Reader {
+  const locale = localeOf(response);
+  return { locale, timeZone: displayTimeZone(locale, app.config.locale.displayTimeZone) };
+}
+
+/** The page a form post was made from (where the language switch of a page shown after a post leads). */
+function pageOfPost(path: string): string {
+  // A refused intake form is shown again at POST /console/intakes: it is still the "New intake" page.
+  if (path === '/console/intakes') return '/console/intakes/new';
+  const intake = /^(\/console\/intakes\/[^/]+)\/(?:decision|obligations\/[^/]+)$/.exec(path);
+  if (intake?.[1] !== undefined) return intake[1];
+  return '/console/ask';
+}
+
 /** Builds the page context for the current request (also used by the error handler). */
 export function pageContext(app: AppContext, request: Request, response: Response, authenticator: Authenticator): PageContext {
   const identity = locals(response).identity;
+  const reader = readerOf(app, response);
+  const isGet = request.method === 'GET' || request.method === 'HEAD';
+  const query = isGet ? new URLSearchParams(request.originalUrl.split('?')[1] ?? '') : new URLSearchParams();
+  query.delete(localeQueryParameter);
   return {
     user: identity === undefined ? notSignedIn : actorKey(identity.actor),
     governanceMember: identity === undefined ? false : app.intakes.isGovernanceMember(identity.actor),
     developmentMode: authenticator.developmentMode,
     csrfToken: locals(response).csrfToken ?? '',
-    // A refused intake form is shown again at POST /console/intakes: it is still the "New intake" page.
-    currentPath: request.method === 'POST' && request.path === '/console/intakes' ? '/console/intakes/new' : request.path,
+    currentPath: isGet ? request.path : pageOfPost(request.path),
+    currentQuery: query.toString(),
+    locale: reader.locale,
+    timeZone: reader.timeZone,
   };
 }
 
@@ -94,7 +123,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   const actorOf = (response: Response): Actor => {
     const identity = locals(response).identity;
-    if (identity === undefined) throw new ShishinError('not_authenticated', 'Sign-in required.');
+    if (identity === undefined) throw new ShishinError('not_authenticated', t(localeOf(response), 'api.signInRequired'));
     return identity.actor;
   };
   const send = (request: Request, response: Response, status: number, title: string, body: SafeHtml, notice?: string) => {
@@ -110,7 +139,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   router.get('/favicon.ico', (_request, response) => response.redirect(301, '/console/assets/favicon.svg'));
   router.get('/console/assets/:name', async (request, response) => {
     const name = String(request.params.name);
-    if (name !== 'console.css' && name !== 'console.js' && name !== 'favicon.svg') throw new ShishinError('not_found', 'No such asset.');
+    if (name !== 'console.css' && name !== 'console.js' && name !== 'favicon.svg') throw new ShishinError('not_found', t(localeOf(response), 'console.error.noSuchAsset'));
     response.type(name.endsWith('.css') ? 'text/css' : name.endsWith('.svg') ? 'image/svg+xml' : 'text/javascript');
     response.setHeader('Cache-Control', 'public, max-age=300');
     response.send(await asset(name));
@@ -119,23 +148,31 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   router.use('/console', sameOrigin, csrf, identify);
 
   router.get('/console/ask', async (request, response) => {
+    const locale = localeOf(response);
     const question = (text(request.query.q) ?? '').trim();
     const escalated: Record<string, string> = {
-      sent: 'Your question was sent to the governance team. Someone will get back to you.',
-      queued: 'Your question is in the governance team’s review queue. Someone will get back to you.',
-      already: 'You already sent this question to the governance team; it was not sent again.',
+      sent: t(locale, 'console.ask.escalatedSent'),
+      queued: t(locale, 'console.ask.escalatedQueued'),
+      already: t(locale, 'console.ask.escalatedAlready'),
     };
-    const notice = request.query.feedback === 'thanks' ? 'Thank you for the feedback.' : escalated[String(request.query.escalated)];
+    const notice = request.query.feedback === 'thanks' ? t(locale, 'console.ask.feedbackThanks') : escalated[String(request.query.escalated)];
     const render = (status: number, extra: { answer?: AnswerDetails; error?: string }) =>
-      send(request, response, status, 'Ask', askPage({ question, maxQuestionChars: app.config.maxQuestionChars, csrfToken: locals(response).csrfToken ?? '', ...extra }), notice);
+      send(
+        request,
+        response,
+        status,
+        t(locale, 'console.ask.title'),
+        askPage({ question, maxQuestionChars: app.config.maxQuestionChars, csrfToken: locals(response).csrfToken ?? '', locale, ...extra }),
+        notice,
+      );
     if (question === '') return render(200, {});
     if (question.length > app.config.maxQuestionChars) {
-      return render(400, { error: `Please keep the question under ${app.config.maxQuestionChars} characters.` });
+      return render(400, { error: t(locale, 'console.ask.tooLong', { limit: app.config.maxQuestionChars }) });
     }
     const decision = limiter.take(actorKey(actorOf(response)));
     if (!decision.allowed) {
       response.setHeader('Retry-After', String(decision.retryAfterSeconds));
-      return render(429, { error: "You're asking faster than Shishin can keep up — please wait a few seconds." });
+      return render(429, { error: t(locale, 'console.ask.rateLimited') });
     }
     try {
       const answer = await app.answers.ask({ question, signal: abortOnDisconnect(response) });
@@ -153,7 +190,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     const answerId = text(body.answerId)?.trim() ?? '';
     const rating = text(body.rating);
     if (answerId === '' || answerId.length > 200 || (rating !== 'up' && rating !== 'down')) {
-      throw new ShishinError('input_invalid', 'The feedback was incomplete.');
+      throw new ShishinError('input_invalid', t(localeOf(response), 'console.ask.feedbackIncomplete'));
     }
     await app.store.saveFeedback({ answerId, rating, actor: actorOf(response), at: app.clock.now().toISOString() });
     if (request.accepts(['html', 'json']) === 'json') {
@@ -168,7 +205,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     const question = text(body.question)?.trim() ?? '';
     const answerId = text(body.answerId)?.trim();
     if (question === '' || question.length > app.config.maxQuestionChars) {
-      throw new ShishinError('input_invalid', 'The question to send was empty or too long; ask it again first.');
+      throw new ShishinError('input_invalid', t(localeOf(response), 'console.ask.escalationInvalid'));
     }
     const result = await app.intakes.escalateQuestion({ actor: actorOf(response), question, ...(answerId === undefined || answerId === '' ? {} : { answerId }) });
     locals(response).log.info({ deliveredTo: result.deliveredTo, duplicate: result.duplicate }, 'question escalated from the console');
@@ -177,26 +214,29 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   });
 
   router.post('/console/dev-identity', (request, response) => {
-    if (!authenticator.developmentMode) throw new ShishinError('not_found', 'No such page.');
+    const locale = localeOf(response);
+    if (!authenticator.developmentMode) throw new ShishinError('not_found', t(locale, 'console.error.noSuchPage'));
     if (!authenticator.canSwitchIdentity(request)) {
-      throw new ShishinError('not_authorised', 'The development identity can be switched only from this machine, at its loopback address.');
+      throw new ShishinError('not_authorised', t(locale, 'console.error.switchLoopbackOnly'));
     }
     const body = bodyOf(request);
     const actor = parseWebIdentity(text(body.user) ?? '');
-    if (actor === undefined) throw new ShishinError('input_invalid', 'Use a user name of letters, digits and . _ @ + - (for example web:alice).');
+    if (actor === undefined) throw new ShishinError('input_invalid', t(locale, 'console.error.badUserName'));
     writeCookie(response, developmentIdentityCookie, actorKey(actor));
     response.redirect(303, safeReturnPath(body.returnTo, '/console/ask'));
   });
 
   router.get('/console/intakes/new', async (request, response) => {
+    const locale = localeOf(response);
     const from = text(request.query.from);
-    const previous = from === undefined || from === '' ? undefined : await readableIntake(app, actorOf(response), from);
+    const previous = from === undefined || from === '' ? undefined : await readableIntake(app, actorOf(response), from, locale);
     send(
       request,
       response,
       200,
-      'New intake',
+      t(locale, 'console.intakeForm.title'),
       intakeFormPage({
+        locale,
         values: previous === undefined ? {} : intakeToFormValues(previous.input as unknown as Record<string, unknown>),
         errors: [],
         csrfToken: locals(response).csrfToken ?? '',
@@ -207,6 +247,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   });
 
   router.post('/console/intakes', async (request, response) => {
+    const locale = localeOf(response);
     const body = bodyOf(request);
     const values = readIntakeForm(body);
     const sentKey = text(body.idempotencyKey);
@@ -218,8 +259,9 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
         request,
         response,
         status,
-        'New intake',
+        t(locale, 'console.intakeForm.title'),
         intakeFormPage({
+          locale,
           values,
           errors,
           csrfToken: locals(response).csrfToken ?? '',
@@ -231,7 +273,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     const decision = limiter.take(actorKey(actor));
     if (!decision.allowed) {
       response.setHeader('Retry-After', String(decision.retryAfterSeconds));
-      return rerender(429, [{ field: '_', message: "You're submitting faster than Shishin can keep up — please wait a few seconds." }], 'Please wait a moment.');
+      return rerender(429, [{ field: '_', message: t(locale, 'console.intakeForm.rateLimited') }], t(locale, 'console.intakeForm.waitMoment'));
     }
     try {
       const { record, created } = await submitIntake(app, {
@@ -239,6 +281,7 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
         submittedBy: actor,
         idempotencyKey: `${actorKey(actor)}:${idempotencyKey}`,
         ...(previousId === undefined ? {} : { previousId }),
+        locale,
       });
       locals(response).log.info({ intakeId: record.id, tier: record.classification.tier, status: record.status, created }, 'intake submitted');
       response.redirect(303, `/console/intakes/${encodeURIComponent(record.id)}?submitted=1`);
@@ -250,26 +293,27 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
       if (isShishinError(error, 'idempotency_key_reused')) {
         // The form was sent before with other answers (back button, edit, resend): a fresh key lets
         // the person submit these answers as a new intake on purpose.
-        const message = 'This form was already submitted with different answers. Check the answers below and submit again to create a new intake.';
-        return rerender(httpStatusByCode[error.code], [{ field: '_', message }], 'The intake was not submitted.', randomUUID());
+        const message = t(locale, 'console.intakeForm.alreadySubmitted');
+        return rerender(httpStatusByCode[error.code], [{ field: '_', message }], t(locale, 'console.intakeForm.notSubmitted'), randomUUID());
       }
       if (isShishinError(error, 'conflict') || isShishinError(error, 'not_found') || isShishinError(error, 'not_authorised')) {
-        return rerender(httpStatusByCode[error.code], [{ field: '_', message: error.message }], 'The intake could not be submitted.');
+        return rerender(httpStatusByCode[error.code], [{ field: '_', message: error.message }], t(locale, 'console.intakeForm.couldNotSubmit'));
       }
       throw error;
     }
   });
 
   router.get('/console/intakes', async (request, response) => {
+    const reader = readerOf(app, response);
     const records = await app.intakes.list({ submittedBy: actorOf(response) });
-    send(request, response, 200, 'My intakes', myIntakesPage(records, displayTimeZone('en', app.config.locale.displayTimeZone)));
+    send(request, response, 200, t(reader.locale, 'console.myIntakes.title'), myIntakesPage(records, reader));
   });
 
   /** What changed since the last decision, for an intake due for re-review. */
-  const reviewChanges = async (record: IntakeRecord): Promise<ReviewChanges | undefined> => {
+  const reviewChanges = async (record: IntakeRecord, locale: Locale): Promise<ReviewChanges | undefined> => {
     if (record.status !== 'review_due') return undefined;
-    const items = await app.obligations.forIntake(record.id);
-    return summariseReviewChanges(record, items, await app.store.listAudit({ intakeId: record.id }), app.clock.now());
+    const items = itemsInLanguageOf(await app.obligations.forIntake(record.id), inLanguage(app, record, locale).classification);
+    return summariseReviewChanges(record, items, await app.store.listAudit({ intakeId: record.id }), app.clock.now(), locale);
   };
 
   const renderDetail = async (
@@ -281,25 +325,28 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     decision?: DecisionFormOptions,
     itemForm?: ItemFormState,
   ) => {
+    const reader = readerOf(app, response);
+    const { locale } = reader;
     const actor = actorOf(response);
-    const record = await readableIntake(app, actor, id);
+    const stored = await readableIntake(app, actor, id, locale);
+    const record = inLanguage(app, stored, locale);
     const member = app.intakes.isGovernanceMember(actor);
-    const items = await app.obligations.forIntake(record.id);
-    const changes = await reviewChanges(record);
+    const items = itemsInLanguageOf(await app.obligations.forIntake(record.id), record.classification);
+    const changes = await reviewChanges(stored, locale);
     send(
       request,
       response,
       status,
-      `Intake ${record.id}`,
+      t(locale, 'console.detail.title', { id: record.id }),
       intakeDetailPage({
         record,
         history: await intakeHistory(app, record.id),
         canDecide: member && queuedStatuses.includes(record.status),
         isOwner: actorKey(record.submittedBy) === actorKey(actor),
         csrfToken: locals(response).csrfToken ?? '',
-        timeZone: displayTimeZone('en', app.config.locale.displayTimeZone),
+        reader,
         items,
-        itemPermissions: (item) => app.obligations.permissions(actor, { item, intake: record }),
+        itemPermissions: (item) => app.obligations.permissions(actor, { item, intake: stored }),
         now: app.clock.now(),
         ...(changes === undefined ? {} : { changes }),
         ...(decision === undefined ? {} : { decision }),
@@ -310,23 +357,24 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
   };
 
   /** "Decision recorded: AI-7K3F9Q “CV screening” — Approved with conditions." for the intake just decided. */
-  const decidedNotice = async (actor: Actor, id: unknown): Promise<string | undefined> => {
+  const decidedNotice = async (actor: Actor, id: unknown, locale: Locale): Promise<string | undefined> => {
     if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,40}$/.test(id)) return undefined;
-    const record = await readableIntake(app, actor, id).catch(() => undefined);
-    if (record === undefined || record.decision === undefined) return 'Decision recorded.';
-    return `Decision recorded: ${record.id} “${record.input.title}” — ${decisionOutcomes[record.decision]}.`;
+    const record = await readableIntake(app, actor, id, locale).catch(() => undefined);
+    if (record === undefined || record.decision === undefined) return t(locale, 'console.detail.decisionRecordedPlain');
+    return t(locale, 'console.detail.decisionRecorded', { id: record.id, title: record.input.title, outcome: decisionOutcome(record.decision, locale) });
   };
 
   router.get('/console/intakes/:id', async (request, response) => {
+    const locale = localeOf(response);
     const id = String(request.params.id);
     const updated = text(request.query.updated);
     const notice =
       request.query.submitted === '1'
-        ? `Intake ${id} submitted.`
+        ? t(locale, 'console.detail.submittedNotice', { id })
         : request.query.decided !== undefined
-          ? await decidedNotice(actorOf(response), request.query.decided === '1' ? id : request.query.decided)
+          ? await decidedNotice(actorOf(response), request.query.decided === '1' ? id : request.query.decided, locale)
           : updated !== undefined && /^AI-[0-9A-Z]{6}-\d{1,4}$/.test(updated)
-            ? workbenchText.itemSaved(updated)
+            ? t(locale, 'console.items.saved', { id: updated })
             : undefined;
     await renderDetail(request, response, id, 200, notice);
   });
@@ -343,11 +391,13 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
       if (value !== undefined) values[name] = value;
     }
     const revision = Number(field('revision'));
+    const locale = localeOf(response);
     try {
-      if (!itemId.startsWith(`${id}-`)) throw new ShishinError('not_found', 'There is no such obligation item on this intake.');
+      if (!itemId.startsWith(`${id}-`)) throw new ShishinError('not_found', t(locale, 'console.items.noSuchItem'));
       await app.obligations.update({
         itemId,
         actor: actorOf(response),
+        locale,
         ...(values.status === undefined ? {} : { status: values.status }),
         ...(values.note === undefined && values.link === undefined ? {} : { evidence: { ...(values.note === undefined ? {} : { note: values.note }), ...(values.link === undefined ? {} : { link: values.link }) } }),
         ...(values.reason === undefined ? {} : { reason: values.reason }),
@@ -361,41 +411,47 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     } catch (error) {
       if (!isShishinError(error) || !['input_invalid', 'conflict', 'not_authorised'].includes(error.code)) throw error;
       const errors = error.fields ?? [{ field: '_', message: error.message }];
-      await renderDetail(request, response, id, httpStatusByCode[error.code], workbenchText.itemNotSaved, undefined, { itemId, values, errors });
+      await renderDetail(request, response, id, httpStatusByCode[error.code], t(locale, 'console.items.notSaved'), undefined, { itemId, values, errors });
     }
   });
 
   router.get('/console/obligations', async (request, response) => {
-    const entries = await app.obligations.forPerson(actorOf(response));
-    send(request, response, 200, workbenchText.myObligationsTitle, myObligationsPage(entries, app.clock.now()));
+    const locale = localeOf(response);
+    const entries = (await app.obligations.forPerson(actorOf(response))).map(({ item, intake }) => {
+      const [shown = item] = itemsInLanguageOf([item], inLanguage(app, intake, locale).classification);
+      return { item: shown, intake };
+    });
+    send(request, response, 200, t(locale, 'console.myObligations.title'), myObligationsPage(entries, app.clock.now(), locale));
   });
 
   router.get('/console/dashboard', async (request, response) => {
+    const reader = readerOf(app, response);
     if (!app.intakes.isGovernanceMember(actorOf(response))) {
-      throw new ShishinError('not_authorised', 'Only governance members can see the dashboard.');
+      throw new ShishinError('not_authorised', t(reader.locale, 'console.dashboard.membersOnly'));
     }
-    send(request, response, 200, workbenchText.dashboardTitle, dashboardPage(buildDashboard(await app.intakes.register(), app.clock.now())));
+    send(request, response, 200, t(reader.locale, 'console.dashboard.title'), dashboardPage(buildDashboard(await app.intakes.register(), app.clock.now()), reader));
   });
 
   const renderQueue = async (request: Request, response: Response, status: number, notice?: string, failed?: { intakeId: string; form: DecisionFormOptions }) => {
+    const reader = readerOf(app, response);
     if (!app.intakes.isGovernanceMember(actorOf(response))) {
-      throw new ShishinError('not_authorised', 'Only governance members can see the review queue.');
+      throw new ShishinError('not_authorised', t(reader.locale, 'console.queue.membersOnly'));
     }
     const [records, questions] = await Promise.all([app.intakes.queue(), app.intakes.recentEscalations(10)]);
     const items: QueueItem[] = [];
     for (const record of records) {
-      const changes = await reviewChanges(record);
+      const changes = await reviewChanges(record, reader.locale);
       items.push({
-        record,
+        record: inLanguage(app, record, reader.locale),
         ...(failed !== undefined && failed.intakeId === record.id ? { decision: failed.form } : {}),
         ...(changes === undefined ? {} : { changes }),
       });
     }
-    send(request, response, status, 'Review queue', reviewQueuePage(items, locals(response).csrfToken ?? '', displayTimeZone('en', app.config.locale.displayTimeZone), questions), notice);
+    send(request, response, status, t(reader.locale, 'console.queue.title'), reviewQueuePage(items, locals(response).csrfToken ?? '', reader, questions), notice);
   };
 
   router.get('/console/queue', async (request, response) => {
-    await renderQueue(request, response, 200, request.query.decided === undefined ? undefined : await decidedNotice(actorOf(response), request.query.decided));
+    await renderQueue(request, response, 200, request.query.decided === undefined ? undefined : await decidedNotice(actorOf(response), request.query.decided, localeOf(response)));
   });
 
   router.post('/console/intakes/:id/decision', async (request, response) => {
@@ -404,15 +460,18 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
     const returnTo = safeReturnPath(body.returnTo, `/console/intakes/${id}`);
     const decisionValue = text(body.decision);
     const comment = text(body.comment)?.trim() ?? '';
+    const locale = localeOf(response);
     try {
       if (decisionValue === undefined || !(decisions as readonly string[]).includes(decisionValue)) {
-        throw new ShishinError('input_invalid', 'Choose a decision.', { fields: [{ field: 'decision', message: 'Choose a decision.' }] });
+        const message = t(locale, 'console.decisionForm.chooseDecision');
+        throw new ShishinError('input_invalid', message, { fields: [{ field: 'decision', message }] });
       }
       await app.intakes.decide({
         intakeId: id,
         actor: actorOf(response),
         decision: decisionValue as Decision,
         ...(comment === '' ? {} : { comment }),
+        locale,
       });
       response.redirect(303, `${returnTo}?decided=${encodeURIComponent(id)}`);
     } catch (error) {
@@ -435,20 +494,23 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
   router.get('/console/documents', (request, response) => {
     actorOf(response);
-    send(request, response, 200, 'Documents', documentListPage(app.documents.list()));
+    const locale = localeOf(response);
+    send(request, response, 200, t(locale, 'console.documents.title'), documentListPage(app.documents.list(), locale));
   });
 
   router.get('/console/documents/:id', async (request, response) => {
     actorOf(response);
+    const locale = localeOf(response);
     const document = await app.documents.read(String(request.params.id));
-    if (document === undefined) throw new ShishinError('not_found', 'No such document in the governance corpus.');
-    send(request, response, 200, document.title, documentPage(document));
+    if (document === undefined) throw new ShishinError('not_found', t(locale, 'console.documents.notFound'));
+    send(request, response, 200, document.title, documentPage(document, locale));
   });
 
   router.get('/console/register', async (request, response) => {
-    const filter = parseRegisterFilter(request.query);
-    const { rows, scope, total } = await visibleRegister(app, actorOf(response), filter);
-    send(request, response, 200, 'Register', registerPage(rows, scope, filter, total, displayTimeZone('en', app.config.locale.displayTimeZone)));
+    const reader = readerOf(app, response);
+    const filter = parseRegisterFilter(request.query, reader.locale);
+    const { rows, scope, total } = await visibleRegister(app, actorOf(response), filter, reader.locale);
+    send(request, response, 200, t(reader.locale, 'console.register.title'), registerPage({ rows, scope, filter, total, reader }));
   });
 
   return router;
@@ -456,5 +518,5 @@ export function createConsoleRouter(app: AppContext, options: { authenticator: A
 
 /** Renders an error as a console page (used by the web error handler for /console paths). */
 export function consoleErrorPage(context: PageContext, status: number, message: string): string {
-  return renderPage({ title: 'Error', context, body: errorPage(status, message) });
+  return renderPage({ title: t(context.locale, 'console.error.title'), context, body: errorPage(status, message, context.locale) });
 }

@@ -3,9 +3,12 @@
 // runs before it is shared with the JSON API (state-change-guards.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
 import { ShishinError } from '../../errors.js';
 import { readCookies, writeCookie } from './cookies.js';
 import { locals } from './request-context.js';
+import { localeOf } from './request-locale.js';
 
 export const csrfCookie = 'shishin_csrf';
 const tokenPattern = /^[A-Za-z0-9_-]{32,64}$/;
@@ -16,8 +19,10 @@ function sameToken(left: string, right: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** What a refused console post says (a stale form or one from another site). */
-export const consoleRefusalMessage = 'This form has expired or did not come from this Shishin console. Reload the page and try again.';
+/** What a refused console post says (a stale form or one from another site), in `locale`. */
+export function consoleRefusalMessage(locale: Locale): string {
+  return t(locale, 'console.error.formExpired');
+}
 
 export function csrfProtection(options: { publicUrl: string }) {
   const secure = options.publicUrl.startsWith('https:');
@@ -32,7 +37,7 @@ export function csrfProtection(options: { publicUrl: string }) {
       return;
     }
     const refuse = () => {
-      throw new ShishinError('not_authorised', consoleRefusalMessage);
+      throw new ShishinError('not_authorised', consoleRefusalMessage(localeOf(response)));
     };
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
     if (!hasValidCookie || typeof sent !== 'string' || !sameToken(sent, token)) refuse();

@@ -1,5 +1,7 @@
 // Translation of errors into HTTP responses — the only place web code maps ShishinError codes to
 // statuses. Users see a short message (and field errors); operators find the stack in the log.
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
 import { httpStatusByCode, isShishinError, ShishinError, type FieldError } from '../../errors.js';
 
 export interface ErrorBody {
@@ -22,58 +24,54 @@ interface BodyParserError {
 }
 
 /** Maps every client error a body parser or the router raises to a clear 400, 413 or 415. */
-function fromBodyParser(error: unknown, bodyLimitBytes: number): ShishinError | undefined {
+function fromBodyParser(error: unknown, bodyLimitBytes: number, locale: Locale): ShishinError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { type, status, code } = error as BodyParserError;
   if (type === 'entity.too.large') {
-    return new ShishinError(
-      'payload_too_large',
-      `The request body is larger than the ${Math.round(bodyLimitBytes / 1024)} kB limit.`,
-      { cause: error },
-    );
+    return new ShishinError('payload_too_large', t(locale, 'api.bodyTooLarge', { limit: Math.round(bodyLimitBytes / 1024) }), { cause: error });
   }
   if (type === 'parameters.too.many') {
-    return new ShishinError('payload_too_large', 'The form has too many fields.', { cause: error });
+    return new ShishinError('payload_too_large', t(locale, 'api.tooManyFields'), { cause: error });
   }
   if (type === 'entity.parse.failed') {
-    return new ShishinError('input_invalid', 'The request body is not valid JSON.', { cause: error });
+    return new ShishinError('input_invalid', t(locale, 'api.invalidJson'), { cause: error });
   }
   if (type === 'encoding.unsupported') {
-    return new ShishinError('unsupported_media_type', 'The request body uses an unsupported Content-Encoding; send it uncompressed, or as gzip, deflate or br.', {
-      cause: error,
-    });
+    return new ShishinError('unsupported_media_type', t(locale, 'api.unsupportedEncoding'), { cause: error });
   }
   if (type === 'charset.unsupported') {
-    return new ShishinError('unsupported_media_type', 'The request body uses an unsupported character set; send UTF-8.', { cause: error });
+    return new ShishinError('unsupported_media_type', t(locale, 'api.unsupportedCharset'), { cause: error });
   }
   if (type === 'request.aborted') {
-    return new ShishinError('input_invalid', 'The request body was not received completely.', { cause: error });
+    return new ShishinError('input_invalid', t(locale, 'api.bodyAborted'), { cause: error });
   }
   // The router decodes path parameters and marks a malformed escape such as `/api/intakes/%` as 400.
   if (error instanceof URIError && status === 400) {
-    return new ShishinError('input_invalid', 'The request path is not validly encoded.', { cause: error });
+    return new ShishinError('input_invalid', t(locale, 'api.badPath'), { cause: error });
   }
   // zlib and brotli errors from a body whose Content-Encoding does not match its bytes.
   if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR') || code.startsWith('ERR_BROTLI'))) {
-    return new ShishinError('input_invalid', 'The request body could not be decompressed: it does not match its Content-Encoding.', { cause: error });
+    return new ShishinError('input_invalid', t(locale, 'api.notDecompressible'), { cause: error });
   }
   // Any other client error a parser marked as safe to report (http-errors' `expose`).
   if (typeof status === 'number' && status >= 400 && status < 500 && ((error as BodyParserError).expose === true || typeof type === 'string')) {
-    if (status === 413) return new ShishinError('payload_too_large', 'The request body is too large.', { cause: error });
-    if (status === 415) return new ShishinError('unsupported_media_type', 'The request body has an unsupported type or encoding.', { cause: error });
-    return new ShishinError('input_invalid', 'The request body could not be read.', { cause: error });
+    if (status === 413) return new ShishinError('payload_too_large', t(locale, 'api.bodyTooLargeGeneric'), { cause: error });
+    if (status === 415) return new ShishinError('unsupported_media_type', t(locale, 'api.unsupportedType'), { cause: error });
+    return new ShishinError('input_invalid', t(locale, 'api.unreadable'), { cause: error });
   }
   return undefined;
 }
 
-export function toErrorResponse(error: unknown, options: { requestId: string; bodyLimitBytes: number }): ErrorResponse {
-  const known = isShishinError(error) ? error : fromBodyParser(error, options.bodyLimitBytes);
+/** `locale`: the language of the messages this module words (default `en`); ShishinErrors keep their own. */
+export function toErrorResponse(error: unknown, options: { requestId: string; bodyLimitBytes: number; locale?: Locale }): ErrorResponse {
+  const locale = options.locale ?? 'en';
+  const known = isShishinError(error) ? error : fromBodyParser(error, options.bodyLimitBytes, locale);
   if (known !== undefined) {
     const status = httpStatusByCode[known.code];
     const body: ErrorBody = { error: { code: known.code, message: known.message } };
     if (known.fields !== undefined && known.fields.length > 0) body.error.fields = known.fields;
     if (known.code === 'provider_failed' || known.code === 'unavailable' || known.code === 'config_invalid') {
-      body.error.message = `${known.message} (request id ${options.requestId})`;
+      body.error.message = t(locale, 'api.withRequestId', { message: known.message, requestId: options.requestId });
     }
     return { status, body, unexpected: status >= 500 };
   }
@@ -82,7 +80,7 @@ export function toErrorResponse(error: unknown, options: { requestId: string; bo
     body: {
       error: {
         code: 'internal',
-        message: `Something went wrong on our side. Please try again; if it persists, give the operators request id ${options.requestId}.`,
+        message: t(locale, 'api.internal', { requestId: options.requestId }),
       },
     },
     unexpected: true,

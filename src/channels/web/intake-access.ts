@@ -2,6 +2,11 @@
 // obligation items.
 import type { AppContext } from '../../app-context.js';
 import { actorKey, type Actor } from '../../core/actor.js';
+import { displayTimeZone } from '../../core/i18n/date-format.js';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
+import type { Classification } from '../../core/intake/classification.js';
+import { itemsInLanguageOf } from '../../core/presentation/obligation-presentation.js';
 import type { RegisterRow } from '../../core/review/intake-service.js';
 import type { ObligationItem } from '../../core/review/obligation-types.js';
 import { filterRegister, type RegisterFilter } from '../../core/review/register-filter.js';
@@ -18,11 +23,14 @@ export interface HistoryEntry {
   details: Record<string, unknown>;
 }
 
-/** Loads an intake the actor may see: its submitter, a governance member, or the owner of one of its items. */
-export async function readableIntake(app: AppContext, actor: Actor, id: string): Promise<IntakeRecord> {
-  const record = await app.intakes.get(id);
+/**
+ * Loads an intake the actor may see: its submitter, a governance member, or the owner of one of its
+ * items (refusals worded in `locale`). The record is as stored: see `inLanguage` for its texts.
+ */
+export async function readableIntake(app: AppContext, actor: Actor, id: string, locale: Locale = 'en'): Promise<IntakeRecord> {
+  const record = await app.intakes.get(id, locale);
   if (actorKey(record.submittedBy) !== actorKey(actor) && !app.intakes.isGovernanceMember(actor) && !(await app.obligations.ownsItemOf(actor, record.id))) {
-    throw new ShishinError('not_authorised', 'Only the submitter, the owners of its obligation items and governance members can see this intake.');
+    throw new ShishinError('not_authorised', t(locale, 'api.notReadable'));
   }
   return record;
 }
@@ -58,7 +66,20 @@ export async function intakeHistory(app: AppContext, id: string): Promise<Histor
   }));
 }
 
-/** The record as the API shows it: everything but transport bookkeeping (idempotency key, chat message refs). */
+/** The record with its classification's texts in `locale` (ids, codes and what was typed unchanged). */
+export function inLanguage(app: AppContext, record: IntakeRecord, locale: Locale): IntakeRecord {
+  return locale === 'en' ? record : { ...record, classification: app.intakes.localize(record.classification, locale) };
+}
+
+/** Items with their checklist texts in the language of `classification` (see itemsInLanguageOf). */
+export function itemsInLanguage(items: ObligationItem[], classification: Classification): ObligationItem[] {
+  return itemsInLanguageOf(items, classification);
+}
+
+/**
+ * The record as the API shows it: everything but transport bookkeeping (idempotency key, chat
+ * message refs). Give it the record in the reader's language (`inLanguage`).
+ */
 export function intakeJson(record: IntakeRecord): Record<string, unknown> {
   return {
     id: record.id,
@@ -78,31 +99,44 @@ export function intakeJson(record: IntakeRecord): Record<string, unknown> {
   };
 }
 
-/** One intake with its tracked obligation items (GET /api/intakes/:id and decision responses). */
-export async function intakeWithItemsJson(app: AppContext, record: IntakeRecord): Promise<Record<string, unknown>> {
-  return { ...intakeJson(record), obligationItems: (await app.obligations.forIntake(record.id)).map(obligationItemJson) };
+/**
+ * One intake with its tracked obligation items (GET /api/intakes/:id and decision responses), the
+ * classification's and the items' texts in `locale`.
+ */
+export async function intakeWithItemsJson(app: AppContext, record: IntakeRecord, locale: Locale = 'en'): Promise<Record<string, unknown>> {
+  const shown = inLanguage(app, record, locale);
+  const items = itemsInLanguage(await app.obligations.forIntake(record.id), shown.classification);
+  return { ...intakeJson(shown), obligationItems: items.map(obligationItemJson) };
 }
 
 /**
  * The register rows the actor may see: everything for governance members (and for everyone with
  * REGISTER_VISIBILITY=all), otherwise only the actor's own intakes — the same rule as reading one.
+ * Labels and texts in `locale`, times in its display time zone (as `shishin export --lang`).
  */
 export async function visibleRegister(
   app: AppContext,
   actor: Actor,
   filter: RegisterFilter = {},
+  locale: Locale = 'en',
 ): Promise<{ rows: RegisterRow[]; scope: 'all' | 'own'; total: number }> {
   const now = app.clock.now();
   let rows: RegisterRow[];
   let scope: 'all' | 'own';
   if (app.config.registerVisibility === 'all' || app.intakes.isGovernanceMember(actor)) {
-    rows = await app.intakes.register();
+    rows = await app.intakes.register(locale);
     scope = 'all';
   } else {
     // list() is newest first; the register reads oldest first.
     const own = [...(await app.intakes.list({ submittedBy: actor }))].reverse();
     const items = own.length === 0 ? [] : await app.store.listObligationItems({ intakeIds: own.map((record) => record.id) });
-    rows = toRegisterRows(own, { items, now });
+    rows = toRegisterRows(own, {
+      items,
+      now,
+      locale,
+      localize: (classification) => app.intakes.localize(classification, locale),
+      timeZone: displayTimeZone(locale, app.config.locale.displayTimeZone),
+    });
     scope = 'own';
   }
   return { rows: filterRegister(rows, filter, now), scope, total: rows.length };

@@ -6,6 +6,7 @@ import type { AppContext } from '../../app-context.js';
 import { parseIntake } from '../../core/intake/intake-schema.js';
 import type { SubmitRequest } from '../../core/review/intake-service.js';
 import type { IntakeRecord } from '../../core/review/review-types.js';
+import { t } from '../../core/i18n/translate.js';
 import { ShishinError } from '../../errors.js';
 
 /** JSON with object keys sorted and undefined members dropped, so equal values compare equal. */
@@ -28,15 +29,14 @@ export function isSameSubmission(record: IntakeRecord, request: SubmitRequest): 
   return canonicalJson(input) === canonicalJson(record.input);
 }
 
-/** Submits; a repeated key with a different intake → ShishinError('idempotency_key_reused') (422). */
+/** Submits; a repeated key with a different intake → ShishinError('idempotency_key_reused') (422), worded in the request's locale. */
 export async function submitIntake(app: AppContext, request: SubmitRequest): Promise<{ record: IntakeRecord; created: boolean }> {
   const result = await app.intakes.submit(request);
   if (!result.created && !isSameSubmission(result.record, request)) {
-    throw new ShishinError(
-      'idempotency_key_reused',
-      `This Idempotency-Key was already used for a different intake (${result.record.id}); use a new key for a new submission.`,
-      { fields: [{ field: 'Idempotency-Key', message: 'already used with a different intake' }] },
-    );
+    const locale = request.locale ?? 'en';
+    throw new ShishinError('idempotency_key_reused', t(locale, 'api.idempotencyReused', { id: result.record.id }), {
+      fields: [{ field: 'Idempotency-Key', message: t(locale, 'api.idempotencyReusedField') }],
+    });
   }
   return result;
 }

@@ -2,6 +2,7 @@
 // child logger carrying it, an access log line and HTTP metrics labelled by route pattern.
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Locale } from '../../core/i18n/locale.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { requestScope } from '../../observability/request-scope.js';
@@ -15,6 +16,8 @@ export interface RequestLocals {
   identity?: RequestIdentity;
   /** Set by the CSRF middleware for console pages. */
   csrfToken?: string;
+  /** The reader's language (request-locale.ts): `?lang=`, the language cookie, Accept-Language, DEFAULT_LOCALE. */
+  locale?: Locale;
 }
 
 export function locals(response: Response): RequestLocals {

@@ -7,8 +7,11 @@
 // - `jsonBodiesOnly` refuses API bodies that are not application/json with 415: a page on another
 //   site cannot send JSON without a CORS preflight, which this service never grants.
 import type { NextFunction, Request, Response } from 'express';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
 import { ShishinError } from '../../errors.js';
 import { locals } from './request-context.js';
+import { localeOf } from './request-locale.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -38,8 +41,8 @@ export function crossSiteReason(request: Request, publicHost: string): string | 
 export interface SameOriginOptions {
   /** PUBLIC_URL: its host is accepted as an origin besides the request's own Host. */
   publicUrl: string;
-  /** What the refused caller reads (403). */
-  message: string;
+  /** What the refused caller reads (403), in the request's language. */
+  message: (locale: Locale) => string;
   /** Requests for which the check does not apply (e.g. bearer-token callers: no ambient credentials). */
   exempt?: (request: Request, response: Response) => boolean;
 }
@@ -52,7 +55,7 @@ export function sameOriginOnly(options: SameOriginOptions) {
       const reason = crossSiteReason(request, publicHost);
       if (reason !== undefined) {
         locals(response).log.info({ reason, path: request.path }, 'cross-site request refused');
-        throw new ShishinError('not_authorised', options.message);
+        throw new ShishinError('not_authorised', options.message(localeOf(response)));
       }
     }
     next();
@@ -60,14 +63,11 @@ export function sameOriginOnly(options: SameOriginOptions) {
 }
 
 /** 415 for a state-changing request whose body is not declared as application/json. */
-export function jsonBodiesOnly(request: Request, _response: Response, next: NextFunction): void {
+export function jsonBodiesOnly(request: Request, response: Response, next: NextFunction): void {
   if (changesState(request)) {
     const type = (request.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
-      throw new ShishinError(
-        'unsupported_media_type',
-        'The JSON API accepts only JSON bodies: send Content-Type: application/json.',
-      );
+      throw new ShishinError('unsupported_media_type', t(localeOf(response), 'api.jsonOnly'));
     }
   }
   next();

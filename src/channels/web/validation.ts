@@ -1,5 +1,8 @@
-// zod helpers for the web edge: parse a body or query and turn failures into field errors.
+// zod helpers for the web edge: parse a body or query and turn failures into field errors, worded in
+// the reader's language (the schemas word their own field messages; see api-router.ts).
 import { z } from 'zod';
+import type { Locale } from '../../core/i18n/locale.js';
+import { t } from '../../core/i18n/translate.js';
 import { ShishinError, type FieldError } from '../../errors.js';
 
 function fieldErrors(error: z.ZodError): FieldError[] {
@@ -11,15 +14,18 @@ function fieldErrors(error: z.ZodError): FieldError[] {
   return [...byField].map(([field, message]) => ({ field, message }));
 }
 
-/** Parses `value` or throws ShishinError('input_invalid') listing the fields at fault. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.infer<Schema> {
+/**
+ * Parses `value` or throws ShishinError('input_invalid') listing the fields at fault; `what` names the
+ * body in `locale` ("The question").
+ */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string, locale: Locale = 'en'): z.infer<Schema> {
   if (value === undefined) {
-    throw new ShishinError('input_invalid', `${what} must be a JSON object (send Content-Type: application/json).`);
+    throw new ShishinError('input_invalid', t(locale, 'api.notAJsonObject', { what }));
   }
   const result = schema.safeParse(value);
   if (!result.success) {
     const fields = fieldErrors(result.error);
-    throw new ShishinError('input_invalid', `${what} has ${fields.length} invalid field(s).`, { fields });
+    throw new ShishinError('input_invalid', t(locale, 'api.invalidFields', { what, count: fields.length }), { fields });
   }
   return result.data;
 }

@@ -11,6 +11,8 @@ import { toErrorResponse } from './error-response.js';
 import { createOperationsRouter } from './operations-router.js';
 import { createRateLimiter } from '../../core/rate-limiter.js';
 import { locals, requestContext, restoreRequestScope } from './request-context.js';
+import { localeOf, requestLocale } from './request-locale.js';
+import { t } from '../../core/i18n/translate.js';
 import { jsonBodiesOnly } from './state-change-guards.js';
 
 /** Largest accepted JSON or form body. */
@@ -55,6 +57,7 @@ export function createWebApplication(app: AppContext, options: WebApplicationOpt
   web.set('etag', false);
 
   web.use(requestContext({ logger: app.logger.child({ component: 'web' }), metrics: app.metrics }));
+  web.use(requestLocale({ defaultLocale: app.config.locale.default, publicUrl: app.config.publicUrl }));
   web.use((_request, response, next) => {
     for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
     if (isDraining()) response.setHeader('Connection', 'close');
@@ -81,8 +84,8 @@ export function createWebApplication(app: AppContext, options: WebApplicationOpt
     const requestId = requestLocals.requestId ?? 'unknown';
     const notFound = typeof error === 'object' && error !== null && 'notFoundPath' in error;
     const translated = notFound
-      ? { status: 404, body: { error: { code: 'not_found', message: 'No such route.' } }, unexpected: false }
-      : toErrorResponse(error, { requestId, bodyLimitBytes });
+      ? { status: 404, body: { error: { code: 'not_found', message: t(localeOf(response), 'api.noRoute') } }, unexpected: false }
+      : toErrorResponse(error, { requestId, bodyLimitBytes, locale: localeOf(response) });
     const log = requestLocals.log ?? app.logger;
     if (translated.unexpected) log.error({ err: error }, 'request failed');
     else if (!notFound) log.info({ code: translated.body.error.code, status: translated.status }, 'request refused');

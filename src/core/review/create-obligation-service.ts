@@ -14,6 +14,8 @@ import type { IntakeService } from './intake-service.js';
 import type { ObligationEntry, ObligationPermissions, ObligationService, ObligationUpdateRequest } from './obligation-service.js';
 import { intakeIdOfItem, obligationStatuses, type ObligationEvidence, type ObligationItem } from './obligation-types.js';
 import { trackedStatuses } from './review-transitions.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { IntakeRecord } from './review-types.js';
 
 export interface ObligationServiceOptions {
@@ -41,46 +43,62 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Text that may be absent; an empty (or blank) string means "remove". */
-const optionalText = (maximum: number, what: string) =>
-  z
-    .string({ error: () => `${what} must be text.` })
-    .trim()
-    .max(maximum, { error: () => `${what} must be at most ${maximum} characters.` })
-    .optional();
-
 const dueDatePattern = /^\d{4}-\d{2}-\d{2}$/;
 
-const changeSchema = z.object({
-  status: z.enum(obligationStatuses, { error: () => 'Choose open, done or not applicable.' }).optional(),
-  note: optionalText(maximumEvidenceNoteLength, 'The evidence note'),
-  link: optionalText(maximumEvidenceLinkLength, 'The evidence link').refine((value) => value === undefined || value === '' || isHttpUrl(value), {
-    error: () => 'The evidence link must be an http(s) address.',
-  }),
-  reason: optionalText(maximumReasonLength, 'The reason'),
-  owner: z
-    .string({ error: () => 'The owner must look like slack:U123, teams:<id> or web:alice.' })
-    .trim()
-    .max(300, { error: () => 'The owner must be at most 300 characters.' })
-    .refine((value) => parseActorKey(value) !== undefined, { error: () => 'The owner must look like slack:U123, teams:<id> or web:alice.' })
-    .optional(),
-  dueAt: z
-    .union([z.null(), z.string({ error: () => 'The due date must be a date (YYYY-MM-DD).' })])
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined) return undefined;
-      if (value === null || value.trim() === '') return null;
-      const text = value.trim();
-      const time = dueDatePattern.test(text) ? Date.parse(`${text}T23:59:59.999Z`) : Date.parse(text);
-      if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}/.test(text)) {
-        context.addIssue({ code: 'custom', message: 'The due date must be a date (YYYY-MM-DD).' });
-        return z.NEVER;
-      }
-      return new Date(time).toISOString();
-    }),
-  comment: optionalText(maximumItemCommentLength, 'The comment'),
-  revision: z.number({ error: () => 'The revision must be a whole number.' }).int().positive().optional(),
-});
+/** The change schema with its messages in `locale`. */
+function changeSchemaFor(locale: Locale) {
+  /** Text that may be absent; an empty (or blank) string means "remove". */
+  const optionalText = (maximum: number, notText: string, tooLong: string) =>
+    z
+      .string({ error: () => notText })
+      .trim()
+      .max(maximum, { error: () => tooLong })
+      .optional();
+  const ownerFormat = t(locale, 'obligation.error.ownerFormat');
+  const dueFormat = t(locale, 'obligation.error.dueFormat');
+  return z.object({
+    status: z.enum(obligationStatuses, { error: () => t(locale, 'obligation.error.chooseStatus') }).optional(),
+    note: optionalText(maximumEvidenceNoteLength, t(locale, 'obligation.error.noteNotText'), t(locale, 'obligation.error.noteTooLong', { limit: maximumEvidenceNoteLength })),
+    link: optionalText(maximumEvidenceLinkLength, t(locale, 'obligation.error.linkNotText'), t(locale, 'obligation.error.linkTooLong', { limit: maximumEvidenceLinkLength })).refine(
+      (value) => value === undefined || value === '' || isHttpUrl(value),
+      { error: () => t(locale, 'obligation.error.linkNotHttp') },
+    ),
+    reason: optionalText(maximumReasonLength, t(locale, 'obligation.error.reasonNotText'), t(locale, 'obligation.error.reasonTooLong', { limit: maximumReasonLength })),
+    owner: z
+      .string({ error: () => ownerFormat })
+      .trim()
+      .max(300, { error: () => t(locale, 'obligation.error.ownerTooLong', { limit: 300 }) })
+      .refine((value) => parseActorKey(value) !== undefined, { error: () => ownerFormat })
+      .optional(),
+    dueAt: z
+      .union([z.null(), z.string({ error: () => dueFormat })])
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined) return undefined;
+        if (value === null || value.trim() === '') return null;
+        const text = value.trim();
+        const time = dueDatePattern.test(text) ? Date.parse(`${text}T23:59:59.999Z`) : Date.parse(text);
+        if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}/.test(text)) {
+          context.addIssue({ code: 'custom', message: dueFormat });
+          return z.NEVER;
+        }
+        return new Date(time).toISOString();
+      }),
+    comment: optionalText(maximumItemCommentLength, t(locale, 'obligation.error.commentNotText'), t(locale, 'obligation.error.commentTooLong', { limit: maximumItemCommentLength })),
+    revision: z.number({ error: () => t(locale, 'obligation.error.revision') }).int().positive().optional(),
+  });
+}
+
+const changeSchemas = new Map<Locale, ReturnType<typeof changeSchemaFor>>();
+
+function changeSchema(locale: Locale): ReturnType<typeof changeSchemaFor> {
+  let schema = changeSchemas.get(locale);
+  if (schema === undefined) {
+    schema = changeSchemaFor(locale);
+    changeSchemas.set(locale, schema);
+  }
+  return schema;
+}
 
 function fieldName(path: PropertyKey[]): string {
   const [first] = path;
@@ -92,12 +110,12 @@ export function createObligationService(options: ObligationServiceOptions): Obli
   const { store, intakes, clock, metrics } = options;
   const logger = options.logger.child({ component: 'obligation-service' });
 
-  async function get(itemId: string): Promise<ObligationEntry> {
+  async function get(itemId: string, locale: Locale = 'en'): Promise<ObligationEntry> {
     const intakeId = typeof itemId === 'string' ? intakeIdOfItem(itemId) : undefined;
-    if (intakeId === undefined) throw new ShishinError('not_found', 'There is no obligation item with that id (ids look like AI-7K3F9Q-3).');
+    if (intakeId === undefined) throw new ShishinError('not_found', t(locale, 'obligation.error.noSuchItemId'));
     const item = await store.getObligationItem(itemId);
-    if (item === undefined) throw new ShishinError('not_found', `There is no obligation item ${itemId}.`);
-    return { item, intake: await intakes.get(item.intakeId) };
+    if (item === undefined) throw new ShishinError('not_found', t(locale, 'obligation.error.noSuchItem', { id: itemId }));
+    return { item, intake: await intakes.get(item.intakeId, locale) };
   }
 
   function permissions(actor: Actor, entry: ObligationEntry): ObligationPermissions {
@@ -114,7 +132,8 @@ export function createObligationService(options: ObligationServiceOptions): Obli
   }
 
   async function update(request: ObligationUpdateRequest): Promise<ObligationEntry> {
-    const parsed = changeSchema.safeParse({
+    const locale = request.locale ?? 'en';
+    const parsed = changeSchema(locale).safeParse({
       status: request.status,
       note: request.evidence?.note,
       link: request.evidence?.link,
@@ -129,14 +148,15 @@ export function createObligationService(options: ObligationServiceOptions): Obli
       throw new ShishinError('input_invalid', fields.map((field) => field.message).join(' '), { fields });
     }
     const change = parsed.data;
-    const entry = await get(request.itemId);
+    const entry = await get(request.itemId, locale);
     const { item: before, intake } = entry;
     if (!trackedStatuses.includes(intake.status)) {
-      throw new ShishinError('conflict', `${intake.id} is ${intake.status.replace(/_/g, ' ')}; its obligation items can no longer change.`);
+      const status = locale === 'en' ? intake.status.replace(/_/g, ' ') : t(locale, `status.${intake.status}`);
+      throw new ShishinError('conflict', t(locale, 'obligation.error.notTracked', { id: intake.id, status }));
     }
     if (change.revision !== undefined && change.revision !== before.revision) {
-      throw new ShishinError('conflict', `${before.id} was changed by someone else meanwhile (it is at revision ${before.revision}); look at it again and retry.`, {
-        fields: [{ field: 'revision', message: 'changed meanwhile' }],
+      throw new ShishinError('conflict', t(locale, 'obligation.error.changedMeanwhile', { id: before.id, revision: before.revision }), {
+        fields: [{ field: 'revision', message: t(locale, 'obligation.error.changedMeanwhileField') }],
       });
     }
 
@@ -154,10 +174,10 @@ export function createObligationService(options: ObligationServiceOptions): Obli
     if (status !== 'not_applicable') reason = undefined;
     const fields: FieldError[] = [];
     if (status === 'done' && evidence.note === undefined && evidence.link === undefined) {
-      fields.push({ field: 'evidence', message: 'Add evidence to mark it done: a note, a link, or both.' });
+      fields.push({ field: 'evidence', message: t(locale, 'obligation.error.evidenceNeeded') });
     }
     if (status === 'not_applicable' && reason === undefined) {
-      fields.push({ field: 'reason', message: 'Say why it does not apply.' });
+      fields.push({ field: 'reason', message: t(locale, 'obligation.error.reasonNeeded') });
     }
     if (fields.length > 0) throw new ShishinError('input_invalid', fields.map((field) => field.message).join(' '), { fields });
 
@@ -188,8 +208,8 @@ export function createObligationService(options: ObligationServiceOptions): Obli
       throw new ShishinError(
         'not_authorised',
         allowed.reopen
-          ? `Only the submitter of ${intake.id} and the item's owner can complete items or change their evidence; the governance team can reopen and reassign them.`
-          : `Only the submitter of ${intake.id}, the item's owner and the governance team can change ${before.id}.`,
+          ? t(locale, 'obligation.error.completeNotAllowed', { id: intake.id })
+          : t(locale, 'obligation.error.changeNotAllowed', { id: intake.id, item: before.id }),
       );
     }
 

@@ -2,6 +2,7 @@
 // Implemented once in core (create-obligation-service.ts) and called by every door (web console,
 // JSON API, Slack, Teams).
 import type { Actor } from '../actor.js';
+import type { Locale } from '../i18n/locale.js';
 import type { ObligationItem } from './obligation-types.js';
 import type { IntakeRecord } from './review-types.js';
 
@@ -25,6 +26,8 @@ export interface ObligationUpdateRequest {
   dueAt?: unknown;
   /** A short note kept in the audit trail with the change (e.g. why an item is reopened). */
   comment?: unknown;
+  /** Language of the field errors and refusals (default `en`). */
+  locale?: Locale;
   /** The revision the caller saw; when given and the item moved on meanwhile, `conflict`. */
   revision?: unknown;
 }
@@ -53,8 +56,8 @@ export interface ObligationService {
    * intake they submitted: open ones first, by due date.
    */
   forPerson(actor: Actor): Promise<ObligationEntry[]>;
-  /** One item with its intake; ShishinError not_found when missing or malformed. */
-  get(itemId: string): Promise<ObligationEntry>;
+  /** One item with its intake; ShishinError not_found (worded in `locale`, default `en`) when missing or malformed. */
+  get(itemId: string, locale?: Locale): Promise<ObligationEntry>;
   permissions(actor: Actor, entry: ObligationEntry): ObligationPermissions;
   /** Whether `actor` may read the intake because they own one of its items. */
   ownsItemOf(actor: Actor, intakeId: string): Promise<boolean>;

@@ -3,6 +3,8 @@
 // from a query string with zod; an unknown value is an input error naming the parameter.
 import { z } from 'zod';
 import { ShishinError, type FieldError } from '../../errors.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import { riskTiers } from '../intake/classification.js';
 import type { RegisterRow } from './intake-service.js';
 import { intakeStatuses, type IntakeStatus } from './review-types.js';
@@ -32,29 +34,41 @@ const optionalText = z.preprocess((value) => {
   return typeof first === 'string' && first.trim() !== '' ? first.trim() : undefined;
 }, z.string().max(200).optional());
 
-const filterSchema = z.object({
-  tier: optionalText.pipe(z.enum(riskTiers, { error: () => `Use one of ${riskTiers.join(', ')}.` }).optional()),
-  status: z.preprocess(
-    (value) => {
-      const items = (Array.isArray(value) ? value : [value]).flatMap((item) => (typeof item === 'string' ? item.split(',') : []));
-      const statuses = items.map((item) => item.trim()).filter((item) => item !== '');
-      return statuses.length === 0 ? undefined : statuses;
-    },
-    z.array(z.enum(intakeStatuses, { error: () => `Use one of ${intakeStatuses.join(', ')}.` })).max(10).optional(),
-  ),
-  businessUnit: optionalText,
-  submitted: optionalText.pipe(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Use a month as YYYY-MM.').optional()),
-  obligations: optionalText.pipe(z.enum(['open', 'overdue'], { error: () => 'Use open or overdue.' }).optional()),
-  review: optionalText.pipe(z.enum(['due', 'next_30_days'], { error: () => 'Use due or next_30_days.' }).optional()),
-  latest: optionalText.pipe(z.enum(['1', 'true', '0', 'false'], { error: () => 'Use 1 or 0.' }).optional()),
-});
+function filterSchemaFor(locale: Locale) {
+  return z.object({
+    tier: optionalText.pipe(z.enum(riskTiers, { error: () => t(locale, 'register.filter.useOneOf', { values: riskTiers.join(', ') }) }).optional()),
+    status: z.preprocess(
+      (value) => {
+        const items = (Array.isArray(value) ? value : [value]).flatMap((item) => (typeof item === 'string' ? item.split(',') : []));
+        const statuses = items.map((item) => item.trim()).filter((item) => item !== '');
+        return statuses.length === 0 ? undefined : statuses;
+      },
+      z.array(z.enum(intakeStatuses, { error: () => t(locale, 'register.filter.useOneOf', { values: intakeStatuses.join(', ') }) })).max(10).optional(),
+    ),
+    businessUnit: optionalText,
+    submitted: optionalText.pipe(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, t(locale, 'register.filter.month')).optional()),
+    obligations: optionalText.pipe(z.enum(['open', 'overdue'], { error: () => t(locale, 'register.filter.obligations') }).optional()),
+    review: optionalText.pipe(z.enum(['due', 'next_30_days'], { error: () => t(locale, 'register.filter.review') }).optional()),
+    latest: optionalText.pipe(z.enum(['1', 'true', '0', 'false'], { error: () => t(locale, 'register.filter.latest') }).optional()),
+  });
+}
 
-/** Reads a filter from query parameters (unknown parameters are ignored). ShishinError input_invalid on a bad value. */
-export function parseRegisterFilter(query: Record<string, unknown>): RegisterFilter {
-  const parsed = filterSchema.safeParse(query);
+const filterSchemas = new Map<Locale, ReturnType<typeof filterSchemaFor>>();
+
+/**
+ * Reads a filter from query parameters (unknown parameters are ignored). ShishinError input_invalid on
+ * a bad value, worded in `locale`.
+ */
+export function parseRegisterFilter(query: Record<string, unknown>, locale: Locale = 'en'): RegisterFilter {
+  let schema = filterSchemas.get(locale);
+  if (schema === undefined) {
+    schema = filterSchemaFor(locale);
+    filterSchemas.set(locale, schema);
+  }
+  const parsed = schema.safeParse(query);
   if (!parsed.success) {
     const fields: FieldError[] = parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? '_'), message: issue.message }));
-    throw new ShishinError('input_invalid', fields.map((field) => `${field.field}: ${field.message}`).join(' '), { fields });
+    throw new ShishinError('input_invalid', fields.map((field) => t(locale, 'register.filter.problem', { field: field.field, message: field.message })).join(' '), { fields });
   }
   const { latest, ...rest } = parsed.data;
   const filter: RegisterFilter = {};

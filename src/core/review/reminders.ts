@@ -4,6 +4,8 @@
 // markup; the review scheduler decides when, and makes sure each goes out once.
 import type { Actor, ActorChannel } from '../actor.js';
 import type { AuditEntry } from '../../ports/intake-store.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import { intakeAuditActions } from './intake-audit.js';
 import { countObligations, type ObligationCounts, type ObligationItem } from './obligation-types.js';
 import type { ObligationEntry } from './obligation-service.js';
@@ -68,29 +70,36 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function describeItemChange(details: Record<string, unknown>): string {
+function describeItemChange(details: Record<string, unknown>, locale: Locale): string {
   const changes = (details.changes ?? {}) as Record<string, { from?: unknown; to?: unknown } | undefined>;
   const parts: string[] = [];
   const status = changes.status;
   if (status !== undefined) {
-    if (status.to === 'open') parts.push('reopened');
-    else if (status.to === 'not_applicable') parts.push('not applicable');
+    if (status.to === 'open') parts.push(t(locale, 'obligation.change.reopened'));
+    else if (status.to === 'not_applicable') parts.push(t(locale, 'obligation.change.notApplicable'));
+    else if (status.to === 'done') parts.push(t(locale, 'obligation.change.done'));
     else parts.push(String(status.to));
   }
-  if (changes.reason !== undefined && text(changes.reason.to) !== undefined) parts.push(`reason: ${String(changes.reason.to)}`);
-  if (changes.evidence !== undefined && status === undefined) parts.push('evidence updated');
-  if (changes.owner !== undefined) parts.push(`owner ${text(changes.owner.to) ?? 'none'}`);
-  if (changes.dueAt !== undefined) parts.push(`due ${text(changes.dueAt.to)?.slice(0, 10) ?? 'none'}`);
+  if (changes.reason !== undefined && text(changes.reason.to) !== undefined) parts.push(t(locale, 'obligation.change.reason', { reason: String(changes.reason.to) }));
+  if (changes.evidence !== undefined && status === undefined) parts.push(t(locale, 'obligation.change.evidenceUpdated'));
+  if (changes.owner !== undefined) {
+    const owner = text(changes.owner.to);
+    parts.push(owner === undefined ? t(locale, 'obligation.change.noOwner') : t(locale, 'obligation.change.owner', { owner }));
+  }
+  if (changes.dueAt !== undefined) {
+    const due = text(changes.dueAt.to)?.slice(0, 10);
+    parts.push(due === undefined ? t(locale, 'obligation.change.noDue') : t(locale, 'obligation.change.due', { date: due }));
+  }
   const comment = text(details.comment);
-  if (comment !== undefined) parts.push(`“${comment}”`);
-  return parts.length === 0 ? 'changed' : parts.join(', ');
+  if (comment !== undefined) parts.push(t(locale, 'obligation.change.comment', { comment }));
+  return parts.length === 0 ? t(locale, 'obligation.change.changed') : parts.join(t(locale, 'obligation.change.separator'));
 }
 
 /**
  * What changed since the last decision on `record`, from its audit entries (any order; sorted here)
- * and its current items.
+ * and its current items, the change summaries worded in `locale`.
  */
-export function summariseReviewChanges(record: IntakeRecord, items: readonly ObligationItem[], entries: readonly AuditEntry[], now: Date): ReviewChanges {
+export function summariseReviewChanges(record: IntakeRecord, items: readonly ObligationItem[], entries: readonly AuditEntry[], now: Date, locale: Locale = 'en'): ReviewChanges {
   const sorted = [...entries].sort((left, right) => left.sequence - right.sequence);
   let lastDecision = -1;
   sorted.forEach((entry, index) => {
@@ -102,7 +111,7 @@ export function summariseReviewChanges(record: IntakeRecord, items: readonly Obl
     .filter((entry) => entry.action === intakeAuditActions.itemUpdated)
     .map((entry) => {
       const itemId = text(entry.details.itemId) ?? '';
-      return { at: entry.at, itemId, text: texts.get(itemId) ?? '', actor: `${entry.actor.channel}:${entry.actor.id}`, summary: describeItemChange(entry.details) };
+      return { at: entry.at, itemId, text: texts.get(itemId) ?? '', actor: `${entry.actor.channel}:${entry.actor.id}`, summary: describeItemChange(entry.details, locale) };
     });
   return {
     ...(record.decidedAt === undefined ? {} : { since: record.decidedAt }),

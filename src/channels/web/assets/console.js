@@ -2,7 +2,8 @@
 /* global document, window, fetch, FormData, URLSearchParams */
 (function () {
   'use strict';
-  // Feedback buttons: send in the background and say thanks in place.
+  // Feedback buttons: send in the background and say thanks in place (the page gives the words, in the
+  // reader's language, as data-thanks and data-failed).
   document.querySelectorAll('form[data-enhance="feedback"]').forEach(function (form) {
     form.addEventListener('submit', function (event) {
       var submitter = event.submitter;
@@ -14,7 +15,7 @@
         .then(function (response) {
           var message = document.createElement('p');
           message.setAttribute('role', 'status');
-          message.textContent = response.ok ? 'Thank you for the feedback.' : 'The feedback could not be saved.';
+          message.textContent = (response.ok ? form.dataset.thanks : form.dataset.failed) || '';
           form.replaceWith(message);
         })
         .catch(function () { form.submit(); });
@@ -38,12 +39,16 @@
       if (form.requestSubmit) form.requestSubmit(); else form.submit();
     });
   });
-  // Say that an answer is being prepared (retrieval and generation can take a few seconds).
+  // Say that an answer is being prepared (retrieval and generation can take a few seconds), with the
+  // button's data-busy-label.
   var askForm = document.querySelector('.ask-form');
   if (askForm) {
     askForm.addEventListener('submit', function () {
       var button = askForm.querySelector('button');
-      if (button) { button.disabled = true; button.textContent = 'Asking…'; }
+      if (button) {
+        button.disabled = true;
+        if (button.dataset.busyLabel) button.textContent = button.dataset.busyLabel;
+      }
     });
   }
 })();

@@ -1,9 +1,11 @@
 // The New intake form: every field of the intake schema as the shared intake form describes it
-// (kinds, values, help, sections), labels from the schema module, inline errors next to the fields
-// and the entered values kept after a failed submit.
+// (kinds, values, help, sections), labels from the schema module in the reader's language, inline
+// errors next to the fields and the entered values kept after a failed submit.
 import type { FieldError } from '../../../errors.js';
-import { fieldLabels, valueLabels, type IntakeField } from '../../../core/intake/intake-schema.js';
-import { intakeFormFieldByName, intakeFormSections, type IntakeFormField } from '../../../core/intake/intake-form.js';
+import type { Locale } from '../../../core/i18n/locale.js';
+import { t } from '../../../core/i18n/translate.js';
+import { fieldLabel, valueLabel, type IntakeField } from '../../../core/intake/intake-schema.js';
+import { fieldHelp, intakeFormFieldByName, intakeFormSections, sectionHeading, type IntakeFormField } from '../../../core/intake/intake-form.js';
 import { html, type SafeHtml } from '../html.js';
 
 /** Raw form values as posted: one string per single field, a list per checkbox group. */
@@ -55,52 +57,50 @@ export function intakeToFormValues(input: Record<string, unknown>): IntakeFormVa
   return values;
 }
 
-function label(value: string): string {
-  return valueLabels[value] ?? value;
-}
-
 function describedBy(name: string, error: string | undefined): SafeHtml {
   return html` aria-describedby="${name}-help${error === undefined ? '' : ` ${name}-error`}"${error === undefined ? '' : html` aria-invalid="true"`}`;
 }
 
-function errorLine(name: string, error: string | undefined): SafeHtml {
-  return error === undefined ? html`` : html`<p id="${name}-error" class="field-error"><span class="visually-hidden">Error: </span>${error}</p>`;
+function errorLine(name: string, error: string | undefined, locale: Locale): SafeHtml {
+  return error === undefined ? html`` : html`<p id="${name}-error" class="field-error"><span class="visually-hidden">${t(locale, 'console.intakeForm.errorPrefix')} </span>${error}</p>`;
 }
 
-function field(definition: IntakeFormField, values: IntakeFormValues, errors: Map<string, string>): SafeHtml {
-  const { name, help } = definition;
+function field(definition: IntakeFormField, values: IntakeFormValues, errors: Map<string, string>, locale: Locale): SafeHtml {
+  const { name } = definition;
+  const help = fieldHelp(locale, name);
+  const label = (value: string) => valueLabel(locale, value);
   const choices = definition.values ?? [];
   const error = errors.get(name);
   const value = values[name];
   const single = Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
   const selected = new Set(Array.isArray(value) ? value : value === undefined ? [] : [value]);
-  const title = fieldLabels[name];
+  const title = fieldLabel(locale, name);
   const helpLine = html`<p id="${name}-help" class="help">${help}</p>`;
   const classes = `field${error === undefined ? '' : ' has-error'}`;
   switch (definition.kind) {
     case 'text':
-      return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error)}
+      return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error, locale)}
         <input id="${name}" name="${name}" value="${single}" maxlength="${definition.maxLength ?? ''}"${describedBy(name, error)}></div>`;
     case 'multiline':
-      return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error)}
+      return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error, locale)}
         <textarea id="${name}" name="${name}" rows="5" maxlength="${definition.maxLength ?? ''}"${describedBy(name, error)}>${single}</textarea></div>`;
     case 'single':
-      return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error)}
+      return html`<div class="${classes}"><label for="${name}">${title}</label>${helpLine}${errorLine(name, error, locale)}
         <select id="${name}" name="${name}"${describedBy(name, error)}>
-          ${name === 'exception' ? '' : html`<option value="">Choose…</option>`}
+          ${name === 'exception' ? '' : html`<option value="">${t(locale, 'common.choose')}</option>`}
           ${choices.map((option) => html`<option value="${option}"${single === option ? html` selected` : ''}>${label(option)}</option>`)}
         </select></div>`;
     case 'multiple':
-      return html`<fieldset id="${name}" class="${classes} choices"${describedBy(name, error)}><legend>${title}</legend>${helpLine}${errorLine(name, error)}
+      return html`<fieldset id="${name}" class="${classes} choices"${describedBy(name, error)}><legend>${title}</legend>${helpLine}${errorLine(name, error, locale)}
         <div class="choice-grid">${choices.map(
           (option) => html`<div class="choice"><input type="checkbox" id="${name}-${option}" name="${name}" value="${option}"${selected.has(option) ? html` checked` : ''}>
             <label for="${name}-${option}">${label(option)}</label></div>`,
         )}</div></fieldset>`;
     case 'boolean':
-      return html`<fieldset id="${name}" class="${classes} choices yes-no"${describedBy(name, error)}><legend>${title}</legend>${helpLine}${errorLine(name, error)}
+      return html`<fieldset id="${name}" class="${classes} choices yes-no"${describedBy(name, error)}><legend>${title}</legend>${helpLine}${errorLine(name, error, locale)}
         ${(['yes', 'no'] as const).map(
           (option) => html`<div class="choice"><input type="radio" id="${name}-${option}" name="${name}" value="${option}"${single === option ? html` checked` : ''}>
-            <label for="${name}-${option}">${option === 'yes' ? 'Yes' : 'No'}</label></div>`,
+            <label for="${name}-${option}">${option === 'yes' ? t(locale, 'common.yes') : t(locale, 'common.no')}</label></div>`,
         )}</fieldset>`;
   }
 }
@@ -114,31 +114,33 @@ export interface IntakeFormOptions {
   /** When resubmitting after changes were requested. */
   previousId?: string;
   message?: string;
+  locale: Locale;
 }
 
 /** "Domains: Choose at least one domain." — the label only when the message does not start with it. */
-export function summaryLine(field: string, message: string): string {
-  const label = fieldLabels[field as IntakeField] ?? field;
-  return message.toLowerCase().startsWith(label.toLowerCase()) ? message : `${label}: ${message}`;
+export function summaryLine(field: string, message: string, locale: Locale = 'en'): string {
+  const label = field in intakeFormFieldByName ? fieldLabel(locale, field as IntakeField) : field;
+  return message.toLowerCase().startsWith(label.toLowerCase()) ? message : t(locale, 'console.intakeForm.summaryLine', { label, message });
 }
 
 export function intakeFormPage(options: IntakeFormOptions): SafeHtml {
+  const { locale } = options;
   const errors = new Map(options.errors.map((error) => [error.field, error.message]));
-  return html`<h1>${options.previousId === undefined ? 'New AI use-case intake' : html`Resubmit intake ${options.previousId}`}</h1>
-  <p class="lead">Describe the use case. Shishin classifies its risk tier with the reasons and the obligations that follow; flagged intakes go to the governance team for review.</p>
+  return html`<h1>${options.previousId === undefined ? t(locale, 'console.intakeForm.heading') : t(locale, 'console.intakeForm.resubmitHeading', { id: options.previousId })}</h1>
+  <p class="lead">${t(locale, 'console.intakeForm.lead')}</p>
   ${options.errors.length === 0
     ? ''
     : html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
-        <h2>${options.message ?? 'Please correct the highlighted fields.'}</h2>
-        <ul>${options.errors.map((error) => html`<li>${error.field === '_' ? error.message : html`<a href="#${error.field}">${summaryLine(error.field, error.message)}</a>`}</li>`)}</ul>
+        <h2>${options.message ?? t(locale, 'console.intakeForm.correctFields')}</h2>
+        <ul>${options.errors.map((error) => html`<li>${error.field === '_' ? error.message : html`<a href="#${error.field}">${summaryLine(error.field, error.message, locale)}</a>`}</li>`)}</ul>
       </div>`}
   <form method="post" action="/console/intakes" class="intake-form" novalidate>
     <input type="hidden" name="_csrf" value="${options.csrfToken}">
     <input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">
     ${options.previousId === undefined ? '' : html`<input type="hidden" name="previousId" value="${options.previousId}">`}
     ${intakeFormSections.map(
-      (section) => html`<section class="form-section"><h2>${section.heading}</h2>${section.fields.map((name) => field(intakeFormFieldByName[name], options.values, errors))}</section>`,
+      (section) => html`<section class="form-section"><h2>${sectionHeading(locale, section)}</h2>${section.fields.map((name) => field(intakeFormFieldByName[name], options.values, errors, locale))}</section>`,
     )}
-    <button type="submit" class="primary">Submit intake</button>
+    <button type="submit" class="primary">${t(locale, 'console.intakeForm.submit')}</button>
   </form>`;
 }

@@ -3,7 +3,9 @@
 // every value (role="img"), its bars link to the register for mouse users (hidden from assistive
 // technology and the tab order), and the page puts a data table with the same values and
 // keyboard-reachable links beside it. Values are drawn as text next to
-// the bars, so the chart still reads in print and in greyscale.
+// the bars, so the chart still reads in print and in greyscale. Texts are in the reader's language.
+import type { Locale } from '../../../core/i18n/locale.js';
+import { t } from '../../../core/i18n/translate.js';
 import { html, type SafeHtml } from '../html.js';
 
 export interface ChartBar {
@@ -22,13 +24,18 @@ export interface ChartOptions {
   bars: ChartBar[];
   /** What the values count, for the description ("use cases"). */
   unit: string;
+  /** The language of the description. */
+  locale: Locale;
 }
 
 const width = 640;
 
+/** The text alternative: every value, in the reader's language. */
 function describe(options: ChartOptions): string {
-  if (options.bars.length === 0) return `No ${options.unit} yet.`;
-  return `${options.bars.map((bar) => `${bar.label}: ${bar.value}`).join('; ')} (${options.unit}).`;
+  const { locale } = options;
+  if (options.bars.length === 0) return t(locale, 'console.chart.empty', { unit: options.unit });
+  const values = options.bars.map((bar) => t(locale, 'console.chart.value', { label: bar.label, value: bar.value })).join(t(locale, 'console.chart.separator'));
+  return t(locale, 'console.chart.description', { values, unit: options.unit });
 }
 
 function shorten(text: string, limit: number): string {
