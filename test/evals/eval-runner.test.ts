@@ -59,7 +59,7 @@ describe('results files', () => {
       expect(await main(['intake'], { resultsDir })).toBe(0);
       const written = JSON.parse(await readFile(path.join(resultsDir, 'latest.json'), 'utf8')) as EvalResults;
       expect(Object.keys(written.suites).sort()).toEqual(Object.keys(committed.suites).sort());
-      expect(written.suites['qa']).toEqual({ ...committed.suites['qa'], runAt: committed.runAt });
+      expect(written.suites['qa']).toEqual({ ...committed.suites['qa'], runAt: committed.suites['qa']?.runAt ?? committed.runAt });
       expect(written.suites['intake']?.runAt).not.toBe(committed.runAt);
       expect(written.suites['intake']).toHaveProperty('metrics');
       const markdown = await readFile(path.join(resultsDir, 'latest.md'), 'utf8');
