@@ -7,25 +7,17 @@
 // (TEST_ARTIFACTS_DIR); without a CJK font (fonts-noto-cjk) they show boxes, the checks do not care.
 // The browser is TEST_CHROMIUM_PATH, else Debian's /usr/bin/chromium. Without it the suite fails
 // under CI and is skipped elsewhere, with the reason in the summary at the end of the run.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { registerColumns, registerHeader } from '../../src/core/review/register-format.js';
+import { chromiumMissing, launchChromium, saveScreenshot } from '../helpers/browser.js';
 import { describeWithPeer } from '../helpers/peers.js';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 import { untranslatedHtml } from '../helpers/untranslated-text.js';
 
-const executablePath = process.env.TEST_CHROMIUM_PATH || '/usr/bin/chromium';
-const missing = existsSync(executablePath)
-  ? undefined
-  : `no Chromium at ${executablePath}; run \`npm run test:peers\` (installs Debian's chromium) or set TEST_CHROMIUM_PATH to a Chromium or Chrome executable`;
 
-const artifacts = path.resolve(process.env.TEST_ARTIFACTS_DIR ?? 'test-artifacts', 'e2e-ja');
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, 'e2e-ja', name);
 
 const title = '書類選考アシスタント';
 const description = '応募者の履歴書を採点して順位付けし、採用担当者が候補者を絞り込めるようにします。';
@@ -34,7 +26,7 @@ const conditions = '採用担当者がすべての候補者リストを確認す
 const question = 'EU AI法で禁止されているAIの利用は何ですか？';
 const uncovered = '大阪オフィスの会議室はどうやって予約しますか？';
 
-describeWithPeer('web console in Japanese in a browser', missing, () => {
+describeWithPeer('web console in Japanese in a browser', chromiumMissing, () => {
   let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -56,10 +48,7 @@ describeWithPeer('web console in Japanese in a browser', missing, () => {
   beforeAll(async () => {
     server = await startTestServer({ GOVERNANCE_MEMBERS: 'web:reviewer' });
     for (const document of server.app.documents.list()) content.push(document.title);
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     // An English browser: the Japanese comes from the header's switch, not from Accept-Language.
     context = await browser.newContext({ locale: 'en-US', acceptDownloads: true });
     page = await context.newPage();

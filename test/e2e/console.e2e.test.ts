@@ -4,35 +4,23 @@
 // then approval → register. Screenshots of each step go to test-artifacts/e2e (TEST_ARTIFACTS_DIR).
 // The browser is TEST_CHROMIUM_PATH, else Debian's /usr/bin/chromium. Without it the suite fails
 // under CI and is skipped elsewhere, with the reason in the summary at the end of the run.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { chromiumMissing, launchChromium, saveScreenshot } from '../helpers/browser.js';
 import { describeWithPeer } from '../helpers/peers.js';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 
-const executablePath = process.env.TEST_CHROMIUM_PATH || '/usr/bin/chromium';
-const missing = existsSync(executablePath)
-  ? undefined
-  : `no Chromium at ${executablePath}; run \`npm run test:peers\` (installs Debian's chromium) or set TEST_CHROMIUM_PATH to a Chromium or Chrome executable`;
 
-const artifacts = path.resolve(process.env.TEST_ARTIFACTS_DIR ?? 'test-artifacts', 'e2e');
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, 'e2e', name);
 
-describeWithPeer('web console in a browser', missing, () => {
+describeWithPeer('web console in a browser', chromiumMissing, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     server = await startTestServer({ GOVERNANCE_MEMBERS: 'web:reviewer' });
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   }, 90_000);
 

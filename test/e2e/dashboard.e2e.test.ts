@@ -4,21 +4,17 @@
 // filtered register; six months later the re-review shows on the dashboard and in the queue; the
 // dashboard prints without the navigation. The browser is TEST_CHROMIUM_PATH, else Debian's
 // /usr/bin/chromium; without it the suite fails under CI and is skipped elsewhere, saying why.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createReviewScheduler } from '../../src/core/review/review-scheduler.js';
 import { cvScreeningIntake, meetingNotesIntake } from '../helpers/intake-examples.js';
+import { chromiumMissing, launchChromium } from '../helpers/browser.js';
 import { describeWithPeer } from '../helpers/peers.js';
 import { startTestServer, type TestServer } from '../helpers/test-app.js';
 import { ManualClock } from '../store/intake-fixtures.js';
 
-const executablePath = process.env.TEST_CHROMIUM_PATH || '/usr/bin/chromium';
-const missing = existsSync(executablePath)
-  ? undefined
-  : `no Chromium at ${executablePath}; run \`npm run test:peers\` (installs Debian's chromium) or set TEST_CHROMIUM_PATH to a Chromium or Chrome executable`;
 
-describeWithPeer('governance workbench in a browser', missing, () => {
+describeWithPeer('governance workbench in a browser', chromiumMissing, () => {
   const clock = new ManualClock('2026-11-25T09:00:00.000Z');
   let server: TestServer;
   let browser: Browser;
@@ -33,10 +29,7 @@ describeWithPeer('governance workbench in a browser', missing, () => {
     highId = (await intakes.submit({ input: cvScreeningIntake, submittedBy: { channel: 'web', id: 'dev' }, idempotencyKey: 'e2e-high' })).record.id;
     limitedId = (await intakes.submit({ input: meetingNotesIntake, submittedBy: { channel: 'web', id: 'dev' }, idempotencyKey: 'e2e-limited' })).record.id;
     await intakes.decide({ intakeId: highId, actor: { channel: 'web', id: 'reviewer' }, decision: 'approve_with_conditions', comment: 'Human review of every shortlist' });
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   }, 90_000);
 

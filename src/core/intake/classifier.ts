@@ -134,6 +134,13 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
     return signals;
   }
 
+  /** Adds `entry` to `into` once per id (citations resolved then); a later rule only adds its id. */
+  function collect<T extends Obligation>(into: Map<string, T>, entry: T, citations: () => RuleCitation[]): void {
+    const known = into.get(entry.id);
+    if (known === undefined) into.set(entry.id, { ...entry, citations: citations() });
+    else if (!known.ruleIds.includes(entry.ruleIds[0] as string)) known.ruleIds.push(...entry.ruleIds);
+  }
+
   async function classify(input: IntakeInput): Promise<Classification> {
     const fired = rules.rules.filter((rule) => evaluateCondition(rule.when, input));
     const tier = fired.reduce<RiskTier>((highest, rule) => (tierRank(rule.tier) > tierRank(highest) ? rule.tier : highest), 'minimal');
@@ -155,35 +162,18 @@ export function createClassifier(dependencies: ClassifierDependencies): Classifi
         const inRegion = definition.regions.includes('any') || definition.regions.some((region) => input.regions.includes(region as never));
         if (!inRegion) continue;
         if (definition.appliesWhen !== undefined && !evaluateCondition(definition.appliesWhen, input)) continue;
-        if (!bindsAny(definition.roles, held)) {
-          if (definition.askVendor === undefined || !vendorHolds(definition.roles, input)) continue;
-          const known = vendorDuties.get(id);
-          if (known !== undefined) {
-            if (!known.ruleIds.includes(rule.id)) known.ruleIds.push(rule.id);
-            continue;
-          }
-          vendorDuties.set(id, {
-            id,
-            text: definition.text.en,
-            framework: definition.framework.en,
-            ask: definition.askVendor.en,
-            ruleIds: [rule.id],
-            citations: cite(definition.cites, `Obligation "${id}"`),
-          });
-          continue;
-        }
-        const existing = obligations.get(id);
-        if (existing !== undefined) {
-          if (!existing.ruleIds.includes(rule.id)) existing.ruleIds.push(rule.id);
-          continue;
-        }
-        obligations.set(id, {
+        const obligation = {
           id,
           text: definition.text.en,
           framework: definition.framework.en,
           ruleIds: [rule.id],
-          citations: cite(definition.cites, `Obligation "${id}"`),
-        });
+          citations: [] as RuleCitation[],
+        };
+        if (bindsAny(definition.roles, held)) {
+          collect(obligations, obligation, () => cite(definition.cites, `Obligation "${id}"`));
+        } else if (definition.askVendor !== undefined && vendorHolds(definition.roles, input)) {
+          collect(vendorDuties, { ...obligation, ask: definition.askVendor.en }, () => cite(definition.cites, `Obligation "${id}"`));
+        }
       }
     }
 
